@@ -1,0 +1,127 @@
+"""Which organ a report is from and which year it covers.
+
+The year comes from the statistics-period sentence (``统计期限自2022年1月1日至12月31日``)
+or the report's title; never from the publication date or a crawler's header
+lines (``发布时间:``, ``标题:`` …).  The organ comes from the title
+(``XX市XX局2022年政府信息公开工作年度报告`` or ``2018年度XX区政府信息公开年度报告``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from .numbers import parse_numeral
+
+_YEAR = r"((?:19|20)\d{2}|[二][〇○零][一二三四五六七八九〇○零]{2})"
+_S = r"\s*"
+_HEADER_LINE_RE = re.compile(
+    r"^\s*(标题|发布时间|发布日期|原文链接|本地目录|生成日期|成文日期|发布机构|索引号|来源|"
+    r"主题分类|文件编号|文号|栏目|页面链接|公开范围|公开方式|有效性)\s*[:|]"
+)
+_PERIOD_RE = re.compile(
+    rf"统计(?:期限|时限|期间|时间|区间|范围){_S}(?:为|是|:)?{_S}(?:自|从)?{_S}{_YEAR}{_S}年{_S}1{_S}月{_S}1{_S}日"
+    rf"{_S}(?:起)?{_S}(?:至|到|-|—|~){_S}(?:{_YEAR}{_S}年)?{_S}12{_S}月{_S}31{_S}日"
+)
+_REPORT_WORDS = rf"政府{_S}信息{_S}公开{_S}(?:工作)?{_S}年{_S}度?{_S}报{_S}告"
+_ORG = r"[\u3400-\u9fffA-Za-z()()]{2,40}?"
+_TITLE_ORG_FIRST_RE = re.compile(rf"({_ORG}){_S}{_YEAR}{_S}年{_S}度?{_S}{_REPORT_WORDS}")
+_TITLE_YEAR_FIRST_RE = re.compile(rf"{_YEAR}{_S}年{_S}度?{_S}({_ORG}){_S}{_REPORT_WORDS}")
+_TITLE_YEAR_ONLY_RE = re.compile(rf"(?:^|\n)\s*{_YEAR}{_S}年{_S}度?{_S}{_REPORT_WORDS}")
+
+# Words that end a breadcrumb or sentence in front of the organ's name.
+_ORG_PREFIX_RE = re.compile(
+    r"^.*(?:年报|当前位置|首页|位置|关于|印发|发布|公布|现将|编制|根据|本报告|"
+    r"政务公开|信息公开|政府信息公开专栏)"
+)
+_NOT_ORG = {"本机关", "本单位", "我市", "我区", "我县", "我局", "全市", "全区", "全县", "本级"}
+_DEVELOPMENT_ZONES = ("实验区", "开发区", "高新区", "示范区", "园区", "试验区", "保税区", "合作区")
+_DIVISION_SUFFIXES = ("省", "市", "区", "县", "旗", "镇", "乡", "自治州", "盟", "街道")
+
+
+def _year_value(text: str) -> int | None:
+    value = parse_numeral(text)
+    if value is None or not 1990 <= value <= 2100:
+        return None
+    return int(value)
+
+
+def _body(text: str) -> str:
+    """The text without crawler/site header lines (kept as blank lines: offsets stay)."""
+    lines = text.split("\n")
+    return "\n".join("" if _HEADER_LINE_RE.match(line) else line for line in lines)
+
+
+def _title_lines(text: str) -> str:
+    """A crawler's ``标题:`` header lines: the page title, a last resort for organ and year."""
+    return "\n".join(m.group(1) for m in re.finditer(r"(?m)^\s*标题\s*[:|]\s*(.+)$", text))
+
+
+def detect_year(text: str) -> int | None:
+    """Report year from the statistics-period sentence, else from the title."""
+    year = _detect_year(_body(text))
+    return year if year is not None else _detect_year(_title_lines(text))
+
+
+def _detect_year(body: str) -> int | None:
+    match = _PERIOD_RE.search(body)
+    if match:
+        return _year_value(match.group(1))
+    years: Counter[int] = Counter()
+    for regex in (_TITLE_ORG_FIRST_RE, _TITLE_YEAR_FIRST_RE):
+        for m in regex.finditer(body):
+            group = m.group(2) if regex is _TITLE_ORG_FIRST_RE else m.group(1)
+            year = _year_value(group)
+            if year:
+                years[year] += 1
+    for m in _TITLE_YEAR_ONLY_RE.finditer(body):
+        year = _year_value(m.group(1))
+        if year:
+            years[year] += 1
+    if not years:
+        return None
+    return years.most_common(1)[0][0]
+
+
+def clean_agency(name: str) -> str | None:
+    """Canonical organ name from a title fragment, or None if it is not one."""
+    name = _ORG_PREFIX_RE.sub("", name.strip())
+    name = re.sub(r"^[()()\s]+|[\s]+$", "", name)
+    if len(name) < 2 or name in _NOT_ORG:
+        return None
+    if name.endswith("政府") and not name.endswith("人民政府"):
+        stem = name[: -len("政府")]
+        if stem.endswith(_DIVISION_SUFFIXES) and not stem.endswith(_DEVELOPMENT_ZONES):
+            return stem + "人民政府"
+    if name.endswith(_DIVISION_SUFFIXES) and not name.endswith(_DEVELOPMENT_ZONES):
+        return name + "人民政府"
+    return name
+
+
+def detect_agency(text: str) -> str | None:
+    """The reporting organ named in the report's title, normalised."""
+    agency = _detect_agency(_body(text))
+    return agency if agency is not None else _detect_agency(_title_lines(text))
+
+
+def _detect_agency(body: str) -> str | None:
+    candidates: Counter[str] = Counter()
+    first_seen: dict[str, int] = {}
+    for regex, group in ((_TITLE_ORG_FIRST_RE, 1), (_TITLE_YEAR_FIRST_RE, 2)):
+        for m in regex.finditer(body):
+            name = clean_agency(m.group(group))
+            if name:
+                candidates[name] += 1
+                first_seen.setdefault(name, m.start())
+    # A title split over two lines: organ on its own line above "2024 年政府信息公开工作年度报告".
+    for m in _TITLE_YEAR_ONLY_RE.finditer(body):
+        before = body[: m.start()].rstrip().rsplit("\n", 1)[-1].strip()
+        if re.fullmatch(r"[\u3400-\u9fff()()]{2,40}", before):
+            name = clean_agency(before)
+            if name:
+                candidates[name] += 1
+                first_seen.setdefault(name, m.start())
+    if not candidates:
+        return None
+    best = max(candidates.items(), key=lambda item: (item[1], -first_seen[item[0]]))
+    return best[0]

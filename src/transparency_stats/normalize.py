@@ -1,0 +1,197 @@
+"""Text normalisation: one canonical form for every report before extraction.
+
+Order matters and is fixed:
+
+1. mojibake spans are found and masked with U+FFFD (reported with their
+   location, never "repaired"; a masked span can never produce a number);
+2. traditional → simplified with OpenCC;
+3. pinyin annotations after characters are removed (``開(kāi)`` → 开);
+4. NFKC (full-width digits, letters and brackets; Kangxi radicals), with
+   circled numbers and superscripts protected so they cannot turn into digits;
+5. CJK radical-supplement look-alikes → ordinary characters; zero-width
+   characters dropped; runs of spaces folded (line breaks kept).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import opencc
+
+MASK = "\ufffd"
+
+_TONE_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_PINYIN_RE = re.compile(
+    rf"(?<=[\u3400-\u9fff\ufffd])[(（]([a-zü{_TONE_VOWELS}]*[{_TONE_VOWELS}][a-zü{_TONE_VOWELS}]*)[)）]"
+)
+_CJK_RE = re.compile(r"[\u3400-\u9fff]")
+_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_SPACES_RE = re.compile(r"[ \t\u00a0\u3000\u2002-\u200a\u202f\u205f]+")
+
+# Characters NFKC would turn into ASCII digits or letters that read as numbers
+# (①, ⑴, ², ㎡ ...): kept out of NFKC by a round trip through the private use area.
+_PROTECTED = (
+    [chr(c) for c in range(0x2460, 0x2500)]
+    + [chr(c) for c in range(0x3251, 0x3260)]
+    + [chr(c) for c in range(0x32B1, 0x32C0)]
+    + [chr(c) for c in range(0x3380, 0x3400)]
+    + ["¹", "²", "³", "¼", "½", "¾"]
+)
+_PROTECT = {ord(ch): 0xF0000 + i for i, ch in enumerate(_PROTECTED)}
+_UNPROTECT = {v: k for k, v in _PROTECT.items()}
+
+# CJK Radicals Supplement forms that stand in for ordinary characters (NFKC
+# already maps the Kangxi radicals block U+2F00–U+2FD5).
+RADICAL_LOOKALIKES = {
+    "⺠": "民", "⻓": "长", "⻔": "门", "⻅": "见", "⻢": "马", "⻋": "车", "⻚": "页",
+    "⻛": "风", "⻜": "飞", "⻝": "食", "⻉": "贝", "⻄": "西", "⻤": "鬼", "⻨": "麦",
+    "⻩": "黄", "⻬": "齐", "⻮": "齿", "⻰": "龙", "⻳": "龟", "⻆": "角", "⻘": "青",
+    "⻣": "骨", "⺟": "母", "⺁": "厂", "⺇": "几", "⺈": "刀", "⺌": "小", "⺍": "小",
+    "⺕": "彐", "⺩": "王", "⺮": "竹", "⺶": "羊", "⻌": "辶", "⻍": "辶", "⻏": "阝",
+    "⻖": "阝", "⻗": "雨", "⻟": "食", "⻠": "食", "⻧": "麦", "⻦": "鸟", "⻥": "鱼",
+}
+_RADICALS = str.maketrans(RADICAL_LOOKALIKES)
+
+
+@dataclass
+class MojibakeSpan:
+    """A run of garbled characters, located in the decoded (pre-normalisation) text."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class NormalizedText:
+    text: str
+    mojibake: list[MojibakeSpan] = field(default_factory=list)
+
+
+@functools.lru_cache(maxsize=1)
+def _converter() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified Chinese (OpenCC ``t2s``)."""
+    return _converter().convert(text)
+
+
+def _in_gb2312(ch: str) -> bool:
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+_DEBRIS_RE = re.compile(rf"[a-zü{_TONE_VOWELS}]*[{_TONE_VOWELS}][a-zü{_TONE_VOWELS}]*[)]")
+
+
+def _suspicious(ch: str) -> bool:
+    """A character that rarely appears in a real report but often in mojibake."""
+    if ch in "?\ufffd":
+        return True
+    if ch.isascii():
+        return ch.isalpha()
+    if _CJK_RE.match(ch):
+        return not _in_gb2312(ch)
+    category = unicodedata.category(ch)
+    return category.startswith("S") or category in ("Co", "Cn")
+
+
+def find_mojibake(text: str) -> list[MojibakeSpan]:
+    """Spans of mojibake: a '?' or U+FFFD glued to CJK text followed by garbled characters.
+
+    A span starts at a replacement mark next to a CJK character, takes the pinyin
+    debris right after it (``dòng)``), then extends over suspicious characters
+    (outside GB2312, symbols, stray Latin letters), bridging at most two
+    ordinary characters between suspicious ones.  It stops at a line break or
+    an opening bracket.
+    """
+    spans: list[MojibakeSpan] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch not in "?\ufffd":
+            i += 1
+            continue
+        before = text[i - 1] if i else ""
+        debris = _DEBRIS_RE.match(text, i + 1)
+        end = debris.end() if debris else i + 1
+        after = text[end] if end < n else ""
+        if ch == "?" and not debris and not (
+            _CJK_RE.match(before) and (_CJK_RE.match(after) or _suspicious(after))
+        ):
+            i += 1
+            continue
+        if ch == "\ufffd" and not (debris or _CJK_RE.match(before) or _CJK_RE.match(after)):
+            i += 1
+            continue
+        j = end
+        while j < n:
+            window = text[j : j + 3]
+            k = next((m for m, c in enumerate(window) if c in "\n(（" or _suspicious(c)), None)
+            if k is None or window[k] in "\n(（":
+                break
+            j += k + 1
+            end = j
+        spans.append(MojibakeSpan(i, end, text[i:end]))
+        i = end
+    return spans
+
+
+def mask_mojibake(text: str, spans: list[MojibakeSpan]) -> str:
+    """Replace each span with U+FFFD of the same length."""
+    if not spans:
+        return text
+    parts = []
+    last = 0
+    for span in spans:
+        parts.append(text[last : span.start])
+        parts.append(MASK * (span.end - span.start))
+        last = span.end
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+def nfkc(text: str) -> str:
+    """NFKC with circled numbers, superscripts and unit squares protected."""
+    protected = text.translate(_PROTECT)
+    return unicodedata.normalize("NFKC", protected).translate(_UNPROTECT)
+
+
+def strip_pinyin(text: str) -> str:
+    """Remove pinyin annotations written after characters: ``開(kāi)`` → ``開``."""
+    return _PINYIN_RE.sub("", text)
+
+
+def normalize_text(text: str) -> NormalizedText:
+    """Canonical text for extraction, with mojibake spans reported and masked."""
+    spans = find_mojibake(text)
+    text = mask_mojibake(text, spans)
+    text = to_simplified(text)
+    text = strip_pinyin(text)
+    text = nfkc(text).translate(_RADICALS)
+    text = _ZERO_WIDTH_RE.sub("", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _SPACES_RE.sub(" ", text)
+    return NormalizedText(text=text, mojibake=spans)
+
+
+_LABEL_DROP_RE = re.compile(r"[\s\u3000:：,，、.．·•'\"“”‘’「」『』]")
+_BRACKETS = str.maketrans({"[": "(", "]": ")", "〔": "(", "〕": ")", "【": "(", "】": ")",
+                           "<": "(", ">": ")", "《": "(", "》": ")", "﹙": "(", "﹚": ")"})
+
+
+def normalize_label(label: str) -> str:
+    """Key for label look-ups: simplified, NFKC, no whitespace or punctuation, one bracket style."""
+    text = nfkc(to_simplified(label)).translate(_RADICALS)
+    text = text.translate(_BRACKETS)
+    text = _ZERO_WIDTH_RE.sub("", text)
+    return _LABEL_DROP_RE.sub("", text)

@@ -1,0 +1,64 @@
+"""``data/raw`` → ``data/processed``: figures, issues, checks and metrics, each written atomically."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .schema import coerce_figures
+from .store import load_batch, write_csv, write_parquet
+
+DEFAULT_PROCESSED = Path("data/processed")
+
+
+def _repo_processed_dir() -> Path:
+    """``data/processed`` of the working directory, or of the checkout this package lives in."""
+    here = Path.cwd() / DEFAULT_PROCESSED
+    if here.exists():
+        return here
+    for parent in Path(__file__).resolve().parents:
+        candidate = parent / DEFAULT_PROCESSED
+        if candidate.exists():
+            return candidate
+    return here
+
+
+def build_processed(raw: Path, processed: Path, *, progress: bool = True) -> str:
+    """Extract ``raw`` and write figures (Parquet + CSV), errors, warnings, checks and metrics."""
+    batch = load_batch([raw], progress=progress)
+    figures = batch.figures
+    processed.mkdir(parents=True, exist_ok=True)
+    write_parquet(figures, processed / "figures.parquet")
+    write_csv(figures, processed / "figures.csv")
+    write_csv(batch.errors, processed / "errors.csv")
+    write_csv(batch.warnings, processed / "warnings.csv")
+    outputs = ["figures", "errors", "warnings"]
+    for name, frame in derived_tables(figures).items():
+        write_parquet(frame, processed / f"{name}.parquet")
+        write_csv(frame, processed / f"{name}.csv")
+        outputs.append(name)
+    return (
+        f"{batch.reports} reports and figure tables → {len(figures)} figures, "
+        f"{batch.failed} failed, {len(batch.warnings)} warnings; wrote {', '.join(outputs)} to {processed}"
+    )
+
+
+def derived_tables(figures: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Checks and metrics computed from the figures."""
+    from .checks import run_checks
+    from .metrics import compute_metrics
+
+    return {"checks": run_checks(figures), "metrics": compute_metrics(figures)}
+
+
+def load_processed(processed: str | Path | None = None) -> pd.DataFrame:
+    """The figures table written by ``transparency-stats build`` (nullable dtypes)."""
+    folder = Path(processed) if processed is not None else _repo_processed_dir()
+    parquet = folder / "figures.parquet"
+    if parquet.exists():
+        return coerce_figures(pd.read_parquet(parquet))
+    csv = folder / "figures.csv"
+    if csv.exists():
+        return coerce_figures(pd.read_csv(csv, dtype=str, encoding="utf-8-sig"))
+    raise FileNotFoundError(f"no figures in {folder}: run `transparency-stats build` (or `make report`) first")

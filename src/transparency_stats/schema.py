@@ -1,0 +1,168 @@
+"""The tidy figures table: one row per reported number, with its provenance.
+
+The column set and meanings follow the extraction contract; every extractor
+produces :class:`Figure` objects and :func:`figures_to_frame` turns them into a
+DataFrame with pandas nullable dtypes (blank is NA, never 0).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+
+import pandas as pd
+
+FIGURE_COLUMNS: list[str] = [
+    "source_file",
+    "report_id",
+    "agency",
+    "report_year",
+    "format_version",
+    "table",
+    "metric",
+    "applicant",
+    "value",
+    "cell",
+    "approximate",
+    "derived",
+    "raw_label",
+    "raw_value",
+    "location",
+]
+
+FIGURE_DTYPES: dict[str, str] = {
+    "source_file": "string",
+    "report_id": "string",
+    "agency": "string",
+    "report_year": "Int64",
+    "format_version": "string",
+    "table": "string",
+    "metric": "string",
+    "applicant": "string",
+    "value": "Float64",
+    "cell": "string",
+    "approximate": "boolean",
+    "derived": "boolean",
+    "raw_label": "string",
+    "raw_value": "string",
+    "location": "string",
+}
+
+#: Columns of the companion errors/warnings table.
+ISSUE_COLUMNS: list[str] = ["source_file", "report_id", "severity", "kind", "message", "location"]
+
+FORMAT_VERSIONS = ("narrative", "gov2019", "gov2021")
+TABLES = ("narrative", "proactive", "requests", "review_litigation")
+APPLICANTS = (
+    "natural_person",
+    "commercial",
+    "research",
+    "social_welfare",
+    "legal_services",
+    "other_org",
+    "total",
+)
+CELL_KINDS = ("number", "zero", "blank", "not_applicable", "text")
+
+
+@dataclass
+class Figure:
+    """One reported (or derived) number and where it came from."""
+
+    metric: str
+    value: float | None
+    table: str = "narrative"
+    applicant: str = "total"
+    cell: str = "number"
+    approximate: bool = False
+    derived: bool = False
+    raw_label: str = ""
+    raw_value: str = ""
+    location: str = ""
+    # Filled in by the report-level driver:
+    source_file: str = ""
+    report_id: str = ""
+    agency: str | None = None
+    report_year: int | None = None
+    format_version: str = ""
+
+
+@dataclass
+class Issue:
+    """A warning or error about one report (never silently dropped)."""
+
+    source_file: str
+    severity: str  # "error" (file failed) or "warning" (a value was left out / a check)
+    kind: str
+    message: str
+    location: str = ""
+    report_id: str = ""
+
+
+@dataclass
+class ReportResult:
+    """Everything extracted from one report file."""
+
+    source_file: str
+    report_id: str = ""
+    agency: str | None = None
+    report_year: int | None = None
+    format_version: str = ""
+    figures: list[Figure] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return any(issue.severity == "error" for issue in self.issues)
+
+
+def empty_figures() -> pd.DataFrame:
+    """An empty tidy table with the contract's columns and dtypes."""
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in FIGURE_DTYPES.items()})
+
+
+def coerce_figures(frame: pd.DataFrame) -> pd.DataFrame:
+    """Give a tidy table the contract's column order and nullable dtypes."""
+    frame = frame.copy()
+    for column in FIGURE_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = pd.NA
+    frame = frame[FIGURE_COLUMNS + [c for c in frame.columns if c not in FIGURE_COLUMNS]]
+    for column, dtype in FIGURE_DTYPES.items():
+        if dtype == "boolean":
+            frame[column] = frame[column].map(_to_bool).astype("boolean")
+        elif dtype == "Int64":
+            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
+        elif dtype == "Float64":
+            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Float64")
+        else:
+            frame[column] = frame[column].astype("string")
+    return frame
+
+
+def _to_bool(value: object) -> object:
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+        return pd.NA
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in ("true", "1", "yes", "是"):
+            return True
+        if text in ("false", "0", "no", "否", ""):
+            return False if text else pd.NA
+        return pd.NA
+    return bool(value)
+
+
+def figures_to_frame(figures: Iterable[Figure]) -> pd.DataFrame:
+    """Turn figures into the tidy DataFrame (contract columns, nullable dtypes)."""
+    rows = [asdict(f) for f in figures]
+    if not rows:
+        return empty_figures()
+    return coerce_figures(pd.DataFrame(rows))
+
+
+def issues_to_frame(issues: Iterable[Issue]) -> pd.DataFrame:
+    """Turn issues into a DataFrame with :data:`ISSUE_COLUMNS`."""
+    rows = [asdict(i) for i in issues]
+    frame = pd.DataFrame(rows, columns=ISSUE_COLUMNS)
+    return frame.astype("string")
