@@ -55,6 +55,17 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from .report import export_reports, export_tables
+
+    out = Path(args.out)
+    export_tables(Path(args.processed), out)
+    written = export_reports(Path(args.notebooks), out)
+    if not args.quiet:
+        print(f"wrote {len(written)} HTML reports and index.html to {out}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="transparency-stats",
@@ -74,6 +85,13 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--processed", default="data/processed", help="output folder")
     build.add_argument("-q", "--quiet", action="store_true")
     build.set_defaults(func=cmd_build)
+
+    report = sub.add_parser("report", help="execute the notebooks and export self-contained HTML reports")
+    report.add_argument("--notebooks", default="notebooks", help="folder of numbered notebooks")
+    report.add_argument("--processed", default="data/processed", help="processed data folder")
+    report.add_argument("--out", default="reports", help="output folder for HTML, CSV and XLSX")
+    report.add_argument("-q", "--quiet", action="store_true")
+    report.set_defaults(func=cmd_report)
     return parser
 
 

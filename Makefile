@@ -1,0 +1,36 @@
+# The README's two commands: `make report` and `make test`. Each sets up .venv by itself.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: report test bench lint build clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+## data/raw → data/processed → reports/*.html (notebooks executed headless)
+report: $(STAMP)
+	$(VENV)/bin/transparency-stats build --raw data/raw --processed data/processed
+	$(VENV)/bin/transparency-stats report --notebooks notebooks --processed data/processed --out reports
+
+## unit tests, notebook execution, lint
+test: $(STAMP)
+	$(PY) -m pytest
+	$(VENV)/bin/ruff check src tests benchmarks
+
+build: $(STAMP)
+	$(VENV)/bin/transparency-stats build
+
+## throughput and memory benchmarks (not part of the tests)
+bench: $(STAMP)
+	$(PY) benchmarks/bench_extract.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests benchmarks
+
+clean:
+	rm -rf reports data/processed/*.csv data/processed/*.parquet data/processed/*.xlsx

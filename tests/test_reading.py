@@ -1,0 +1,145 @@
+"""Decoding, normalisation and reading of every input kind."""
+
+from pathlib import Path
+
+import pytest
+
+from transparency_stats.meta import detect_agency, detect_year
+from transparency_stats.normalize import find_mojibake, normalize_label, normalize_text
+from transparency_stats.reading import ReadError, decode_bytes, read_document
+
+SAMPLE = "本报告所列数据的统计期限自2020年1月1日起至2020年12月31日止。全年主动公开政府信息１２３条。"
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        (SAMPLE.encode("utf-8"), "utf-8"),
+        (b"\xef\xbb\xbf" + SAMPLE.encode("utf-8"), "utf-8-sig"),
+        (SAMPLE.encode("gbk"), "gb18030"),
+        (SAMPLE.encode("gb2312"), "gb18030"),
+        (SAMPLE.encode("utf-16"), "utf-16"),
+    ],
+)
+def test_decode_every_encoding(data: bytes, encoding: str) -> None:
+    text, used = decode_bytes(data)
+    assert text == SAMPLE
+    assert used == encoding
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "empty"),
+        (b"   \n\t ", "empty"),
+        (bytes(range(256)) * 20, "binary"),
+    ],
+)
+def test_bad_bytes_are_rejected_with_reason(data: bytes, reason: str) -> None:
+    with pytest.raises(ReadError, match=reason):
+        decode_bytes(data)
+
+
+def test_normalisation_of_traditional_pinyin_fullwidth_and_radicals() -> None:
+    raw = "全年主動(dòng)公開(kāi)政府信息２萬(wàn)六千餘條，⾏政（一）①項"
+    text = normalize_text(raw).text
+    assert text == "全年主动公开政府信息2万六千余条,行政(一)①项"
+
+
+def test_mojibake_is_located_and_masked_not_repaired() -> None:
+    raw = "區政府積極開展座談?dòng)懻摚檎冶∪醐h(huán)節和不足,全年主動公開信息12條"
+    spans = find_mojibake(raw)
+    assert len(spans) == 1
+    assert spans[0].text.startswith("?dòng)懻摚")
+    result = normalize_text(raw)
+    assert "懻" not in result.text and "\ufffd" in result.text
+    assert result.text.endswith("全年主动公开信息12条")
+    assert result.mojibake[0].start == raw.index("?")
+
+
+def test_plain_question_marks_are_not_mojibake() -> None:
+    assert find_mojibake("see https://example.org/page?id=3 for details") == []
+
+
+def test_normalize_label_folds_spacing_brackets_and_script() -> None:
+    assert normalize_label("社会公益 组织") == "社会公益组织"
+    assert normalize_label("（二）部分公開（區分處理的，只計這一情形）") == "(二)部分公开(区分处理的只计这一情形)"
+
+
+HTML_PAGE = """<html><head><title>站点</title><style>td{color:red}</style>
+<script>var x = "一、本年新收政府信息公开申请数量 99";</script></head>
+<body><div class="nav">首页 &gt; 政务公开</div><!-- 注释 123 -->
+<h1>某市某局2022年政府信息公开工作年度报告</h1>
+<p>本报告所列数据的统计期限自2022年1月1日起至2022年12月31日止。</p>
+<table><tr><td rowspan="2">信息内容</td><td colspan="2">本年<br>制发件数</td></tr>
+<tr><td>&nbsp;5&nbsp;</td><td><span>1</span><span>2</span></td></tr></table>
+</body></html>"""
+
+
+def test_html_keeps_blocks_and_tables_drops_scripts_and_comments(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(HTML_PAGE, encoding="gbk")
+    doc = read_document(path)
+    assert "99" not in doc.text and "注释" not in doc.text and "color" not in doc.text
+    assert "某市某局2022年政府信息公开工作年度报告" in doc.text.splitlines()
+    assert doc.tables == [
+        [["信息内容", "本年制发件数", "本年制发件数"], ["信息内容", "5", "12"]],
+    ]
+
+
+def test_markdown_pipe_tables(tmp_path: Path) -> None:
+    path = tmp_path / "r.md"
+    path.write_text("# 标题\n\n| 信息内容 | 本年制发件数 |\n|---|---|\n| 规章 | 3 |\n", encoding="utf-8")
+    doc = read_document(path)
+    assert doc.tables == [[["信息内容", "本年制发件数"], ["规章", "3"]]]
+
+
+def test_docx_tables_and_paragraphs(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("某县人民政府2021年政府信息公开工作年度报告")
+    table = document.add_table(rows=2, cols=3)
+    table.cell(0, 0).merge(table.cell(1, 0)).text = "信息内容"
+    table.cell(0, 1).text = "本年制发件数"
+    table.cell(0, 2).text = "现行有效件数"
+    table.cell(1, 1).text = "4"
+    table.cell(1, 2).text = "９"
+    path = tmp_path / "r.docx"
+    document.save(path)
+    doc = read_document(path)
+    assert doc.kind == "docx"
+    assert doc.tables == [[["信息内容", "本年制发件数", "现行有效件数"], ["信息内容", "4", "9"]]]
+    assert doc.text.splitlines()[0] == "某县人民政府2021年政府信息公开工作年度报告"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("a.pdf", b"not a pdf at all", "not a PDF"),
+        ("a.docx", b"plain text pretending", "not a .docx"),
+        ("a.doc", b"\xd0\xcf\x11\xe0 old word", "legacy .doc"),
+        ("a.xyz", b"data", "unsupported"),
+    ],
+)
+def test_wrong_container_is_a_clear_error(tmp_path: Path, name: str, content: bytes, reason: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ReadError, match=reason):
+        read_document(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "year", "agency"),
+    [
+        ("标题: 某市2023年政府信息公开工作年度报告\n发布时间: 2024-01-05\n正文\n"
+         "本报告所列数据的统计期限自2022年1月1日起至2022年12月31日止。", 2022, "某市人民政府"),
+        ("发布机构: 某局\n生成日期: 2019-01-18\n2018年度南昌市某某区政府信息公开年度报告全文包括", 2018, "南昌市某某区人民政府"),
+        ("某某市交通运输局\n2024 年政府信息公开工作年度报告\n统计期限自 2024 年 1 月 1 日至 2024 年 12 月 31 日",
+         2024, "某某市交通运输局"),
+        ("当前位置: 首页 年报 某某综合实验区2011年政府信息公开工作年度报告", 2011, "某某综合实验区"),
+    ],
+)
+def test_year_and_agency_from_title_and_period(text: str, year: int, agency: str) -> None:
+    assert detect_year(text) == year
+    assert detect_agency(text) == agency
