@@ -27,7 +27,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         print(f"{path}: error: no such file or folder", file=sys.stderr)
     reports = failed = figures = warnings = 0
     with FigureCsvWriter(output, errors_path, warnings_path) as writer:
-        for result in extract_paths(args.paths, progress=not args.quiet):
+        for result in extract_paths(args.paths, progress=not args.quiet, jobs=args.jobs):
             writer.write(result)
             reports += 1
             figures += len(result.figures)
@@ -78,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("paths", nargs="+", help="report files (.txt .html .htm .md .docx .pdf) or folders")
     extract.add_argument("-o", "--output", required=True, help="figures CSV to write (UTF-8 with BOM)")
     extract.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
+    extract.add_argument("-j", "--jobs", type=int, default=1, help="worker processes (default 1)")
     extract.set_defaults(func=cmd_extract)
 
     build = sub.add_parser("build", help="turn data/raw into data/processed (figures, checks, metrics)")

@@ -138,13 +138,35 @@ def extract_report(path: str | Path) -> ReportResult:
     return result
 
 
-def extract_paths(paths: Iterable[str | Path], *, progress: bool = True) -> Iterator[ReportResult]:
-    """Extract every report under ``paths``, one result at a time (streaming)."""
+def extract_paths(
+    paths: Iterable[str | Path], *, progress: bool = True, jobs: int = 1
+) -> Iterator[ReportResult]:
+    """Extract every report under ``paths``, one result at a time, in input order.
+
+    ``jobs`` > 1 spreads files over that many worker processes; results still
+    stream back one by one, so memory stays flat however large the batch.
+    """
     files = list(iter_report_files(paths))
-    iterator: Iterable[Path] = files
+    bar = None
     if progress:
         from tqdm import tqdm
 
-        iterator = tqdm(files, desc="extracting", unit="report", disable=None, leave=False)
-    for path in iterator:
-        yield extract_report(path)
+        bar = tqdm(total=len(files), desc="extracting", unit="report", disable=None, leave=False)
+    try:
+        if jobs > 1 and len(files) > 1:
+            from concurrent.futures import ProcessPoolExecutor
+
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                for result in pool.map(extract_report, files, chunksize=8):
+                    if bar is not None:
+                        bar.update()
+                    yield result
+        else:
+            for path in files:
+                result = extract_report(path)
+                if bar is not None:
+                    bar.update()
+                yield result
+    finally:
+        if bar is not None:
+            bar.close()
