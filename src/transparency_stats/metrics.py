@@ -1,0 +1,555 @@
+"""Metrics over the tidy figures table.
+
+Every function here is pure (it never changes its input) and returns a long
+DataFrame with :data:`METRIC_COLUMNS`: one row per report and metric, holding
+the ``numerator``, the ``denominator`` and the ``value`` so any figure can be
+audited.  Conventions:
+
+* **NA propagates.**  A blank or missing input gives an NA result, never 0.
+* **A zero (or negative) denominator gives NA**, never 100 %.
+* **Counts** (``requests_volume``, proposal counts, proactive items) put the
+  count in ``numerator`` and ``value``; ``denominator`` is NA.
+* **Rates stated by the report** (``on_time_rate``, proposal rates) are passed
+  through in ``value`` with NA numerator and denominator and a ``note``.
+* Only ``applicant == "total"`` rows are used, except by :func:`applicant_mix`.
+
+Choosing among several rows for one metric of one report
+(:func:`select_figures`): a row with a value beats a blank one; then a table
+row beats a narrative (text) row; then a read row beats a derived one; ties
+keep the order of the input.
+
+Subtotals (``results_denied_total``, ``results_unable_total``,
+``results_not_processed_total``, ``results_other_total``, ``litigation_total``,
+``litigation_corrected``) are taken as printed or stated when the chosen row is
+not derived; a derived subtotal is recomputed from its sub-rows whenever the
+report has any sub-row (a blank sub-row makes the subtotal NA), and kept as
+given only when the report has no sub-rows at all.
+
+``comparable_group`` (from the field registry) names the set of reports whose
+values form one series; :func:`series_breaks` lists where a series crosses a
+layout change.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import registry
+from .schema import coerce_figures
+
+REPORT_KEYS = ["report_id", "agency", "report_year", "format_version"]
+METRIC_COLUMNS = [
+    "report_id",
+    "agency",
+    "report_year",
+    "format_version",
+    "metric",
+    "numerator",
+    "denominator",
+    "value",
+    "comparable_group",
+    "note",
+]
+
+APPLICANT_COLUMNS = ("natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org")
+STANDARD_VERSIONS = ("gov2019", "gov2021")
+
+DENIED_REASONS = (
+    "state_secret",
+    "law_prohibited",
+    "security_stability",
+    "third_party",
+    "internal_affairs",
+    "process_info",
+    "enforcement_file",
+    "query_matter",
+)
+UNABLE_REASONS = ("not_held", "needs_creation", "unclear")
+NOT_PROCESSED_REASONS = ("petition", "duplicate", "publication", "excessive", "confirmation")
+OTHER_REASONS_2021 = ("no_correction", "unpaid_fee", "misc")
+
+#: subtotal id -> its sub-row ids (by layout: the 2019 layout prints （六） as one row).
+SUBTOTALS: dict[str, dict[str, tuple[str, ...]]] = {
+    "results_denied_total": {"*": tuple(f"results_denied_{r}" for r in DENIED_REASONS)},
+    "results_unable_total": {"*": tuple(f"results_unable_{r}" for r in UNABLE_REASONS)},
+    "results_not_processed_total": {"*": tuple(f"results_not_processed_{r}" for r in NOT_PROCESSED_REASONS)},
+    "results_other_total": {
+        "gov2019": (),
+        "*": tuple(f"results_other_{r}" for r in OTHER_REASONS_2021),
+    },
+    "litigation_total": {"*": ("litigation_direct_total", "litigation_after_review_total")},
+    "litigation_corrected": {"*": ("litigation_direct_corrected", "litigation_after_review_corrected")},
+}
+
+REVIEW_BLOCKS = ("reconsideration", "litigation_direct", "litigation_after_review")
+
+NOTE_STATED = "stated in the report"
+NOTE_ON_TIME_STANDARD = "not stated; the standard tables (gov2019/gov2021) cannot give an on-time rate"
+NOTE_NOT_STATED = "not stated in the report"
+
+
+# --------------------------------------------------------------------------- selection
+
+
+def select_figures(figures: pd.DataFrame, applicant: str | None = "total") -> pd.DataFrame:
+    """One row per (report, metric, applicant), chosen by the rule in the module docstring.
+
+    ``applicant=None`` keeps every applicant column; a missing applicant counts
+    as ``total``.
+    """
+    frame = coerce_figures(figures)
+    frame["applicant"] = frame["applicant"].fillna("total")
+    frame["report_id"] = frame["report_id"].fillna(frame["source_file"])
+    if applicant is not None:
+        frame = frame[frame["applicant"] == applicant]
+    if frame.empty:
+        return frame.reset_index(drop=True)
+    rank = pd.DataFrame(
+        {
+            "_no_value": frame["value"].isna().astype(int),
+            "_text": (frame["table"].fillna("narrative") == "narrative").astype(int),
+            "_derived": frame["derived"].fillna(False).astype(bool).astype(int),
+            "_order": np.arange(len(frame)),
+        },
+        index=frame.index,
+    )
+    ordered = frame.join(rank).sort_values(["_no_value", "_text", "_derived", "_order"], kind="stable")
+    chosen = ordered.drop_duplicates(["report_id", "metric", "applicant"], keep="first")
+    return chosen.sort_values("_order").drop(columns=list(rank.columns)).reset_index(drop=True)
+
+
+def reports(figures: pd.DataFrame) -> pd.DataFrame:
+    """One row per report: report_id, agency (canonical), report_year, format_version, source_file."""
+    from .checks import canonical_agency
+
+    frame = coerce_figures(figures)
+    frame["report_id"] = frame["report_id"].fillna(frame["source_file"])
+    out = frame.drop_duplicates("report_id")[REPORT_KEYS + ["source_file"]].copy()
+    out["agency"] = out["agency"].map(lambda a: canonical_agency(a) if isinstance(a, str) else a).astype("string")
+    return out.set_index("report_id", drop=False)
+
+
+def report_wide(figures: pd.DataFrame, applicant: str = "total") -> pd.DataFrame:
+    """The figures of one applicant column as one row per report, one column per metric.
+
+    Index is ``report_id``; the report keys come first, then one Float64 column
+    per metric id present.  Subtotals are resolved as described in the module
+    docstring.
+    """
+    info = reports(figures)
+    chosen = select_figures(figures, applicant)
+    if chosen.empty:
+        return info.copy()
+    values = chosen.pivot(index="report_id", columns="metric", values="value").astype("Float64")
+    exists = chosen.assign(_one=True).pivot(index="report_id", columns="metric", values="_one").notna()
+    derived = (
+        chosen.assign(_d=chosen["derived"].fillna(False).astype(bool))
+        .pivot(index="report_id", columns="metric", values="_d")
+        .fillna(False)
+        .astype(bool)
+    )
+    versions = info["format_version"].reindex(values.index)
+    for subtotal, by_layout in SUBTOTALS.items():
+        resolved = []
+        for report_id in values.index:
+            version = versions.get(report_id)
+            leaves = by_layout.get(str(version), by_layout["*"])
+            given = values.at[report_id, subtotal] if subtotal in values.columns else pd.NA
+            read = subtotal in derived.columns and exists.at[report_id, subtotal] and not derived.at[report_id, subtotal]
+            has_leaf = any(leaf in exists.columns and exists.at[report_id, leaf] for leaf in leaves)
+            if (read and not pd.isna(given)) or not has_leaf:
+                resolved.append(given)
+            else:
+                resolved.append(_sum_exact([values.at[report_id, leaf] if leaf in values.columns else pd.NA
+                                            for leaf in leaves]))
+        values[subtotal] = pd.array(resolved, dtype="Float64")
+    values.columns.name = None
+    return info.join(values, how="left")
+
+
+def _sum_exact(items: list[object]) -> object:
+    total = 0.0
+    for item in items:
+        if item is None or pd.isna(item):
+            return pd.NA
+        total += float(item)
+    return total
+
+
+def _col(wide: pd.DataFrame, metric: str) -> pd.Series:
+    if metric in wide.columns:
+        return wide[metric].astype("Float64")
+    return pd.Series(pd.NA, index=wide.index, dtype="Float64")
+
+
+def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+    num = numerator.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    den = denominator.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(den > 0, num / den, np.nan)
+    return pd.Series(out, index=numerator.index, dtype="Float64")
+
+
+def _rows(
+    wide: pd.DataFrame,
+    metric: str,
+    numerator: pd.Series,
+    denominator: pd.Series | None = None,
+    value: pd.Series | None = None,
+    note: pd.Series | str = "",
+) -> pd.DataFrame:
+    numerator = numerator.astype("Float64")
+    if denominator is None:
+        denominator = pd.Series(pd.NA, index=wide.index, dtype="Float64")
+        if value is None:
+            value = numerator
+    elif value is None:
+        value = _ratio(numerator, denominator)
+    out = pd.DataFrame(
+        {
+            "report_id": wide["report_id"].astype("string"),
+            "agency": wide["agency"].astype("string"),
+            "report_year": wide["report_year"].astype("Int64"),
+            "format_version": wide["format_version"].astype("string"),
+            "metric": metric,
+            "numerator": numerator.values,
+            "denominator": denominator.astype("Float64").values,
+            "value": value.astype("Float64").values,
+        }
+    )
+    out["comparable_group"] = [registry.comparable_group(metric, v) for v in out["format_version"]]
+    out["note"] = note.values if isinstance(note, pd.Series) else note
+    return _typed(out)
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.reindex(columns=METRIC_COLUMNS)
+    for column in ("report_id", "agency", "format_version", "metric", "comparable_group", "note"):
+        frame[column] = frame[column].astype("string")
+    frame["report_year"] = frame["report_year"].astype("Int64")
+    for column in ("numerator", "denominator", "value"):
+        frame[column] = frame[column].astype("Float64")
+    return frame.reset_index(drop=True)
+
+
+def empty_metrics() -> pd.DataFrame:
+    """An empty metrics table with :data:`METRIC_COLUMNS`."""
+    return _typed(pd.DataFrame(columns=METRIC_COLUMNS))
+
+
+def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return empty_metrics()
+    return _typed(pd.concat(parts, ignore_index=True))
+
+
+# --------------------------------------------------------------------------- requests
+
+
+def request_volume(figures: pd.DataFrame) -> pd.DataFrame:
+    """``requests_volume`` = requests_received + requests_carried_over (a count).
+
+    NA when either part is blank or missing.
+    """
+    wide = report_wide(figures)
+    volume = _col(wide, "requests_received") + _col(wide, "requests_carried_over")
+    return _rows(wide, "requests_volume", volume)
+
+
+def applicant_mix(figures: pd.DataFrame) -> pd.DataFrame:
+    """``applicant_share_<column>``: new requests of one applicant column / new requests total.
+
+    The denominator is the published 总计 column of 一、本年新收; whether the
+    columns add up to it is identity 2 of :mod:`transparency_stats.checks`.
+    """
+    total = report_wide(figures, "total")
+    parts = []
+    for column in APPLICANT_COLUMNS:
+        wide = report_wide(figures, column).reindex(total.index)
+        parts.append(
+            _rows(total, f"applicant_share_{column}", _col(wide, "requests_received"),
+                  _col(total, "requests_received"))
+        )
+    return _concat(parts)
+
+
+def outcome_shares(figures: pd.DataFrame) -> pd.DataFrame:
+    """Shares of ``results_total`` (（七）总计) by outcome.
+
+    ``share_granted``, ``share_partial``, ``share_denied`` (total) and
+    ``share_denied_<reason>`` for the eight reasons, ``share_unable``,
+    ``share_not_processed``, ``share_other``.  Narrative-era reports give these
+    only where the text states both parts; their ``comparable_group`` is
+    ``narrative``.
+    """
+    wide = report_wide(figures)
+    total = _col(wide, "results_total")
+    pairs = [
+        ("share_granted", "results_granted"),
+        ("share_partial", "results_partial"),
+        ("share_denied", "results_denied_total"),
+        *[(f"share_denied_{r}", f"results_denied_{r}") for r in DENIED_REASONS],
+        ("share_unable", "results_unable_total"),
+        ("share_not_processed", "results_not_processed_total"),
+        ("share_other", "results_other_total"),
+    ]
+    return _concat([_rows(wide, metric, _col(wide, source), total) for metric, source in pairs])
+
+
+def disclosure_rate(figures: pd.DataFrame) -> pd.DataFrame:
+    """公开率 = (results_granted + results_partial) / results_total."""
+    wide = report_wide(figures)
+    granted = _col(wide, "results_granted") + _col(wide, "results_partial")
+    return _rows(wide, "disclosure_rate", granted, _col(wide, "results_total"))
+
+
+def completion_rates(figures: pd.DataFrame) -> pd.DataFrame:
+    """Completion and carry-forward rates over the year's workload.
+
+    ``completion_rate`` = results_total / (requests_received + requests_carried_over);
+    ``carry_forward_rate`` = requests_carried_forward / (requests_received + requests_carried_over).
+    """
+    wide = report_wide(figures)
+    workload = _col(wide, "requests_received") + _col(wide, "requests_carried_over")
+    return _concat(
+        [
+            _rows(wide, "completion_rate", _col(wide, "results_total"), workload),
+            _rows(wide, "carry_forward_rate", _col(wide, "requests_carried_forward"), workload),
+        ]
+    )
+
+
+# --------------------------------------------------------------------------- review and litigation
+
+
+def correction_rates(figures: pd.DataFrame) -> pd.DataFrame:
+    """Correction rates of reconsideration and litigation over **concluded** cases.
+
+    For each block of table 四 (``reconsideration``, ``litigation_direct``,
+    ``litigation_after_review``): ``<block>_correction_rate`` =
+    ``<block>_corrected / (<block>_total − <block>_pending)``, i.e. cases whose
+    result was corrected divided by cases concluded that year (total minus
+    those still pending).  ``litigation_correction_rate`` pools both litigation
+    blocks the same way.  No concluded cases (denominator 0) gives NA.
+    """
+    wide = report_wide(figures)
+    parts = []
+    concluded_all = []
+    corrected_all = []
+    for block in REVIEW_BLOCKS:
+        concluded = _col(wide, f"{block}_total") - _col(wide, f"{block}_pending")
+        corrected = _col(wide, f"{block}_corrected")
+        parts.append(_rows(wide, f"{block}_correction_rate", corrected, concluded))
+        if block != "reconsideration":
+            concluded_all.append(concluded)
+            corrected_all.append(corrected)
+    parts.append(
+        _rows(wide, "litigation_correction_rate", corrected_all[0] + corrected_all[1],
+              concluded_all[0] + concluded_all[1])
+    )
+    return _concat(parts)
+
+
+# --------------------------------------------------------------------------- narrative-era figures
+
+
+def _stated(figures: pd.DataFrame, metric: str, standard_note: str = "", other_note: str = "") -> pd.DataFrame:
+    wide = report_wide(figures)
+    value = _col(wide, metric)
+    standard = wide["format_version"].isin(STANDARD_VERSIONS).fillna(False)
+    missing_note = np.where(standard, standard_note, other_note)
+    note = pd.Series(np.where(value.isna(), missing_note, NOTE_STATED), index=wide.index)
+    na = pd.Series(pd.NA, index=wide.index, dtype="Float64")
+    return _rows(wide, metric, na, na, value=value, note=note)
+
+
+def on_time_rate(figures: pd.DataFrame) -> pd.DataFrame:
+    """按时答复率 exactly as stated by the report (narrative era), never computed.
+
+    The standard tables have no on-time column, so a gov2019/gov2021 report that
+    does not state the rate in its text gets NA with a note saying so; the value
+    is never filled in from other figures.
+    """
+    return _stated(figures, "on_time_rate", NOTE_ON_TIME_STANDARD, NOTE_NOT_STATED)
+
+
+def proposal_metrics(figures: pd.DataFrame) -> pd.DataFrame:
+    """NPC suggestions and CPPCC proposals handled, with their stated completion and satisfaction rates.
+
+    ``npc_suggestions`` and ``cppcc_proposals`` are counts;
+    ``proposal_completion_rate`` and ``proposal_satisfaction_rate`` are passed
+    through as stated (one stated rate often covers both counts).
+    """
+    wide = report_wide(figures)
+    parts = [_rows(wide, m, _col(wide, m)) for m in ("npc_suggestions", "cppcc_proposals")]
+    parts += [_stated(figures, m) for m in ("proposal_completion_rate", "proposal_satisfaction_rate")]
+    return _concat(parts)
+
+
+def proactive_counts(figures: pd.DataFrame) -> pd.DataFrame:
+    """Proactive-disclosure counts: ``proactive_items_total`` and every table 二 id.
+
+    Table 二 ids carry ``comparable_group`` = the layout, because the 2019 and
+    2021 tables count different things.
+    """
+    wide = report_wide(figures)
+    ids = ["proactive_items_total", *registry.metric_ids("proactive")]
+    return _concat([_rows(wide, m, _col(wide, m)) for m in ids if m in wide.columns])
+
+
+# --------------------------------------------------------------------------- series
+
+
+def _series_frame(metrics: pd.DataFrame, metric: str | None) -> pd.DataFrame:
+    frame = metrics.copy()
+    if "comparable_group" not in frame.columns:
+        frame["comparable_group"] = [
+            registry.comparable_group(m, v) for m, v in zip(frame["metric"], frame.get("format_version"), strict=False)
+        ]
+    if metric is not None:
+        frame = frame[frame["metric"] == metric]
+    frame = frame[frame["report_year"].notna()]
+    # One value per organ, metric and year: the first non-NA one.
+    frame = frame.assign(_na=frame["value"].isna().astype(int)).sort_values(
+        ["agency", "metric", "report_year", "_na"], kind="stable"
+    )
+    return frame.drop_duplicates(["agency", "metric", "report_year"]).drop(columns="_na")
+
+
+def yoy_change(metrics: pd.DataFrame, metric: str | None = None) -> pd.DataFrame:
+    """Year-on-year change of each organ's series (``<metric>__yoy``).
+
+    ``numerator`` = value(N) − value(N−1), ``denominator`` = value(N−1),
+    ``value`` = relative change.  Only consecutive years in the same
+    ``comparable_group`` are compared: across a layout change, or a missing
+    year, the change is not computed (no row).
+    """
+    frame = _series_frame(metrics, metric)
+    rows = []
+    for (agency, name), series in frame.groupby(["agency", "metric"], sort=True, dropna=False):
+        by_year = series.set_index("report_year")
+        for year, row in by_year.iterrows():
+            prev_year = int(year) - 1
+            if prev_year not in by_year.index:
+                continue
+            prev = by_year.loc[prev_year]
+            if prev["comparable_group"] != row["comparable_group"]:
+                continue
+            rows.append(
+                {
+                    "report_id": row["report_id"],
+                    "agency": agency,
+                    "report_year": int(year),
+                    "format_version": row["format_version"],
+                    "metric": f"{name}__yoy",
+                    "numerator": row["value"] - prev["value"],
+                    "denominator": prev["value"],
+                    "comparable_group": row["comparable_group"],
+                    "note": f"{prev_year}→{int(year)}",
+                }
+            )
+    if not rows:
+        return empty_metrics()
+    out = _typed(pd.DataFrame(rows))
+    out["value"] = _ratio(out["numerator"], out["denominator"])
+    return out
+
+
+def cagr(metrics: pd.DataFrame, metric: str | None = None) -> pd.DataFrame:
+    """Compound annual growth of each organ's series within one ``comparable_group``.
+
+    Uses the first and last years with a value: ``value`` =
+    (last / first) ** (1 / (last_year − first_year)) − 1, with ``numerator`` =
+    last value, ``denominator`` = first value and the span in ``note``.  A first
+    value ≤ 0 or a single year gives NA.  ``report_year`` is the last year.
+    """
+    frame = _series_frame(metrics, metric)
+    frame = frame[frame["value"].notna()]
+    rows = []
+    for (agency, name, group), series in frame.groupby(
+        ["agency", "metric", "comparable_group"], sort=True, dropna=False
+    ):
+        series = series.sort_values("report_year")
+        first, last = series.iloc[0], series.iloc[-1]
+        span = int(last["report_year"]) - int(first["report_year"])
+        value: object = pd.NA
+        if span > 0 and first["value"] > 0 and last["value"] >= 0:
+            value = (float(last["value"]) / float(first["value"])) ** (1.0 / span) - 1.0
+        rows.append(
+            {
+                "report_id": last["report_id"],
+                "agency": agency,
+                "report_year": int(last["report_year"]),
+                "format_version": last["format_version"],
+                "metric": f"{name}__cagr",
+                "numerator": last["value"],
+                "denominator": first["value"],
+                "value": value,
+                "comparable_group": group,
+                "note": f"{int(first['report_year'])}–{int(last['report_year'])}",
+            }
+        )
+    if not rows:
+        return empty_metrics()
+    return _typed(pd.DataFrame(rows))
+
+
+def series_breaks(metrics: pd.DataFrame) -> pd.DataFrame:
+    """Where an organ's series of a metric changes ``comparable_group`` between reports.
+
+    Columns: agency, metric, year_before, group_before, year_after, group_after.
+    Charts draw such series as separate segments.
+    """
+    frame = _series_frame(metrics, None).sort_values(["agency", "metric", "report_year"])
+    rows = []
+    for (agency, name), series in frame.groupby(["agency", "metric"], sort=True, dropna=False):
+        previous = None
+        for _, row in series.iterrows():
+            if previous is not None and previous["comparable_group"] != row["comparable_group"]:
+                rows.append(
+                    {
+                        "agency": agency,
+                        "metric": name,
+                        "year_before": int(previous["report_year"]),
+                        "group_before": previous["comparable_group"],
+                        "year_after": int(row["report_year"]),
+                        "group_after": row["comparable_group"],
+                    }
+                )
+            previous = row
+    columns = ["agency", "metric", "year_before", "group_before", "year_after", "group_after"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+# --------------------------------------------------------------------------- everything
+
+
+def compute_metrics(figures: pd.DataFrame, keep_empty: bool = False) -> pd.DataFrame:
+    """All metrics of all reports as one long table (:data:`METRIC_COLUMNS`).
+
+    Rows where numerator, denominator and value are all NA are dropped unless
+    they carry a note (e.g. the on-time rate a standard table cannot give) or
+    ``keep_empty`` is true.
+    """
+    figures = coerce_figures(figures)
+    if figures.empty:
+        return empty_metrics()
+    parts = [
+        request_volume(figures),
+        applicant_mix(figures),
+        outcome_shares(figures),
+        disclosure_rate(figures),
+        completion_rates(figures),
+        correction_rates(figures),
+        on_time_rate(figures),
+        proposal_metrics(figures),
+        proactive_counts(figures),
+    ]
+    out = _concat(parts)
+    if not keep_empty:
+        known = out[["numerator", "denominator", "value"]].notna().any(axis=1)
+        noted = out["note"].fillna("").str.len() > 0
+        out = out[known | noted]
+    return out.sort_values(["agency", "report_year", "report_id", "metric"], kind="stable").reset_index(drop=True)
