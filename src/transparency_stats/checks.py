@@ -164,6 +164,8 @@ def identity_checks(figures: pd.DataFrame) -> pd.DataFrame:
     rows: list[dict] = []
     info = standard.drop_duplicates("report_id").set_index("report_id")
     tables_of = standard.groupby("report_id")["table"].agg(lambda t: set(t.dropna()))
+    requests = standard[standard["table"] == "requests"]
+    applicants_of = requests.groupby("report_id")["applicant"].agg(lambda a: set(a.fillna("total")))
     for report_id, meta in info.iterrows():
         version = str(meta["format_version"])
         base = {
@@ -185,19 +187,28 @@ def identity_checks(figures: pd.DataFrame) -> pd.DataFrame:
 
         if "requests" in tables_of.get(report_id, set()):
             leaves = RESULT_LEAVES[version]
-            for applicant in ALL_COLUMNS:
+            # Columns the report has no row for at all are not checked (1, 3); identity 2
+            # needs the applicant columns, so without any it is one incomplete row.
+            columns = [a for a in ALL_COLUMNS if a in applicants_of.get(report_id, set())]
+            for applicant in columns:
                 add("1", applicant,
                     _sum([get("requests_received", applicant), get("requests_carried_over", applicant)]),
                     _sum([get("results_total", applicant), get("requests_carried_forward", applicant)]),
                     "一+二 = （七）总计+四")
-            for metric in TABLE3_ROWS[version]:
-                add("2", metric, get(metric, "total"), _sum([get(metric, a) for a in APPLICANT_COLUMNS]),
-                    "总计 = Σ 申请人列")
-            for applicant in ALL_COLUMNS:
+            if any(a in columns for a in APPLICANT_COLUMNS):
+                for metric in TABLE3_ROWS[version]:
+                    add("2", metric, get(metric, "total"), _sum([get(metric, a) for a in APPLICANT_COLUMNS]),
+                        "总计 = Σ 申请人列")
+            else:
+                add("2", "*", pd.NA, pd.NA, "总计 = Σ 申请人列: the report has no applicant columns")
+            for applicant in columns:
                 add("3", applicant, get("results_total", applicant), _sum([get(m, applicant) for m in leaves]),
                     "（七）总计 = （一）+（二）+Σ（三）+Σ（四）+Σ（五）+Σ（六）")
         if "review_litigation" in tables_of.get(report_id, set()):
             for block in REVIEW_BLOCKS:
+                if not any((report_id, f"{block}_{part}", "total") in lookup
+                           for part in ("upheld", "corrected", "other", "pending", "total")):
+                    continue  # the block is absent, not blank
                 add("4", block, get(f"{block}_total"),
                     _sum([get(f"{block}_{part}") for part in ("upheld", "corrected", "other", "pending")]),
                     "总计 = 维持+纠正+其他+尚未审结")

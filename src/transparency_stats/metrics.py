@@ -529,9 +529,9 @@ def series_breaks(metrics: pd.DataFrame) -> pd.DataFrame:
 def compute_metrics(figures: pd.DataFrame, keep_empty: bool = False) -> pd.DataFrame:
     """All metrics of all reports as one long table (:data:`METRIC_COLUMNS`).
 
-    Rows where numerator, denominator and value are all NA are dropped unless
-    they carry a note (e.g. the on-time rate a standard table cannot give) or
-    ``keep_empty`` is true.
+    Rows where both numerator and value are NA are dropped (a denominator alone
+    says nothing about the metric) unless they carry a note (e.g. the on-time
+    rate a standard table cannot give) or ``keep_empty`` is true.
     """
     figures = coerce_figures(figures)
     if figures.empty:
@@ -549,7 +549,7 @@ def compute_metrics(figures: pd.DataFrame, keep_empty: bool = False) -> pd.DataF
     ]
     out = _concat(parts)
     if not keep_empty:
-        known = out[["numerator", "denominator", "value"]].notna().any(axis=1)
+        known = out[["numerator", "value"]].notna().any(axis=1)
         noted = out["note"].fillna("").str.len() > 0
         out = out[known | noted]
     return out.sort_values(["agency", "report_year", "report_id", "metric"], kind="stable").reset_index(drop=True)
