@@ -1,0 +1,477 @@
+"""Figures stated in a report's prose and in the 统计表 annex of narrative reports.
+
+``extract_text_figures(doc, layout)`` reads sentences such as
+``全年主动公开政府信息共2万六千余条`` or ``办结率和满意率达100%`` and, for narrative
+reports, the appended annex table (``主动公开信息数 条 425 1516``: this year, then
+历年累计).  What it reads is driven by two tables below, :data:`TEXT_RULES` (prose)
+and :data:`ANNEX_ROWS` (annex labels); the code only applies them.
+
+It prefers leaving a figure out to stating a wrong one: a sentence about a part
+(one department, one channel, a share ``占…%``) is not read as the total; two
+readings that disagree give no figure but an ``ambiguous`` warning; a run of
+annex digits without separators is split into this-year | cumulative only when a
+single split is possible or the prose confirms one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from .numbers import QUANTITY_PATTERN, parse_quantity
+from .reading import Document
+from .schema import FORMAT_VERSIONS, Figure, Issue
+
+MASK = "\ufffd"
+
+#: Ids this module adds to the contract's list (annex rows of narrative reports).
+EXTRA_METRICS: dict[str, str] = {
+    "proactive_items_website": "主动公开信息中经政府网站公开的条数 (annex 网站公开数)",
+    "proactive_items_gazette": "主动公开信息中经政府公报公开的条数 (annex 政府公报公开数)",
+}
+
+#: Ids the standard tables give; in gov2019/gov2021 reports they are not read from the text.
+TABLE_METRICS: frozenset[str] = frozenset({
+    "requests_in_person", "requests_online", "requests_written", "requests_fax", "requests_email",
+    "requests_other_channel", "requests_received", "results_granted", "results_partial",
+    "results_denied_total", "results_total", "reconsideration_total", "litigation_total",
+    "complaints_total",
+})
+
+# --------------------------------------------------------------------------- prose rules
+
+# Building blocks.  ``_N`` is a quantity (Arabic, Chinese or mixed numeral with
+# 余/多/近/约… markers), ``_R`` a rate written with % or 百分之.
+_N = rf"(?P<n>{QUANTITY_PATTERN})"
+_R = rf"(?P<n>{QUANTITY_PATTERN}%|百分之{QUANTITY_PATTERN})"
+_COUNT = r"(?P<u>件|例|条|个|次)"
+_TO_BE = r"(?:共|共计|总计|合计|累计)?(?:为|达|达到|是)?"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One way a report states one or more figures.
+
+    ``pattern`` has a group ``n`` (the number, optionally followed by a unit group
+    ``u``) or none (a statement that the figures are zero).  ``context`` must occur
+    in the sentence; ``exclude`` must not occur in the clause before the match (it
+    marks a part of the whole: one department, one channel).
+    """
+
+    metrics: tuple[str, ...]
+    pattern: str
+    context: str = ""
+    exclude: str = ""
+    share_is_part: bool = False  # "…303条,占71.3%": a count followed by its share is a part
+
+
+_PART = (r"各(?:部门|乡镇|街道|单位|县区|区县|科室)|[区县市]直|乡镇|其中.{0,6}(?:部门|单位)|其他|应主动公开"
+         r"|微信|微博|公众号|新媒体|客户端")
+_PROPOSALS = r"建议|提案"
+_REQUESTS = r"依申请|信息公开|政府信息"
+_FEES = r"申请|信息公开|政府信息|信息处理费"
+_CAUSE = (r"(?:因|涉及)?(?:政府)?信息公开(?:申请)?(?:而)?(?:引起的|引发的|相关的?|方面的?|的)?"
+          r"(?:被)?(?:申请|提起)?(?:的)?")
+_WHO = r"(?:(?:我|全|本)[区市县省局委办]?)?(?:各级|各类)?(?:单位|部门|机关)?"
+_REQ = r"(?:依申请公开|申请)(?:信息)?"
+_CASES = r"(?P<u>件|例|起|宗)"
+
+TEXT_RULES: tuple[Rule, ...] = (
+    # proactive disclosure
+    Rule(("proactive_items_total",), rf"主动公开{_WHO}政府信息{_TO_BE}{_N}(?P<u>条)", exclude=_PART,
+         share_is_part=True),
+    Rule(("proactive_items_total",), rf"共(?:主动)?公布政府信息{_TO_BE}{_N}(?P<u>条)", exclude=_PART,
+         share_is_part=True),
+    Rule(("disclosure_units",), rf"{_N}(?P<u>个)政府信息公开(?:工作)?单位", exclude=r"新增|增加|减少|撤销|调整|其中"),
+    Rule(("new_media_items",),
+         rf"(?:政务)?(?:微博[、和及与]{{1,2}}(?:政务)?微信|微信[、和及与]{{1,2}}(?:政务)?微博)"
+         rf"(?:等新媒体)?(?:平台)?(?:公开|发布)(?:政府|政务)?信息(?:数量)?{_TO_BE}{_N}(?P<u>条)"),
+    Rule(("new_media_items",), rf"政务新媒体(?:共)?(?:公开|发布)(?:政府|政务)?信息(?:数量)?{_TO_BE}{_N}(?P<u>条)"),
+    Rule(("wechat_posts",),
+         rf"微信(?:公众号|公众平台)(?:\d+个,?)?(?:共|累计)?(?:发布|推送|公开)(?:政府|政务)?信息{_TO_BE}{_N}(?P<u>条)"),
+    Rule(("weibo_posts",), rf"(?:发布|发送)政务微博{_TO_BE}{_N}(?P<u>条)"),
+    Rule(("weibo_posts",),
+         rf"(?<![、和及与])(?:政务)?微博(?:账号)?(?:\d+个,?)?(?:共|累计)?(?:发布|推送|公开)(?:政府|政务)?信息"
+         rf"{_TO_BE}{_N}(?P<u>条)"),
+    Rule(("press_conferences",), rf"新闻发布会{_TO_BE}{_N}(?P<u>场|次)"),
+    Rule(("press_conferences",), rf"(?:召开|举办|举行|组织)(?:了)?{_N}(?P<u>场|次)新闻发布会"),
+    # proposals
+    Rule(("npc_suggestions",), rf"人大代表建议{_TO_BE}{_N}(?P<u>件)"),
+    Rule(("cppcc_proposals",), rf"政协(?:委员)?提案{_TO_BE}{_N}(?P<u>件)"),
+    Rule(("proposal_completion_rate", "proposal_satisfaction_rate"),
+         rf"(?:办结率[和、及与]满意率|满意率[和、及与]办结率)(?:均)?(?:为|达|达到)?{_R}", context=_PROPOSALS),
+    Rule(("proposal_completion_rate",), rf"(?<![和、及与])办结率(?:为|达|达到)?{_R}", context=_PROPOSALS),
+    Rule(("proposal_satisfaction_rate",), rf"(?<![和、及与])满意率(?:为|达|达到)?{_R}", context=_PROPOSALS),
+    # requests and their outcomes (narrative reports only, see TABLE_METRICS)
+    Rule(("requests_received",),
+         rf"(?:收到|受理|接到|接收)(?:了)?(?:政府信息公开申请|信息公开申请|依申请公开(?:信息)?(?:申请)?){_TO_BE}{_N}{_COUNT}"),
+    Rule(("requests_received",),
+         rf"(?:收到|受理|接到|接收)(?:了)?{_N}{_COUNT}(?:政府信息公开申请|信息公开申请|依申请公开)"),
+    Rule(("requests_received",),
+         r"未(?:收到|受理|接到)(?:过)?(?:有关|任何)?(?:政府信息公开|信息公开|依申请公开)(?:的)?申请"),
+    Rule(("requests_written",), rf"(?:书面|信函){_REQ}{_TO_BE}{_N}{_COUNT}", context=_REQUESTS),
+    Rule(("requests_online",), rf"(?:网上|网络|在线){_REQ}{_TO_BE}{_N}{_COUNT}", context=_REQUESTS),
+    Rule(("requests_in_person",), rf"当面{_REQ}{_TO_BE}{_N}{_COUNT}", context=_REQUESTS),
+    Rule(("requests_fax",), rf"(?<![、和及与])传真{_REQ}{_TO_BE}{_N}{_COUNT}", context=_REQUESTS),
+    Rule(("requests_email",), rf"电子邮件{_REQ}{_TO_BE}{_N}{_COUNT}", context=_REQUESTS),
+    Rule(("requests_other_channel",), rf"其[他它](?:形式|方式){_REQ}{_TO_BE}{_N}{_COUNT}", context=_REQUESTS),
+    Rule(("results_granted",), rf"(?<!不)(?:同意公开|予以公开|全部公开)(?:答复)?{_TO_BE}{_N}{_CASES}",
+         context=r"申请|答复"),
+    Rule(("results_partial",), rf"(?<!公开[及和与、])(?:同意)?部分公开(?:答复)?{_TO_BE}{_N}{_CASES}", context=r"申请|答复"),
+    Rule(("results_denied_total",), rf"(?:不予公开|不同意公开|否决公开)(?:答复)?{_TO_BE}{_N}{_CASES}",
+         context=r"申请|答复"),
+    Rule(("results_total",),
+         rf"(?:(?<=[,;:。])|共|累计|合计|全部|均已|已)答复(?:申请(?:人)?)?{_TO_BE}{_N}{_CASES}", context=_REQUESTS),
+    Rule(("on_time_rate",), rf"(?:按时|按期|及时)答复率(?:为|达|达到)?{_R}"),
+    # fees
+    Rule(("fees_collected_yuan",),
+         rf"收取(?:了)?(?:政府信息公开)?(?:的)?(?:信息处理费|检索费|复制费|邮寄费|申请费用?)"
+         rf"(?:[、和](?:检索费|复制费|邮寄费))*(?:等费用)?{_TO_BE}{_N}(?P<u>元)", context=_FEES),
+    Rule(("fees_collected_yuan",),
+         r"(?:未|没有|均未|从未|无)收取(?:过)?(?:任何)?(?:政府)?(?:信息公开)?(?:申请(?:人)?)?(?:的)?(?:任何|相关)?费用",
+         context=_FEES),
+    Rule(("fees_collected_yuan",), r"(?:未|没有|均未|无)收取(?:任何)?(?:政府信息公开)?信息处理费"),
+    Rule(("fees_collected_yuan",), r"依申请(?:公开|提供)政府信息(?:均|暂|一律)?(?:不|未)收(?:取)?(?:任何)?费"),
+    # review, litigation and complaints
+    Rule(("reconsideration_total", "litigation_total"),
+         r"(?:无|未(?:收到|发生|出现)|没有)(?:有关|任何)?(?:因|涉及)?政府信息公开(?:申请)?(?:而|引起的|引发的)?"
+         r"(?:申请)?行政复议[、和及或]{1,2}(?:提起)?行政诉讼"),
+    Rule(("reconsideration_total",),
+         r"(?:无|未(?:收到|发生|出现)|没有)(?:有关|任何)?(?:因|涉及)?政府信息公开(?:申请)?(?:的)?行政复议申请"),
+    Rule(("reconsideration_total",), rf"{_CAUSE}行政复议(?:案件|申请)?{_TO_BE}{_N}{_CASES}"),
+    Rule(("litigation_total",), rf"{_CAUSE}行政诉讼(?:案件)?{_TO_BE}{_N}{_CASES}"),
+    Rule(("litigation_total",),
+         rf"{_CAUSE}行政复议(?:案件|申请)?{_TO_BE}{QUANTITY_PATTERN}(?:件|例|起|宗)[、,]"
+         rf"(?:被)?(?:提起)?(?:的)?行政诉讼(?:案件)?{_TO_BE}{_N}{_CASES}"),
+    Rule(("complaints_total",),
+         rf"(?:政府信息公开|信息公开)(?:工作)?(?:方面)?(?:的)?(?:举报|投诉)(?:共)?{_N}{_CASES}"),
+    Rule(("complaints_total",),
+         r"(?:无|未(?:收到|发生)|没有)(?:有关|任何)?(?:政府信息公开|信息公开)(?:工作)?(?:方面)?(?:的)?(?:举报|投诉)"),
+)
+
+#: A sentence about totals since some earlier year is not this year's figure.
+_SINCE = r"(?<!今年)(?<!年初)(?<!本年)以来|截至|截止|历年|累计至"
+
+# --------------------------------------------------------------------------- annex rows
+
+#: Annex (统计表) row labels of narrative reports → metric ids.  A label naming two
+#: channels at once is read only when its count is 0 (then each channel is 0).
+ANNEX_ROWS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("proactive_items_total",), r"主动公开(?:政府)?(?:信息|文件)(?:总)?数"),
+    (("proactive_items_website",), r"(?:政府)?网站公开(?:信息)?数?"),
+    (("proactive_items_gazette",), r"政府公报公开(?:信息)?数?"),
+    (("requests_received",), r"受理依申请公开(?:信息)?总数|受理(?:政府信息公开)?申请总数"),
+    (("requests_in_person",), r"当面申请数"),
+    (("requests_fax",), r"(?<![、,])传真申请数"),
+    (("requests_email",), r"电子邮件申请数"),
+    (("requests_online",), r"网上申请数"),
+    (("requests_written",), r"信函申请数"),
+    (("requests_written", "requests_fax"), r"信函[、,]传真申请数"),
+    (("requests_other_channel",), r"其[它他]形式申请数"),
+    (("results_total",), r"对申请的答复(?:总)?数"),
+    (("results_granted",), r"同意公开答复数"),
+    (("results_partial",), r"同意部分公开答复数"),
+    (("results_denied_total",), r"(?:否决|不予)公开答复数"),
+    (("reconsideration_total",), r"(?<![、,])行政复议数"),
+    (("litigation_total",), r"(?<![、,])行政诉讼数"),
+)
+
+#: Annex rows that add up (both columns): total, then its parts.
+ANNEX_SUMS: tuple[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]], ...] = (
+    (("proactive_items_total",), (("proactive_items_website",), ("proactive_items_gazette",))),
+)
+
+_ANNEX_START_RE = re.compile(r"统计表(?=.{0,40}?指标名称)|统计表(?=.{0,120}?历年累计)")
+_ANNEX_UNIT = r"(?:条|件|个|次|元|项)"
+_ANNEX_VALUE_RE = re.compile(rf"\s*{_ANNEX_UNIT}?\s*(?P<digits>\d+(?:\s+\d+)*)(?P<ordinal>[.、])?")
+
+_PAGE_FOOTER_RE = re.compile(r"(?m)^[ \t]*[-—]\s*\d{1,3}\s*[-—][ \t]*$")
+_CLAUSE_END = "。;,:、!?()“”"
+_SENTENCE_END = "。;!?"
+_SHARE_AFTER_RE = re.compile(r"[,(]?占")
+
+
+class _Candidate(NamedTuple):
+    metric: str
+    value: float
+    cell: str
+    approximate: bool
+    raw_label: str
+    raw_value: str
+    offset: int  # in doc.text
+    source: str  # "text" or "annex"
+
+
+# --------------------------------------------------------------------------- compact text
+
+
+class _Compact(NamedTuple):
+    text: str
+    offsets: list[int]  # compact index → doc.text index
+
+
+def _compact(text: str) -> _Compact:
+    """Text without line breaks, page footers or spaces; a gap between two digits stays one space."""
+    skip = [False] * len(text)
+    for match in _PAGE_FOOTER_RE.finditer(text):
+        for i in range(match.start(), match.end()):
+            skip[i] = True
+    chars: list[str] = []
+    offsets: list[int] = []
+    gap_at: int | None = None
+    for i, ch in enumerate(text):
+        if skip[i] or ch.isspace():
+            if gap_at is None:
+                gap_at = i
+            continue
+        if gap_at is not None and chars and chars[-1].isdigit() and ch.isdigit():
+            chars.append(" ")
+            offsets.append(gap_at)
+        gap_at = None
+        chars.append(ch)
+        offsets.append(i)
+    return _Compact("".join(chars), offsets)
+
+
+def _original(doc_text: str, compact: _Compact, start: int, end: int) -> str:
+    """The doc.text span behind a compact span, whitespace collapsed."""
+    if start >= end:
+        return ""
+    return re.sub(r"\s+", " ", doc_text[compact.offsets[start]: compact.offsets[end - 1] + 1]).strip()
+
+
+def _clause_start(text: str, pos: int, ends: str) -> int:
+    i = pos
+    while i > 0 and text[i - 1] not in ends:
+        i -= 1
+    return i
+
+
+def _touches_mask(text: str, start: int, end: int) -> bool:
+    return (start > 0 and text[start - 1] == MASK) or (end < len(text) and text[end] == MASK)
+
+
+# --------------------------------------------------------------------------- prose
+
+
+def _prose_candidates(doc_text: str, compact: _Compact, limit: int, allowed: set[str]) -> list[_Candidate]:
+    text = compact.text[:limit]
+    found: list[_Candidate] = []
+    for rule in TEXT_RULES:
+        metrics = tuple(m for m in rule.metrics if m in allowed)
+        if not metrics:
+            continue
+        for match in re.finditer(rule.pattern, text):
+            sentence = text[_clause_start(text, match.start(), _SENTENCE_END): match.end()]
+            if rule.context and not re.search(rule.context, sentence):
+                continue
+            if "n" in match.groupdict() and re.search(_SINCE, sentence):
+                continue
+            clause = text[_clause_start(text, match.start(), _CLAUSE_END): match.start()]
+            if rule.exclude and re.search(rule.exclude, clause + match.group(0)[: _label_end(match)]):
+                continue
+            label = _original(doc_text, compact, _clause_start(text, match.start(), _CLAUSE_END), match.end())
+            if "n" not in match.groupdict():
+                value, approximate, cell = 0.0, False, "zero"
+                raw_value, at = _original(doc_text, compact, match.start(), match.end()), match.start()
+            else:
+                start, end = match.span("n")
+                if _touches_mask(text, start, end):
+                    continue
+                if rule.share_is_part and _SHARE_AFTER_RE.match(text, match.end()):
+                    continue
+                unit = match.groupdict().get("u") or ""
+                quantity = parse_quantity(match.group("n") + unit)
+                if quantity is None:
+                    continue
+                value, approximate = quantity.value, quantity.approximate
+                if metrics[0].endswith("_rate") and not 0 <= value <= 1:
+                    continue
+                cell = "zero" if value == 0 else "number"
+                raw_value, at = _original(doc_text, compact, start, match.end()), start
+            for metric in metrics:
+                found.append(_Candidate(metric, value, cell, approximate, label, raw_value,
+                                        compact.offsets[at], "text"))
+    return found
+
+
+def _label_end(match: re.Match[str]) -> int:
+    """Length of the label part of a match (before its number)."""
+    return match.start("n") - match.start() if "n" in match.groupdict() else len(match.group(0))
+
+
+# --------------------------------------------------------------------------- annex
+
+
+def _year_splits(digits: str) -> list[tuple[int, int]]:
+    """Possible (this year, cumulative) readings of a run of digits, cumulative ≥ this year."""
+    options = []
+    for cut in range(1, len(digits)):
+        year, cumulative = digits[:cut], digits[cut:]
+        if (year.startswith("0") and year != "0") or (cumulative.startswith("0") and cumulative != "0"):
+            continue
+        if int(cumulative) >= int(year):
+            options.append((int(year), int(cumulative)))
+    return options
+
+
+@dataclass
+class _AnnexRow:
+    metrics: tuple[str, ...]
+    label: str
+    raw_label: str
+    raw_value: str
+    offset: int
+    options: list[tuple[int, int | None]]  # possible (this year, cumulative) readings
+
+    @property
+    def resolved(self) -> bool:
+        return len(self.options) == 1
+
+
+def _annex_rows(doc_text: str, compact: _Compact, start: int) -> list[_AnnexRow]:
+    """Every mapped row of the annex with its possible readings."""
+    text = compact.text
+    two_columns = "累计" in text[start: start + 160]
+    rows: list[_AnnexRow] = []
+    for metrics, label in ANNEX_ROWS:
+        for match in re.finditer(label, text[start:]):
+            value_match = _ANNEX_VALUE_RE.match(text, start + match.end())
+            if not value_match:
+                continue
+            digits, digits_end = value_match.group("digits"), value_match.end("digits")
+            if value_match.group("ordinal"):
+                # "…条002、网上申请数": the last digit is the next row's number.
+                if digits[-1] not in "123456789":
+                    continue
+                digits = digits[:-1].rstrip()
+                digits_end = value_match.start("digits") + len(digits)
+                if not digits:
+                    continue
+            tokens = digits.split()
+            options: list[tuple[int, int | None]] = []
+            if not two_columns and len(tokens) == 1:
+                options = [(int(tokens[0]), None)]
+            elif two_columns and len(tokens) == 2:
+                options = [(int(tokens[0]), int(tokens[1]))]
+            elif two_columns and len(tokens) == 1:
+                options = list(_year_splits(tokens[0]))
+            if not options:
+                continue
+            rows.append(_AnnexRow(
+                metrics, match.group(0),
+                _original(doc_text, compact, start + match.start(), digits_end),
+                tokens[0] if len(tokens) == 2 else digits,
+                compact.offsets[value_match.start("digits")], options,
+            ))
+    return rows
+
+
+def _resolve_by_sums(rows: list[_AnnexRow]) -> None:
+    """Pin down run-together rows with the annex's own sums (both columns must add up)."""
+    changed = True
+    while changed:
+        changed = False
+        for total_key, part_keys in ANNEX_SUMS:
+            totals = [r for r in rows if r.metrics == total_key]
+            parts = [[r for r in rows if r.metrics == key] for key in part_keys]
+            if len(totals) != 1 or any(len(p) != 1 for p in parts):
+                continue
+            members = [totals[0]] + [p[0] for p in parts]
+            open_rows = [r for r in members if not r.resolved]
+            if len(open_rows) != 1 or any(r.options[0][1] is None for r in members if r.resolved):
+                continue
+            target, total = open_rows[0], totals[0]
+            known = [r.options[0] for r in members if r is not target and r is not total]
+            year_sum, cumulative_sum = sum(y for y, _ in known), sum(c or 0 for _, c in known)
+            if target is total:
+                want = (year_sum, cumulative_sum)
+            else:
+                year, cumulative = total.options[0]
+                want = (year - year_sum, (cumulative or 0) - cumulative_sum)
+            if want in target.options:
+                target.options = [want]
+                changed = True
+
+
+def _annex_candidates(
+    doc_text: str, compact: _Compact, start: int, allowed: set[str], prose: dict[str, set[float]],
+    issues: list[Issue], source: str,
+) -> list[_Candidate]:
+    rows = _annex_rows(doc_text, compact, start)
+    for row in rows:
+        if not row.resolved:
+            confirmed = [o for o in row.options if any(o[0] in prose.get(m, set()) for m in row.metrics)]
+            if len(confirmed) == 1:
+                row.options = confirmed
+    _resolve_by_sums(rows)
+    found: list[_Candidate] = []
+    for row in rows:
+        location = f"char:{row.offset}"
+        if not row.resolved:
+            issues.append(Issue(source, "warning", "ambiguous",
+                                f"annex row {row.label} '{row.raw_value}': this year's value cannot be told "
+                                f"from the cumulative one; left out", location))
+            continue
+        value = row.options[0][0]
+        if len(row.metrics) > 1 and value != 0:
+            continue  # a combined count (信函、传真) says nothing about each channel unless it is 0
+        for metric in row.metrics:
+            if metric in allowed:
+                found.append(_Candidate(metric, float(value), "zero" if value == 0 else "number", False,
+                                        row.raw_label, row.raw_value, row.offset, "annex"))
+    return found
+
+
+# --------------------------------------------------------------------------- public
+
+
+def _allowed_metrics(layout: str) -> set[str]:
+    metrics = {m for rule in TEXT_RULES for m in rule.metrics} | {m for ms, _ in ANNEX_ROWS for m in ms}
+    if layout != "narrative":
+        metrics -= TABLE_METRICS
+    return metrics
+
+
+def extract_text_figures(doc: Document, layout: str) -> tuple[list[Figure], list[Issue]]:
+    """Figures a report states in its text (and, for narrative reports, its 统计表 annex).
+
+    ``layout`` is ``narrative``, ``gov2019`` or ``gov2021``; for the standard layouts
+    only ids their tables cannot give are read.  Returns one figure per metric, or
+    none plus an ``ambiguous`` warning when the readings disagree.
+    """
+    if layout not in FORMAT_VERSIONS:
+        raise ValueError(f"unknown layout {layout!r}; expected one of {FORMAT_VERSIONS}")
+    allowed = _allowed_metrics(layout)
+    compact = _compact(doc.text)
+    issues: list[Issue] = []
+    annex = _ANNEX_START_RE.search(compact.text) if layout == "narrative" else None
+    limit = annex.start() if annex else len(compact.text)
+    candidates = _prose_candidates(doc.text, compact, limit, allowed)
+    if annex:
+        prose: dict[str, set[float]] = {}
+        for c in candidates:
+            prose.setdefault(c.metric, set()).add(c.value)
+        candidates += _annex_candidates(doc.text, compact, annex.start(), allowed, prose, issues, doc.path)
+
+    by_metric: dict[str, list[_Candidate]] = {}
+    for c in candidates:
+        by_metric.setdefault(c.metric, []).append(c)
+    figures: list[Figure] = []
+    for metric, group in by_metric.items():
+        values = {c.value for c in group}
+        if len(values) > 1:
+            readings = "; ".join(f"{c.raw_value} ({c.raw_label}) at char:{c.offset}" for c in group)
+            issues.append(Issue(doc.path, "warning", "ambiguous",
+                                f"{metric}: the report states different values, left out: {readings}",
+                                f"char:{group[0].offset}"))
+            continue
+        best = min(group, key=lambda c: (c.source != "text", c.offset))
+        figures.append(Figure(
+            metric=metric, value=best.value, table="narrative", applicant="total", cell=best.cell,
+            approximate=best.approximate, raw_label=best.raw_label, raw_value=best.raw_value,
+            location=f"char:{best.offset}",
+        ))
+    figures.sort(key=lambda f: int(f.location.split(":")[1]))
+    return figures, issues
