@@ -300,6 +300,16 @@ def broken_reports(checks: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def status_summary(checks: pd.DataFrame) -> pd.DataFrame:
+    """Counts of check rows by kind, identity and status (one column per status)."""
+    if checks.empty:
+        return pd.DataFrame(columns=["kind", "identity", *STATUSES])
+    table = checks.groupby(["kind", "identity", "status"]).size().unstack("status", fill_value=0)
+    table = table.reindex(columns=list(STATUSES), fill_value=0).reset_index()
+    table.columns.name = None
+    return table
+
+
 def empty_checks() -> pd.DataFrame:
     """An empty checks table with :data:`CHECK_COLUMNS`."""
     return _typed(pd.DataFrame(columns=CHECK_COLUMNS))

@@ -235,3 +235,16 @@ def bar_chart(
     ax.set_title(title)
     fig.tight_layout()
     return fig
+
+
+def html_table(frame: pd.DataFrame, lang: str = "zh", max_rows: int = 300):
+    """A table for notebooks: labels in ``lang``, NA shown as —, every cell HTML-escaped."""
+    from IPython.display import HTML
+
+    shown = display_table(frame.head(max_rows), lang)
+    note = ""
+    if len(frame) > max_rows:
+        note = f"<p>… {len(frame) - max_rows} more rows / 另有 {len(frame) - max_rows} 行</p>"
+    if shown.empty:
+        return HTML(f"<p>{text('no_data', lang)}</p>")
+    return HTML(shown.to_html(index=False, na_rep="—", escape=True) + note)

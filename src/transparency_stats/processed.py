@@ -112,3 +112,16 @@ def write_processed(figures: pd.DataFrame, out_dir: str | Path) -> Path:
         write_parquet(frame, folder / f"{name}.parquet")
         write_csv(frame, folder / f"{name}.csv")
     return folder
+
+
+def subset(frame: pd.DataFrame, organs: list[str] | None = None, years: list[int] | None = None) -> pd.DataFrame:
+    """Rows of ``frame`` for some organs (matched by canonical name) and report years; None keeps all."""
+    from .checks import canonical_agency
+
+    out = frame
+    if organs is not None and "agency" in out.columns:
+        wanted = {canonical_agency(o) for o in organs}
+        out = out[out["agency"].map(canonical_agency).isin(wanted)]
+    if years is not None and "report_year" in out.columns:
+        out = out[out["report_year"].isin([int(y) for y in years])]
+    return out.reset_index(drop=True)
