@@ -1,0 +1,1124 @@
+"""The standard tables 二, 三 and 四 of gov2019 / gov2021 reports → figures.
+
+Row and column labels are data: ``data/table_labels.csv`` holds one row per
+spelling (``layout, table, kind, raw_label, metric``; layout ``*`` means both
+standard layouts; kind ``row``, ``column`` or ``header`` for labels that carry
+no value).  Labels are compared by :func:`label_key` (``normalize_label`` with a
+leading ordinal such as ``(三)``, ``一、`` or ``2.`` removed).  Table 二 metrics
+are ``<row>_<column>`` (``regulations`` × ``issued``), table 四 metrics
+``<group>_<column>`` (``litigation_direct`` × ``upheld``); table 三 rows are
+metric ids and its columns applicant ids.
+
+Two kinds of input:
+
+* grids (HTML, DOCX, Markdown): cells are read where the header puts them;
+* text (PDF text layer, TXT): rows are found by their labels, the cells between
+  one label and the next.  When cells ran together without separators the
+  table's identities pick the split (a row of table 三 sums to its 总计; each
+  column of table 三 satisfies 一+二 = (七)+四 and (七) = Σ results; each block
+  of table 四 sums to its 总计).  A row is kept only when exactly one split fits;
+  otherwise it is left out with a warning.
+
+Blank cells give ``value=None`` (cell ``blank``), ``/ - — 无 不适用`` give
+``not_applicable``, other words ``text``.  Block sums of table 三 and the
+litigation totals are added as derived figures when all their parts are known.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import itertools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+
+from .normalize import normalize_label
+from .numbers import parse_quantity
+from .reading import Document, Grid
+from .schema import Figure, Issue
+
+__all__ = ["extract_tables", "label_key", "load_label_map", "parse_cell", "LabelMap"]
+
+LABELS_RESOURCE = "table_labels.csv"
+STANDARD_LAYOUTS = ("gov2019", "gov2021")
+TABLES = ("proactive", "requests", "review_litigation")
+
+#: Table 三 columns in print order (text input has no header to read them from).
+REQUEST_COLUMNS = (
+    "natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org", "total",
+)
+REVIEW_GROUPS = ("reconsideration", "litigation_direct", "litigation_after_review")
+REVIEW_FIELDS = ("upheld", "corrected", "other", "pending", "total")
+#: Table 四 cells in print order.
+REVIEW_COLUMNS = tuple(f"{g}_{f}" for g in REVIEW_GROUPS for f in REVIEW_FIELDS)
+
+#: Derived block sums of table 三: metric → the leaf rows it adds up.
+BLOCKS: dict[str, tuple[str, ...]] = {
+    "results_denied_total": (
+        "results_denied_state_secret", "results_denied_law_prohibited", "results_denied_security_stability",
+        "results_denied_third_party", "results_denied_internal_affairs", "results_denied_process_info",
+        "results_denied_enforcement_file", "results_denied_query_matter",
+    ),
+    "results_unable_total": (
+        "results_unable_not_held", "results_unable_needs_creation", "results_unable_unclear",
+    ),
+    "results_not_processed_total": (
+        "results_not_processed_petition", "results_not_processed_duplicate",
+        "results_not_processed_publication", "results_not_processed_excessive",
+        "results_not_processed_confirmation",
+    ),
+    "results_other_total": ("results_other_no_correction", "results_other_unpaid_fee", "results_other_misc"),
+}
+#: Derived sums over table 四.
+REVIEW_SUMS: dict[str, tuple[str, ...]] = {
+    "litigation_total": ("litigation_direct_total", "litigation_after_review_total"),
+    "litigation_corrected": ("litigation_direct_corrected", "litigation_after_review_corrected"),
+}
+
+NOT_APPLICABLE = frozenset({"/", "-", "—", "——", "--", "–", "无", "不适用", "\\", "//", "-/-"})
+
+# --------------------------------------------------------------------------- labels
+
+_ORDINAL_RE = re.compile(
+    r"^\s*(?:[((][一二三四五六七八九十\d]{1,3}[))]|[一二三四五六七八九十]{1,3}\s*[、.,]|\d{1,2}\s*[、.,)]"
+    r"|[\u2460-\u2473])\s*"
+)
+
+
+def label_key(label: str) -> str:
+    """Look-up key of a row or column label: ``normalize_label`` without its leading ordinal."""
+    key = normalize_label(_ORDINAL_RE.sub("", label.strip(), count=1))
+    return key or normalize_label(label)
+
+
+@dataclass(frozen=True)
+class Spelling:
+    """One printed spelling of a label."""
+
+    table: str
+    kind: str  # row | column | header
+    raw_label: str
+    metric: str
+
+
+@dataclass
+class LabelMap:
+    """Label spellings of one layout, indexed for grid look-ups and text search."""
+
+    layout: str
+    spellings: list[Spelling]
+    keys: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)  # (table, kind) -> key -> metric
+    fragments: dict[str, str] = field(default_factory=dict)  # table -> all keys joined (label debris test)
+    _patterns: dict[str, re.Pattern[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for s in self.spellings:
+            self.keys.setdefault((s.table, s.kind), {})[label_key(s.raw_label)] = s.metric
+        for table in TABLES:
+            keys = [label_key(s.raw_label) for s in self.spellings if s.table == table]
+            self.fragments[table] = "|".join(keys)
+
+    def lookup(self, table: str, kind: str, label: str) -> str | None:
+        """Metric (``""`` for a header) of a label, or None when unknown."""
+        return self.keys.get((table, kind), {}).get(label_key(label))
+
+    def known(self, table: str, label: str) -> bool:
+        key = label_key(label)
+        return any(key in self.keys.get((table, kind), {}) for kind in ("row", "column", "header"))
+
+    def pattern(self, table: str) -> re.Pattern[str]:
+        """Regex over whitespace-free text matching any spelling; group ``g<i>`` names spelling i."""
+        if table not in self._patterns:
+            alternatives = []
+            for i, s in enumerate(self.spellings):
+                if s.table == table:
+                    alternatives.append((len(label_key(s.raw_label)), f"(?P<g{i}>{_spelling_regex(s.raw_label)})"))
+            alternatives.sort(key=lambda item: -item[0])
+            self._patterns[table] = re.compile("|".join(a for _, a in alternatives))
+        return self._patterns[table]
+
+
+_PUNCT = ":：,，、.．·•'\"“”‘’「」『』;；/"
+_PUNCT_CLASS = "[" + re.escape(_PUNCT) + "]"
+_LEAD_ORDINAL_RE = re.compile(
+    r"^(?:(?P<paren>[((][一二三四五六七八九十]{1,3}[))])|(?P<cn>[一二三四五六七八九十]{1,3})[、.,]|(?P<num>\d{1,2})[、.,])"
+)
+
+
+def _spelling_regex(raw_label: str) -> str:
+    """Regex for a printed label in whitespace-free text (punctuation optional, ordinal optional)."""
+    label = re.sub(r"\s+", "", raw_label)
+    ordinal = ""
+    m = _LEAD_ORDINAL_RE.match(label)
+    if m:
+        if m.group("paren"):
+            ordinal = r"\(" + re.escape(m.group("paren")[1:-1]) + r"\)"
+        elif m.group("cn"):
+            ordinal = re.escape(m.group("cn")) + "[、.,]?"
+        else:
+            ordinal = re.escape(m.group("num")) + "[、.,]"
+        label = label[m.end():]
+    parts = []
+    for ch in label:
+        if ch in _PUNCT:
+            parts.append(_PUNCT_CLASS + "?")
+        elif ch in "((":
+            parts.append(r"\(")
+        elif ch in "))":
+            parts.append(r"\)?")  # a wrapped label may lose its closing bracket to the next line
+        else:
+            parts.append(re.escape(ch))
+    body = "".join(parts)
+    if not ordinal:
+        return body
+    if len(label_key(label)) <= 2:
+        return ordinal + body  # short labels (3.其他, (七)总计) only with their ordinal
+    return f"(?:{ordinal})?{body}"
+
+
+@functools.lru_cache(maxsize=8)
+def load_label_map(layout: str) -> LabelMap:
+    """The label spellings that apply to ``layout`` (its own rows plus the ``*`` rows)."""
+    text = resources.files("transparency_stats").joinpath("data", LABELS_RESOURCE).read_text(encoding="utf-8")
+    spellings = [
+        Spelling(row["table"], row["kind"], row["raw_label"], row["metric"] or "")
+        for row in csv.DictReader(io.StringIO(text))
+        if row["layout"] in ("*", layout)
+    ]
+    return LabelMap(layout, spellings)
+
+
+@functools.lru_cache(maxsize=1)
+def _registered_metrics() -> dict[str, frozenset[str]]:
+    from .registry import metric_ids
+
+    return {table: frozenset(metric_ids(table)) for table in TABLES}
+
+
+# --------------------------------------------------------------------------- cells
+
+_NUMBER_RE = re.compile(r"([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(万元|元|件|条|个|项|次)?")
+_SPACE_IN_NUMBER_RE = re.compile(r"(?<=\d)\s+(?=[\d.])|(?<=\.)\s+(?=\d)")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """What one table cell holds."""
+
+    kind: str  # number | zero | blank | not_applicable | text
+    value: float | None = None
+    unit: str = ""
+    approximate: bool = False
+
+
+def parse_cell(text: str) -> Cell:
+    """Classify and read one cell's text (already normalised)."""
+    text = text.strip()
+    if not text:
+        return Cell("blank")
+    compact = _SPACE_IN_NUMBER_RE.sub("", text)
+    if compact in NOT_APPLICABLE or re.fullmatch(r"[-—–/\\]+", compact):
+        return Cell("not_applicable")
+    m = _NUMBER_RE.fullmatch(compact)
+    if m:
+        value = float((m.group(1) or "") + m.group(2).replace(",", "") + (m.group(3) or ""))
+        unit = m.group(4) or ""
+        return Cell("zero" if value == 0 else "number", value, unit if unit in ("元", "万元") else "")
+    if compact in ("零", "〇"):
+        return Cell("zero", 0.0)
+    quantity = parse_quantity(compact)
+    if quantity is not None and not re.search(r"[^\d.,零〇一二两三四五六七八九十百千万亿余多约近元件条个项次]", compact):
+        unit = quantity.unit if quantity.unit in ("元",) else ("万元" if compact.endswith("万元") else "")
+        value = float(quantity.value)
+        return Cell("zero" if value == 0 else "number", value, unit, quantity.approximate)
+    return Cell("text")
+
+
+def _convert_unit(metric: str, value: float, unit: str, header: str) -> float:
+    """Money in the unit the metric id names (``_wan`` or ``_yuan``)."""
+    stated = unit or ("万元" if "万元" in header else ("元" if "元" in header else ""))
+    if metric.endswith("_wan") and stated == "元":
+        return round(value / 10_000, 10)
+    if metric.endswith("_yuan") and stated == "万元":
+        return round(value * 10_000, 6)
+    return value
+
+
+# --------------------------------------------------------------------------- collection
+
+
+@dataclass
+class _Out:
+    """Figures and issues of one document, with the table 三 cells kept for block sums."""
+
+    layout: str
+    labels: LabelMap
+    figures: list[Figure] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    seen: set[tuple[str, str, str]] = field(default_factory=set)  # (table, metric, applicant) read
+
+    def warn(self, kind: str, message: str, location: str = "") -> None:
+        self.issues.append(Issue("", "warning", kind, message, location))
+
+    def add(self, table: str, metric: str, applicant: str, cell: Cell, raw_label: str, raw_value: str,
+            location: str, header: str = "") -> None:
+        if (table, metric, applicant) in self.seen:
+            return  # a repeated table (e.g. printed twice) keeps its first reading
+        self.seen.add((table, metric, applicant))
+        value = cell.value
+        if value is not None:
+            value = _convert_unit(metric, value, cell.unit, header)
+        self.figures.append(Figure(
+            metric=metric, value=value, table=table, applicant=applicant, cell=cell.kind,
+            approximate=cell.approximate, raw_label=raw_label, raw_value=raw_value, location=location,
+        ))
+
+
+def extract_tables(doc: Document, layout: str) -> tuple[list[Figure], list[Issue]]:
+    """Figures of tables 二, 三 and 四 of a standard-layout report, and warnings.
+
+    Grids are used where the document has them (HTML, DOCX, Markdown); a table
+    not found among the grids is looked for in the text (PDF, TXT, or HTML whose
+    table was flattened into paragraphs).  Narrative reports give nothing.
+    """
+    if layout not in STANDARD_LAYOUTS:
+        return [], []
+    out = _Out(layout, load_label_map(layout))
+    found = _from_grids(doc, out)
+    missing = [t for t in TABLES if t not in found]
+    if missing:
+        _from_text(doc.text, out, missing)
+    _derive(out)
+    return out.figures, out.issues
+
+
+# --------------------------------------------------------------------------- grids
+
+
+def _classify_grid(grid: Grid, labels: LabelMap) -> str | None:
+    """Which standard table a grid holds (most distinct known row/column labels), or None."""
+    cells = {c for row in grid for c in row if c and len(c) < 80}
+    scores: dict[str, int] = {}
+    for table in TABLES:
+        hits = {label_key(c) for c in cells if labels.lookup(table, "row", c) or labels.lookup(table, "column", c)}
+        scores[table] = len(hits)
+    if not any(labels.lookup("review_litigation", "column", c) == "reconsideration" for c in cells):
+        scores["review_litigation"] = 0  # table 四 shares 总计 with table 三; it needs 行政复议
+    best = max(scores, key=lambda t: scores[t])
+    return best if scores[best] >= 3 else None
+
+
+def _from_grids(doc: Document, out: _Out) -> set[str]:
+    found: set[str] = set()
+    request_columns: tuple[int, dict[int, str]] | None = None
+    for gi, grid in enumerate(doc.tables):
+        table = _classify_grid(grid, out.labels)
+        if table is None:
+            continue
+        found.add(table)
+        if table == "proactive":
+            _grid_proactive(grid, gi, out)
+        elif table == "requests":
+            request_columns = _grid_requests(grid, gi, out, request_columns)
+        else:
+            _grid_review(grid, gi, out)
+    return found
+
+
+def _is_value(text: str) -> bool:
+    return parse_cell(text).kind in ("number", "zero", "not_applicable")
+
+
+def _dedupe_spans(row: Sequence[str], columns: dict[int, str]) -> dict[int, str]:
+    """Drop colspan copies: a column mapped like its left neighbour under the same header text."""
+    kept: dict[int, str] = {}
+    for j in sorted(columns):
+        if j - 1 in columns and columns[j - 1] == columns[j]:
+            continue
+        kept[j] = columns[j]
+    return kept
+
+
+def _unknown_headers(out: _Out, table: str, header_rows: list[tuple[int, list[str]]], value_cols: Iterable[int],
+                     gi: int) -> None:
+    reported: set[str] = set()
+    for j in value_cols:
+        for r, row in header_rows:
+            text = row[j] if j < len(row) else ""
+            if text and not out.labels.known(table, text) and not _is_value(text) and text not in reported:
+                reported.add(text)
+                out.warn("unknown_label", f"unknown column label {text!r} in table {_TABLE_ZH[table]}",
+                         f"table:{gi} row:{r} col:{j}")
+
+
+_TABLE_ZH = {"proactive": "二", "requests": "三", "review_litigation": "四"}
+
+
+def _grid_proactive(grid: Grid, gi: int, out: _Out) -> None:
+    labels = out.labels
+    metrics = _registered_metrics()["proactive"]
+    columns: dict[int, str] = {}
+    headers: dict[int, str] = {}
+    for r, row in enumerate(grid):
+        mapped = {j: labels.lookup("proactive", "column", c) for j, c in enumerate(row) if j and c}
+        mapped = {j: m for j, m in mapped.items() if m}
+        if mapped and not any(_is_value(c) for c in row[1:]):
+            columns = _dedupe_spans(row, {j: row[j] for j in mapped})
+            columns = {j: mapped[j] for j in columns}
+            headers = {j: row[j] for j in columns}
+            _unknown_headers(out, "proactive", [(r, row)], range(1, len(row)), gi)
+            continue
+        label = next((c for c in row if c), "")
+        if not label or labels.lookup("proactive", "header", label) is not None:
+            continue
+        prefix = labels.lookup("proactive", "row", label)
+        has_values = any(c for c in row[1:] if c != label)
+        if prefix is None:
+            if has_values:
+                out.warn("unknown_label", f"unknown row label {label!r} in table 二", f"table:{gi} row:{r} col:0")
+            continue
+        start = row.index(label)
+        for j, suffix in columns.items():
+            if j <= start or j >= len(row):
+                continue
+            metric = f"{prefix}_{suffix}"
+            if metric not in metrics:
+                out.warn("unknown_label", f"no metric for {label!r} × {headers[j]!r} in table 二",
+                         f"table:{gi} row:{r} col:{j}")
+                continue
+            out.add("proactive", metric, "total", parse_cell(row[j]), f"{label}/{headers[j]}", row[j],
+                    f"table:{gi} row:{r} col:{j}", headers[j])
+
+
+def _grid_requests(grid: Grid, gi: int, out: _Out,
+                   previous: tuple[int, dict[int, str]] | None) -> tuple[int, dict[int, str]] | None:
+    labels = out.labels
+    width = max(len(row) for row in grid)
+    columns: dict[int, str] = {}
+    header_rows: list[tuple[int, list[str]]] = []
+    data_start = 0
+    for r, row in enumerate(grid):
+        mapped = {j: labels.lookup("requests", "column", c) for j, c in enumerate(row) if c}
+        applicants = {j: m for j, m in mapped.items() if m}
+        if len(applicants) >= 2 and not any(_is_value(c) for c in row):
+            header_rows.append((r, row))
+            columns.update(applicants)
+            data_start = r + 1
+        elif header_rows or any(_is_value(c) for c in row):
+            break
+    if columns:
+        # colspan copies: keep the first column of each applicant
+        seen: set[str] = set()
+        columns = {j: a for j, a in sorted(columns.items()) if not (a in seen or seen.add(a))}
+        first = min(columns)
+        _unknown_headers(out, "requests", header_rows, range(first, width), gi)
+    elif previous is not None and previous[0] == width:
+        columns = previous[1]  # the table continues after a page break without its header
+    else:
+        out.warn("unknown_label", "table 三 without a recognisable applicant header: left out", f"table:{gi}")
+        return previous
+    first = min(columns)
+    for r in range(data_start, len(grid)):
+        row = grid[r]
+        label_cells = [c for c in row[:first] if c]
+        values = [row[j] if j < len(row) else "" for j in columns]
+        if not label_cells:
+            if any(values):
+                out.warn("unknown_label", "table 三 row without a label", f"table:{gi} row:{r}")
+            continue
+        if len({labels.lookup("requests", "column", c) for c in row if c} - {None, ""}) >= 2:
+            continue  # a repeated header row
+        metric, label = None, label_cells[-1]
+        for cell in reversed(label_cells):
+            metric = labels.lookup("requests", "row", cell)
+            if metric is not None:
+                label = cell
+                break
+            if labels.lookup("requests", "header", cell) is not None:
+                break
+        if metric is None:
+            if any(values) and labels.lookup("requests", "header", label_cells[-1]) is None:
+                out.warn("unknown_label", f"unknown row label {label_cells[-1]!r} in table 三",
+                         f"table:{gi} row:{r} col:{row.index(label_cells[-1])}")
+            continue
+        if not any(values):
+            continue  # a block heading such as (三)不予公开 with no cells of its own
+        for j, applicant in columns.items():
+            text = row[j] if j < len(row) else ""
+            out.add("requests", metric, applicant, parse_cell(text), label, text, f"table:{gi} row:{r} col:{j}")
+    return width, columns
+
+
+def _grid_review(grid: Grid, gi: int, out: _Out) -> None:
+    labels = out.labels
+    metrics = _registered_metrics()["review_litigation"]
+    header_rows: list[tuple[int, list[str]]] = []
+    data_rows: list[tuple[int, list[str]]] = []
+    for r, row in enumerate(grid):
+        known = sum(1 for c in row if c and labels.known("review_litigation", c))
+        if known >= 2 and not any(_is_value(c) for c in row):
+            if data_rows:
+                break
+            header_rows.append((r, row))
+        elif header_rows and any(_is_value(c) for c in row):
+            data_rows.append((r, row))
+    if not data_rows:
+        out.warn("missing_values", "table 四 has no row of values", f"table:{gi}")
+        return
+    width = max(len(row) for _, row in header_rows)
+    columns: dict[int, tuple[str, str]] = {}
+    for j in range(width):
+        parts: list[str] = []
+        path: list[str] = []
+        for _, row in header_rows:
+            text = row[j] if j < len(row) else ""
+            if not text or (path and path[-1] == text):
+                continue
+            path.append(text)
+            part = labels.lookup("review_litigation", "column", text)
+            if part:
+                parts.append(part)
+        if not path:
+            continue
+        metric = "_".join(parts)
+        if metric not in metrics:
+            if parts or not all(labels.known("review_litigation", t) for t in path):
+                out.warn("unknown_label", f"no metric for table 四 column {'/'.join(path)!r}",
+                         f"table:{gi} col:{j}")
+            continue
+        columns[j] = (metric, "/".join(path))
+    kept: dict[int, tuple[str, str]] = {}
+    for j in sorted(columns):
+        if j - 1 in columns and columns[j - 1][0] == columns[j][0]:
+            continue
+        kept[j] = columns[j]
+    r, row = data_rows[0]
+    if len(data_rows) > 1:
+        out.warn("unexpected_row", f"table 四 has {len(data_rows)} rows of values; the first is read",
+                 f"table:{gi} row:{data_rows[1][0]}")
+    for j, (metric, path) in kept.items():
+        text = row[j] if j < len(row) else ""
+        out.add("review_litigation", metric, "total", parse_cell(text), path, text, f"table:{gi} row:{r} col:{j}")
+
+
+# --------------------------------------------------------------------------- text
+
+_FOOTER_RE = re.compile(
+    r"(?m)^[ \t]*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})[ \t]*$"
+)
+_BRACKETS = str.maketrans({"[": "(", "]": ")", "〔": "(", "〕": ")", "【": "(", "】": ")", "﹙": "(", "﹚": ")"})
+
+
+@dataclass
+class _Compact:
+    """Whitespace-free view of a text, with the offset of every kept character."""
+
+    text: str
+    offsets: list[int]
+
+    @classmethod
+    def of(cls, text: str) -> _Compact:
+        offsets = [i for i, ch in enumerate(text) if not ch.isspace()]
+        return cls("".join(text[i] for i in offsets).translate(_BRACKETS), offsets)
+
+    def find(self, pattern: re.Pattern[str], start: int = 0, end: int | None = None) -> re.Match[str] | None:
+        return pattern.search(self.text, start, len(self.text) if end is None else end)
+
+    def rfind(self, pattern: re.Pattern[str], start: int, end: int) -> re.Match[str] | None:
+        last = None
+        for m in pattern.finditer(self.text, start, end):
+            last = m
+        return last
+
+
+def _heading(*words: str) -> re.Pattern[str]:
+    return re.compile("|".join(_spelling_regex(w) for w in words))
+
+
+_T2_HEADING = _heading("主动公开政府信息情况")
+_T2_FIRST = _heading("第二十条第(一)项", "第二十条第一项")
+_T3_HEADING = _heading("收到和处理政府信息公开申请情况")
+_T3_FIRST = _heading("本年新收政府信息公开申请数量")
+_T3_LAST = _heading("结转下年度继续办理")
+_T4_HEADING = _heading("政府信息公开行政复议、行政诉讼情况", "行政复议、行政诉讼情况")
+_T4_FIRST = _heading("行政复议")
+_T4_END = _heading("存在的主要问题", "主要问题及改进情况", "其他需要报告的事项", "五、")
+
+
+@dataclass
+class _Token:
+    text: str
+    start: int  # offset in the document text
+
+
+@dataclass
+class _TextRow:
+    label: str
+    metric: str
+    tokens: list[_Token]
+    location: str
+    columns: list[tuple[str, str]] = field(default_factory=list)  # table 二: (suffix, header text)
+
+
+def _from_text(text: str, out: _Out, tables: list[str]) -> None:
+    text = _FOOTER_RE.sub(lambda m: " " * len(m.group()), text)
+    compact = _Compact.of(text)
+    first = compact.find(_T3_FIRST)
+    if first is None:
+        if "requests" in tables:
+            out.warn("missing_table", "table 三 (收到和处理政府信息公开申请情况) not found")
+        return
+    heading = compact.rfind(_T3_HEADING, 0, first.start())
+    t3_start = heading.end() if heading else first.start()
+    last = compact.find(_T3_LAST, first.end())
+    t4_heading = compact.find(_T4_HEADING, last.end() if last else first.end())
+    if t4_heading is not None:
+        t4_start = t4_heading.end()
+    else:
+        t4_first = compact.find(_T4_FIRST, last.end() if last else first.end())
+        t4_start = t4_first.start() if t4_first else len(compact.text)
+    t3_end = t4_heading.start() if t4_heading else t4_start
+    end = compact.find(_T4_END, t4_start)
+    t4_end = end.start() if end else min(len(compact.text), t4_start + 1500)
+    t2_first = compact.rfind(_T2_FIRST, 0, t3_start)
+    t2_heading = compact.rfind(_T2_HEADING, 0, t2_first.start() if t2_first else t3_start)
+    t2_start = t2_heading.end() if t2_heading else (t2_first.start() if t2_first else None)
+    t2_end = heading.start() if heading else t3_start
+
+    spaced: bool | None = None
+    if "requests" in tables:
+        rows = _text_rows(text, compact, out, "requests", t3_start, t3_end)
+        counted = [len(r.tokens) for r in rows]
+        spaced = bool(counted) and sum(c == len(REQUEST_COLUMNS) for c in counted) * 2 >= len(counted)
+        _text_requests(rows, out, spaced)
+    if "proactive" in tables and t2_start is not None:
+        rows = _text_rows(text, compact, out, "proactive", t2_start, t2_end)
+        _text_proactive(rows, out, spaced)
+    if "review_litigation" in tables and t4_start < len(compact.text):
+        _text_review(text, compact, out, t4_start, t4_end, spaced)
+
+
+_CJK_RUN_RE = re.compile(r"[\u3400-\u9fff][\u3400-\u9fff、,，。“”\"()（）:：]*(?:\s+[\u3400-\u9fff、,，。“”\"()（）:：]+)*")
+_DEBRIS_ORDINAL_RE = re.compile(r"[((][一二三四五六七八九十]{1,2}[))][\u3400-\u9fff]*|[一二三四五六七八九十]{1,2}、")
+_TRAILING_ORDINAL_RE = re.compile(r"(?:\d{1,2}\s*[.、]|[((]\s*\d{1,2}\s*[))]|[\u2460-\u2473])\s*$")
+_TOKEN_RE = re.compile(r"\S+")
+
+
+def _clean_region(region: str, fragments: str) -> str:
+    """Cell text between two labels, without pieces of wrapped labels and stray ordinals."""
+    region = _DEBRIS_ORDINAL_RE.sub(lambda m: " " * len(m.group()), region)
+
+    def drop(m: re.Match[str]) -> str:
+        joined = normalize_label(m.group())
+        if joined in NOT_APPLICABLE or not joined:
+            return m.group()
+        if len(joined) >= 2 and joined in fragments:
+            return " " * len(m.group())
+        return m.group()
+
+    region = _CJK_RUN_RE.sub(drop, region)
+    region = _TRAILING_ORDINAL_RE.sub(lambda m: " " * len(m.group()), region)
+    return re.sub(r"(?<!\S)[()（）,，、:：]+(?!\S)", lambda m: " " * len(m.group()), region)
+
+
+def _text_rows(text: str, compact: _Compact, out: _Out, table: str, start: int, end: int) -> list[_TextRow]:
+    """Data rows of one table in text: each known row label with the tokens up to the next label."""
+    labels = out.labels
+    spellings = labels.spellings
+    matches = list(labels.pattern(table).finditer(compact.text, start, end))
+    rows: list[_TextRow] = []
+    columns: list[tuple[str, str]] = []
+    after_row = False
+    fragments = labels.fragments[table]
+    for k, m in enumerate(matches):
+        spelling = spellings[int(m.lastgroup[1:])]  # type: ignore[index]
+        if spelling.kind == "column":
+            if after_row:
+                columns = []
+                after_row = False
+            columns.append((spelling.metric, spelling.raw_label))
+            continue
+        if spelling.kind == "header":
+            if table == "proactive" and spelling.raw_label.startswith("第二十条"):
+                columns = []
+                after_row = False
+            continue
+        after_row = True
+        region_start = compact.offsets[m.end() - 1] + 1
+        region_end = compact.offsets[matches[k + 1].start()] if k + 1 < len(matches) else (
+            compact.offsets[end] if end < len(compact.offsets) else len(text)
+        )
+        region = _clean_region(text[region_start:region_end], fragments)
+        tokens = [_Token(t.group(), region_start + t.start()) for t in _TOKEN_RE.finditer(region)]
+        label = text[compact.offsets[m.start()]: region_start]
+        label = re.sub(r"\s+", "", label)
+        if not tokens:
+            continue  # a block heading followed directly by its first sub-row
+        rows.append(_TextRow(label, spelling.metric, tokens, f"char:{compact.offsets[m.start()]}", list(columns)))
+    return rows
+
+
+def _value_tokens(row: _TextRow, out: _Out, table: str, expected: int) -> list[_Token] | None:
+    """The row's cell tokens: all of them when they are exactly the cells, else those before any text."""
+    tokens = row.tokens
+    if len(tokens) == expected:
+        return tokens
+    for i, tok in enumerate(tokens):
+        if parse_cell(tok.text).kind == "text":
+            rest = tokens[i:]
+            if any(parse_cell(t.text).kind in ("number", "zero") for t in rest):
+                out.warn("unknown_label", f"unknown text {tok.text!r} after row {row.label!r} in table "
+                         f"{_TABLE_ZH[table]}: the cells after it are left out", f"char:{tok.start}")
+            return tokens[:i]
+    return tokens
+
+
+# ----- splitting run-together digits
+
+
+@dataclass(frozen=True)
+class _Part:
+    text: str
+    start: int  # offset in the document text
+
+    @property
+    def value(self) -> float:
+        return float(self.text)
+
+
+_INT_RE = re.compile(r"0|[1-9]\d*")
+
+
+def _digits(tokens: list[_Token]) -> tuple[str, list[int], set[int]] | None:
+    """Joined digits of integer tokens, each digit's document offset, and the token boundaries."""
+    chars: list[str] = []
+    offsets: list[int] = []
+    bounds: set[int] = set()
+    for tok in tokens:
+        if not tok.text.isdigit():
+            return None
+        bounds.add(len(chars))
+        chars.extend(tok.text)
+        offsets.extend(range(tok.start, tok.start + len(tok.text)))
+    bounds.add(len(chars))
+    return "".join(chars), offsets, bounds
+
+
+def _split_sum(digits: str, lo: int, hi: int, n: int, target: int, cuts: set[int] | None,
+               cap: int) -> list[list[tuple[int, int]]]:
+    """Ways to cut digits[lo:hi] into n integers (no leading zeros) that add up to target."""
+    results: list[list[tuple[int, int]]] = []
+    max_len = len(str(target))
+    parts: list[tuple[int, int]] = []
+
+    def walk(pos: int, left: int, remaining: int) -> None:
+        if len(results) >= cap:
+            return
+        if left == 0:
+            if pos == hi and remaining == 0:
+                results.append(list(parts))
+            return
+        span = hi - pos
+        if span < left or span > left * max_len:
+            return
+        for length in range(1, min(max_len, span - left + 1) + 1):
+            end = pos + length
+            if cuts is not None and end not in cuts:
+                continue
+            piece = digits[pos:end]
+            if length > 1 and piece[0] == "0":
+                break
+            value = int(piece)
+            if value > remaining:
+                break
+            parts.append((pos, end))
+            walk(end, left - 1, remaining - value)
+            parts.pop()
+
+    walk(lo, n, target)
+    return results
+
+
+def _row_sum_splits(digits: str, cuts: set[int] | None, n: int, cap: int = 64) -> list[list[tuple[int, int]]]:
+    """Cuts of digits into n-1 numbers followed by their sum (a table 三 row: six columns, 总计)."""
+    found: list[list[tuple[int, int]]] = []
+    size = len(digits)
+    for k in range(1, min(size - (n - 1), 12) + 1):
+        start = size - k
+        if cuts is not None and start not in cuts:
+            continue
+        total = digits[start:]
+        if not _INT_RE.fullmatch(total):
+            continue
+        for parts in _split_sum(digits, 0, start, n - 1, int(total), cuts, cap - len(found)):
+            found.append(parts + [(start, size)])
+        if len(found) >= cap:
+            break
+    return found
+
+
+def _parts(digits: str, offsets: list[int], cuts: list[tuple[int, int]]) -> list[_Part]:
+    return [_Part(digits[a:b], offsets[a]) for a, b in cuts]
+
+
+# ----- table 三
+
+
+def _text_requests(rows: list[_TextRow], out: _Out, spaced: bool) -> None:
+    n = len(REQUEST_COLUMNS)
+    candidates: dict[str, list[list[_Part]]] = {}
+    row_of: dict[str, _TextRow] = {}
+    for row in rows:
+        if row.metric in row_of:
+            continue
+        row_of[row.metric] = row
+        tokens = _value_tokens(row, out, "requests", n)
+        if tokens is None or not tokens:
+            continue
+        if spaced and len(tokens) == n:
+            candidates[row.metric] = [[_Part(t.text, t.start) for t in tokens]]
+            continue
+        joined = _digits(tokens)
+        if joined is None:
+            out.warn("unsplittable_row", f"table 三 row {row.label!r}: cells {' '.join(t.text for t in tokens)!r} "
+                     "cannot be told apart; left out", row.location)
+            continue
+        digits, offsets, bounds = joined
+        cuts = bounds if spaced else None
+        splits = _row_sum_splits(digits, cuts, n)
+        if not splits:
+            out.warn("unsplittable_row", f"table 三 row {row.label!r}: no split of {digits!r} into "
+                     "six columns and their 总计; left out", row.location)
+            continue
+        if len(splits) >= 64:
+            out.warn("ambiguous_split", f"table 三 row {row.label!r}: too many splits of {digits!r}; left out",
+                     row.location)
+            continue
+        candidates[row.metric] = [_parts(digits, offsets, s) for s in splits]
+    _resolve_with_columns(candidates)
+    for metric, options in candidates.items():
+        row = row_of[metric]
+        if len(options) != 1:
+            shown = "; ".join("|".join(p.text for p in o) for o in options[:4])
+            out.warn("ambiguous_split", f"table 三 row {row.label!r}: {len(options)} splits fit ({shown}); "
+                     "left out", row.location)
+            continue
+        for applicant, part in zip(REQUEST_COLUMNS, options[0], strict=True):
+            out.add("requests", metric, applicant, parse_cell(part.text), row.label, part.text, f"char:{part.start}")
+
+
+def _column_identities(present: set[str]) -> list[dict[str, int]]:
+    """Linear identities (metric → coefficient, = 0) over the rows of table 三 that are present."""
+    identities = [{"requests_received": 1, "requests_carried_over": 1, "results_total": -1,
+                   "requests_carried_forward": -1}]
+    results: dict[str, int] = {"results_total": -1, "results_granted": 1, "results_partial": 1}
+    for block, leaves in BLOCKS.items():
+        if all(leaf in present for leaf in leaves):
+            results.update(dict.fromkeys(leaves, 1))
+        else:
+            results[block] = 1
+    identities.append(results)
+    return identities
+
+
+def _resolve_with_columns(candidates: dict[str, list[list[_Part]]]) -> None:
+    """Narrow ambiguous rows by the column identities (a candidate stays if some assignment fits)."""
+    identities = _column_identities(set(candidates))
+    changed = True
+    while changed:
+        changed = False
+        for identity in identities:
+            if not all(m in candidates and candidates[m] for m in identity):
+                continue
+            open_rows = [m for m in identity if len(candidates[m]) > 1]
+            if not open_rows:
+                continue
+            sizes = [len(candidates[m]) for m in open_rows]
+            if _product(sizes) > 4096:
+                continue
+            fixed = [0.0] * len(REQUEST_COLUMNS)
+            for m, coef in identity.items():
+                if len(candidates[m]) == 1:
+                    for c, part in enumerate(candidates[m][0]):
+                        fixed[c] += coef * part.value
+            keep: dict[str, set[int]] = {m: set() for m in open_rows}
+            for choice in itertools.product(*(range(s) for s in sizes)):
+                total = list(fixed)
+                for m, idx in zip(open_rows, choice, strict=True):
+                    coef = identity[m]
+                    for c, part in enumerate(candidates[m][idx]):
+                        total[c] += coef * part.value
+                if all(abs(t) < 1e-9 for t in total):
+                    for m, idx in zip(open_rows, choice, strict=True):
+                        keep[m].add(idx)
+            if not any(keep.values()):
+                continue  # the identity does not hold as published: it cannot decide anything
+            for m in open_rows:
+                if len(keep[m]) < len(candidates[m]):
+                    candidates[m] = [candidates[m][i] for i in sorted(keep[m])]
+                    changed = True
+
+
+def _product(values: Iterable[int]) -> int:
+    result = 1
+    for v in values:
+        result *= v
+    return result
+
+
+# ----- table 二
+
+_AMOUNT_RE = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")
+_CHANGE_RE = re.compile(r"-?(?:0|[1-9]\d*)")
+
+
+def _column_re(suffix: str) -> re.Pattern[str]:
+    if suffix.startswith("amount"):
+        return _AMOUNT_RE
+    if suffix == "items_change":
+        return _CHANGE_RE
+    return _INT_RE
+
+
+def _split_columns(text: str, res: list[re.Pattern[str]], cuts: set[int] | None, cap: int = 2) -> list[list[int]]:
+    """Ways to cut text into len(res) pieces each matching its column's pattern (end positions)."""
+    found: list[list[int]] = []
+
+    def walk(pos: int, k: int, ends: list[int]) -> None:
+        if len(found) >= cap:
+            return
+        if k == len(res):
+            if pos == len(text):
+                found.append(list(ends))
+            return
+        for end in range(pos + 1, len(text) + 1):
+            if cuts is not None and end not in cuts:
+                continue
+            if res[k].fullmatch(text, pos, end):
+                ends.append(end)
+                walk(end, k + 1, ends)
+                ends.pop()
+
+    walk(0, 0, [])
+    return found
+
+
+def _text_proactive(rows: list[_TextRow], out: _Out, spaced: bool | None) -> None:
+    metrics = _registered_metrics()["proactive"]
+    for row in rows:
+        columns = row.columns
+        if not columns:
+            out.warn("unknown_label", f"table 二 row {row.label!r} has no column header; left out", row.location)
+            continue
+        bad = [h for s, h in columns if f"{row.metric}_{s}" not in metrics]
+        if bad:
+            out.warn("unknown_label", f"no metric for {row.label!r} × {bad[0]!r} in table 二", row.location)
+            continue
+        n = len(columns)
+        tokens = _value_tokens(row, out, "proactive", n)
+        if not tokens:
+            continue
+        row_spaced = spaced if spaced is not None else len(tokens) == n
+        cells: list[_Part] | None = None
+        if len(tokens) == n and (row_spaced or n == 1):
+            cells = [_Part(t.text, t.start) for t in tokens]
+        else:
+            cells = _split_proactive(row, tokens, [s for s, _ in columns], row_spaced)
+        if cells is None:
+            out.warn("ambiguous_split", f"table 二 row {row.label!r}: {' '.join(t.text for t in tokens)!r} "
+                     f"does not split into {n} columns in exactly one way; left out", row.location)
+            continue
+        for (suffix, header), part in zip(columns, cells, strict=True):
+            metric = f"{row.metric}_{suffix}"
+            out.add("proactive", metric, "total", parse_cell(part.text), f"{row.label}/{header}", part.text,
+                    f"char:{part.start}", header)
+
+
+def _split_proactive(row: _TextRow, tokens: list[_Token], suffixes: list[str], spaced: bool) -> list[_Part] | None:
+    unit = ""
+    chars: list[str] = []
+    offsets: list[int] = []
+    bounds: set[int] = set()
+    for i, tok in enumerate(tokens):
+        text = tok.text
+        m = re.search(r"(万元|元)$", text)
+        if m and i == len(tokens) - 1:
+            unit, text = m.group(), text[: m.start()]
+        if not re.fullmatch(r"[-\d.]+", text):
+            return None
+        bounds.add(len(chars))
+        chars.extend(text)
+        offsets.extend(range(tok.start, tok.start + len(text)))
+    joined = "".join(chars)
+    bounds.add(len(joined))
+    splits = _split_columns(joined, [_column_re(s) for s in suffixes], bounds if spaced else None)
+    if len(splits) != 1:
+        return None
+    parts, pos = [], 0
+    for k, end in enumerate(splits[0]):
+        text = joined[pos:end] + (unit if k == len(suffixes) - 1 else "")
+        parts.append(_Part(text, offsets[pos]))
+        pos = end
+    return parts
+
+
+# ----- table 四
+
+
+def _text_review(text: str, compact: _Compact, out: _Out, start: int, end: int, spaced: bool | None) -> None:
+    matches = list(out.labels.pattern("review_litigation").finditer(compact.text, start, end))
+    if not matches:
+        out.warn("missing_table", "table 四 (行政复议、行政诉讼) header not found")
+        return
+    region_start = compact.offsets[matches[-1].end() - 1] + 1
+    region_end = compact.offsets[end] if end < len(compact.offsets) else len(text)
+    region = _clean_region(text[region_start:region_end], out.labels.fragments["review_litigation"])
+    row = _TextRow("行政复议/行政诉讼", "", [_Token(t.group(), region_start + t.start())
+                                        for t in _TOKEN_RE.finditer(region)], f"char:{region_start}")
+    n = len(REVIEW_COLUMNS)
+    tokens = _value_tokens(row, out, "review_litigation", n)
+    if not tokens:
+        out.warn("missing_values", "table 四 has no values after its header", row.location)
+        return
+    row_spaced = spaced if spaced is not None else len(tokens) == n
+    if row_spaced and len(tokens) == n:
+        cells: list[_Part | None] = [_Part(t.text, t.start) for t in tokens]
+    else:
+        joined = _digits(tokens)
+        if joined is None:
+            out.warn("unsplittable_row", "table 四: cells cannot be told apart; left out", row.location)
+            return
+        digits, offsets, bounds = joined
+        cells = _split_review(digits, offsets, bounds if row_spaced else None)
+        if cells is None:
+            out.warn("unsplittable_row", f"table 四: no split of {digits!r} fits the block totals; left out",
+                     row.location)
+            return
+    headers = [f"{g}/{f}" for g in ("行政复议", "行政诉讼/未经复议直接起诉", "行政诉讼/复议后起诉")
+               for f in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")]
+    undecided = []
+    for metric, header, part in zip(REVIEW_COLUMNS, headers, cells, strict=True):
+        if part is None:
+            undecided.append(metric)
+            continue
+        out.add("review_litigation", metric, "total", parse_cell(part.text), header, part.text, f"char:{part.start}")
+    if undecided:
+        out.warn("ambiguous_split", f"table 四: several splits fit for {', '.join(undecided)}; left out",
+                 row.location)
+
+
+def _split_review(digits: str, offsets: list[int], cuts: set[int] | None,
+                  cap: int = 256) -> list[_Part | None] | None:
+    """Cut digits into three blocks of (four numbers, their sum); cells all fitting splits agree on."""
+    solutions: list[list[tuple[int, int]]] = []
+    size = len(digits)
+
+    def valid(a: int, b: int) -> bool:
+        return (cuts is None or b in cuts) and (b - a == 1 or digits[a] != "0") and b - a <= 9
+
+    def block(pos: int, done: int, parts: list[tuple[int, int]]) -> None:
+        if len(solutions) >= cap:
+            return
+        if done == len(REVIEW_GROUPS):
+            if pos == size:
+                solutions.append(list(parts))
+            return
+        cells_left = (len(REVIEW_GROUPS) - done) * len(REVIEW_FIELDS)
+        if size - pos < cells_left:
+            return
+
+        def inner(p: int, k: int, total: int) -> None:
+            if len(solutions) >= cap:
+                return
+            if k == len(REVIEW_FIELDS) - 1:
+                s = str(total)
+                if digits.startswith(s, p) and valid(p, p + len(s)):
+                    parts.append((p, p + len(s)))
+                    block(p + len(s), done + 1, parts)
+                    parts.pop()
+                return
+            for length in range(1, 10):
+                e = p + length
+                if e > size or size - e < cells_left - k - 1:
+                    break
+                if not valid(p, e):
+                    if length > 1 and digits[p] == "0":
+                        break
+                    continue
+                parts.append((p, e))
+                inner(e, k + 1, total + int(digits[p:e]))
+                parts.pop()
+
+        inner(pos, 0, 0)
+
+    block(0, 0, [])
+    if not solutions or len(solutions) >= cap:
+        return None
+    cells: list[_Part | None] = []
+    for c in range(len(REVIEW_COLUMNS)):
+        texts = {digits[s[c][0]: s[c][1]] for s in solutions}
+        if len(texts) == 1:
+            a, b = solutions[0][c]
+            cells.append(_Part(digits[a:b], offsets[a]))
+        else:
+            cells.append(None)
+    # a block is kept only when all five of its cells are decided
+    for g in range(len(REVIEW_GROUPS)):
+        block_cells = cells[g * 5: g * 5 + 5]
+        if any(c is None for c in block_cells):
+            cells[g * 5: g * 5 + 5] = [None] * 5
+    return cells
+
+
+# --------------------------------------------------------------------------- derived
+
+
+def _derive(out: _Out) -> None:
+    read: dict[tuple[str, str], Figure] = {}
+    for f in out.figures:
+        read.setdefault((f.metric, f.applicant), f)
+    _derive_request_totals(out, read)
+    for block, leaves in BLOCKS.items():
+        for applicant in REQUEST_COLUMNS:
+            if (block, applicant) in read:
+                continue
+            parts = [read.get((leaf, applicant)) for leaf in leaves]
+            _add_sum(out, "requests", block, applicant, parts, f"sum of {len(leaves)} rows")
+    for metric, names in REVIEW_SUMS.items():
+        if (metric, "total") not in read:
+            parts = [read.get((name, "total")) for name in names]
+            _add_sum(out, "review_litigation", metric, "total", parts, "direct + after review")
+
+
+def _derive_request_totals(out: _Out, read: dict[tuple[str, str], Figure]) -> None:
+    """A blank (or missing) 总计 cell with all six applicant cells known: their sum, marked derived."""
+    metrics = {f.metric for f in out.figures if f.table == "requests"}
+    for metric in sorted(metrics):
+        total = read.get((metric, "total"))
+        if total is not None and total.cell != "blank":
+            continue
+        parts = [read.get((metric, a)) for a in REQUEST_COLUMNS[:-1]]
+        label = next((p.raw_label for p in parts if p is not None), metric)
+        figure = _add_sum(out, "requests", metric, "total", parts, f"{label} [总计 blank: sum of applicant columns]",
+                          replace=True)
+        if figure is not None:
+            read[(metric, "total")] = figure
+
+
+def _add_sum(out: _Out, table: str, metric: str, applicant: str, parts: Sequence[Figure | None], note: str,
+             replace: bool = False) -> Figure | None:
+    if not parts or any(p is None or p.value is None or p.cell not in ("number", "zero") for p in parts):
+        return None
+    value = sum(p.value for p in parts)  # type: ignore[misc]
+    figure = Figure(
+        metric=metric, value=value, table=table, applicant=applicant, cell="zero" if value == 0 else "number",
+        derived=True, raw_label=note if replace else f"derived: {note}",
+        raw_value="+".join(p.raw_value for p in parts),  # type: ignore[union-attr]
+        location=parts[0].location,  # type: ignore[union-attr]
+    )
+    out.figures.append(figure)
+    return figure
+
