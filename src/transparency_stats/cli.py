@@ -60,7 +60,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     export_tables(Path(args.processed), out)
-    written = export_reports(Path(args.notebooks), out)
+    data_dir = str(Path(args.processed).resolve())
+    written = export_reports(Path(args.notebooks), out, parameters={"DATA_DIR": data_dir})
     if not args.quiet:
         print(f"wrote {len(written)} HTML reports and index.html to {out}", file=sys.stderr)
     return 0

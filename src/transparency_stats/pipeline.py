@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .schema import coerce_figures
+from .processed import load_figures
 from .store import load_batch, write_csv, write_parquet
 
 DEFAULT_PROCESSED = Path("data/processed")
@@ -53,12 +53,12 @@ def derived_tables(figures: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 
 def load_processed(processed: str | Path | None = None) -> pd.DataFrame:
-    """The figures table written by ``transparency-stats build`` (nullable dtypes)."""
+    """The figures table written by ``transparency-stats build`` (nullable dtypes).
+
+    Without an argument: ``data/processed`` of the working directory or of this
+    checkout.  Raises FileNotFoundError when nothing was built there yet.
+    """
     folder = Path(processed) if processed is not None else _repo_processed_dir()
-    parquet = folder / "figures.parquet"
-    if parquet.exists():
-        return coerce_figures(pd.read_parquet(parquet))
-    csv = folder / "figures.csv"
-    if csv.exists():
-        return coerce_figures(pd.read_csv(csv, dtype=str, encoding="utf-8-sig"))
-    raise FileNotFoundError(f"no figures in {folder}: run `transparency-stats build` (or `make report`) first")
+    if not any((folder / f"figures.{ext}").exists() for ext in ("parquet", "csv")):
+        raise FileNotFoundError(f"no figures in {folder}: run `transparency-stats build` (or `make report`) first")
+    return load_figures(folder)

@@ -13,9 +13,6 @@ from __future__ import annotations
 import html
 import os
 import re
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +21,7 @@ import pandas as pd
 
 from . import registry
 from .processed import load_bundle
+from .store import atomic_path
 
 NOTEBOOK_PATTERN = re.compile(r"^\d{2}-.+\.ipynb$")
 KERNEL_NAME = "python3"
@@ -42,24 +40,8 @@ class ExportedReport:
     stderr: list[str] = field(default_factory=list)
 
 
-@contextmanager
-def _atomic(target: Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[Path]:
-    """Yield a temporary path next to ``target``; move it into place when the block succeeds."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(handle)
-    tmp_path = Path(tmp)
-    try:
-        yield tmp_path
-        os.chmod(tmp_path, 0o644)  # mkstemp creates 0600; reports are meant to be shared
-        os.replace(tmp_path, target)
-    finally:
-        if tmp_path.exists():
-            tmp_path.unlink()
-
-
 def _write_text(target: Path, text: str, encoding: str = "utf-8") -> None:
-    with _atomic(target) as tmp:
+    with atomic_path(target) as tmp:
         tmp.write_text(text, encoding=encoding)
 
 
@@ -251,11 +233,11 @@ def export_tables(processed_dir: str | Path, out_dir: str | Path) -> list[Path]:
     written = []
     for name, frame in tables.items():
         target = out / f"{name}.csv"
-        with _atomic(target) as tmp:
+        with atomic_path(target) as tmp:
             frame.to_csv(tmp, index=False, encoding="utf-8-sig")
         written.append(target)
     target = out / WORKBOOK_NAME
-    with _atomic(target) as tmp:
+    with atomic_path(target) as tmp:
         _write_workbook(tmp, {**tables, "fields": registry.fields()})
     written.append(target)
     return written
