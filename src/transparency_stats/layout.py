@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 
-from .normalize import normalize_label
 from .reading import Document
 
 # Column / row wording that exists in one standard layout only (normalised labels).
@@ -17,9 +16,13 @@ _GOV2019_MARKERS = ("本年新制作数量", "本年新公开数量", "对外公
 _STANDARD_MARKERS = ("本年新收政府信息公开申请数量", "上年结转政府信息公开申请数量", "结转下年度继续办理")
 
 
+# What normalize_label removes; the document text is already simplified and NFKC.
+_DROP_RE = re.compile(r"[\s:：,，、.．·•'\"“”‘’「」『』]+")
+
+
 def detect_layout(doc: Document) -> str:
     """``gov2021``, ``gov2019`` or ``narrative`` for a normalised document."""
-    key = normalize_label(doc.text)
+    key = _DROP_RE.sub("", doc.text)
     hits_2021 = sum(marker in key for marker in _GOV2021_MARKERS)
     hits_2019 = sum(marker in key for marker in _GOV2019_MARKERS)
     standard = any(marker in key for marker in _STANDARD_MARKERS)

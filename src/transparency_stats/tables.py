@@ -26,6 +26,7 @@ litigation totals are added as derived figures when all their parts are known.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import functools
 import io
@@ -201,7 +202,6 @@ def _registered_metrics() -> dict[str, frozenset[str]]:
 # --------------------------------------------------------------------------- cells
 
 _NUMBER_RE = re.compile(r"([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(万元|元|件|条|个|项|次)?")
-_SPACE_IN_NUMBER_RE = re.compile(r"(?<=\d)\s+(?=[\d.])|(?<=\.)\s+(?=\d)")
 
 
 @dataclass(frozen=True)
@@ -214,12 +214,13 @@ class Cell:
     approximate: bool = False
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_cell(text: str) -> Cell:
     """Classify and read one cell's text (already normalised)."""
     text = text.strip()
     if not text:
         return Cell("blank")
-    compact = _SPACE_IN_NUMBER_RE.sub("", text)
+    compact = text
     if compact in NOT_APPLICABLE or re.fullmatch(r"[-—–/\\]+", compact):
         return Cell("not_applicable")
     m = _NUMBER_RE.fullmatch(compact)
@@ -308,7 +309,8 @@ def _classify_grid(grid: Grid, labels: LabelMap) -> str | None:
     if not any(labels.lookup("review_litigation", "column", c) == "reconsideration" for c in cells):
         scores["review_litigation"] = 0  # table 四 shares 总计 with table 三; it needs 行政复议
     best = max(scores, key=lambda t: scores[t])
-    return best if scores[best] >= 3 else None
+    # a block of table 二 printed as its own small table has one row and one column label
+    return best if scores[best] >= (2 if best == "proactive" else 3) else None
 
 
 def _from_grids(doc: Document, out: _Out) -> set[str]:
@@ -332,16 +334,6 @@ def _is_value(text: str) -> bool:
     return parse_cell(text).kind in ("number", "zero", "not_applicable")
 
 
-def _dedupe_spans(row: Sequence[str], columns: dict[int, str]) -> dict[int, str]:
-    """Drop colspan copies: a column mapped like its left neighbour under the same header text."""
-    kept: dict[int, str] = {}
-    for j in sorted(columns):
-        if j - 1 in columns and columns[j - 1] == columns[j]:
-            continue
-        kept[j] = columns[j]
-    return kept
-
-
 def _unknown_headers(out: _Out, table: str, header_rows: list[tuple[int, list[str]]], value_cols: Iterable[int],
                      gi: int) -> None:
     reported: set[str] = set()
@@ -360,43 +352,48 @@ _TABLE_ZH = {"proactive": "二", "requests": "三", "review_litigation": "四"}
 def _grid_proactive(grid: Grid, gi: int, out: _Out) -> None:
     labels = out.labels
     metrics = _registered_metrics()["proactive"]
-    columns: dict[int, str] = {}
-    headers: dict[int, str] = {}
+    columns: dict[int, tuple[str, str]] = {}  # column -> (metric suffix, header text)
+    width = 0
     for r, row in enumerate(grid):
-        mapped = {j: labels.lookup("proactive", "column", c) for j, c in enumerate(row) if j and c}
+        mapped = {j: labels.lookup("proactive", "column", c) for j, c in enumerate(row) if c}
         mapped = {j: m for j, m in mapped.items() if m}
-        if mapped and not any(_is_value(c) for c in row[1:]):
-            columns = _dedupe_spans(row, {j: row[j] for j in mapped})
-            columns = {j: mapped[j] for j in columns}
-            headers = {j: row[j] for j in columns}
-            _unknown_headers(out, "proactive", [(r, row)], range(1, len(row)), gi)
+        if mapped and not any(_is_value(c) for c in row):
+            # colspan copies repeat the header text: only the first column of a span is read
+            columns = {j: (mapped[j], row[j]) for j in sorted(mapped) if not (j - 1 in mapped and row[j - 1] == row[j])}
+            width = len(row)
+            _unknown_headers(out, "proactive", [(r, row)], range(min(mapped), len(row)), gi)
             continue
-        label = next((c for c in row if c), "")
-        if not label or labels.lookup("proactive", "header", label) is not None:
-            continue
+        first_value = min(columns) if columns else next((j for j, c in enumerate(row) if _is_value(c)), len(row))
+        lead = [c for c in row[:first_value] if c and labels.lookup("proactive", "header", c) is None]
+        values = [c for c in row[first_value:] if c]
+        if not lead:
+            continue  # a block heading such as 第二十条第(一)项
+        label = lead[-1]
         prefix = labels.lookup("proactive", "row", label)
-        has_values = any(c for c in row[1:] if c != label)
         if prefix is None:
-            if has_values:
-                out.warn("unknown_label", f"unknown row label {label!r} in table 二", f"table:{gi} row:{r} col:0")
+            if values:
+                out.warn("unknown_label", f"unknown row label {label!r} in table 二",
+                         f"table:{gi} row:{r} col:{row.index(label)}")
             continue
-        start = row.index(label)
-        for j, suffix in columns.items():
-            if j <= start or j >= len(row):
-                continue
+        if not columns or len(row) != width:
+            if values:
+                out.warn("unknown_label", f"table 二 row {label!r} does not line up with a column header; left out",
+                         f"table:{gi} row:{r}")
+            continue
+        for j, (suffix, header) in columns.items():
             metric = f"{prefix}_{suffix}"
             if metric not in metrics:
-                out.warn("unknown_label", f"no metric for {label!r} × {headers[j]!r} in table 二",
-                         f"table:{gi} row:{r} col:{j}")
+                if row[j]:
+                    out.warn("unknown_label", f"no metric for {label!r} × {header!r} in table 二",
+                             f"table:{gi} row:{r} col:{j}")
                 continue
-            out.add("proactive", metric, "total", parse_cell(row[j]), f"{label}/{headers[j]}", row[j],
-                    f"table:{gi} row:{r} col:{j}", headers[j])
+            out.add("proactive", metric, "total", parse_cell(row[j]), f"{label}/{header}", row[j],
+                    f"table:{gi} row:{r} col:{j}", header)
 
 
 def _grid_requests(grid: Grid, gi: int, out: _Out,
                    previous: tuple[int, dict[int, str]] | None) -> tuple[int, dict[int, str]] | None:
     labels = out.labels
-    width = max(len(row) for row in grid)
     columns: dict[int, str] = {}
     header_rows: list[tuple[int, list[str]]] = []
     data_start = 0
@@ -413,10 +410,10 @@ def _grid_requests(grid: Grid, gi: int, out: _Out,
         # colspan copies: keep the first column of each applicant
         seen: set[str] = set()
         columns = {j: a for j, a in sorted(columns.items()) if not (a in seen or seen.add(a))}
-        first = min(columns)
-        _unknown_headers(out, "requests", header_rows, range(first, width), gi)
-    elif previous is not None and previous[0] == width:
-        columns = previous[1]  # the table continues after a page break without its header
+        width = max(len(row) for _, row in header_rows)
+        _unknown_headers(out, "requests", header_rows, range(min(columns), width), gi)
+    elif previous is not None and previous[0] == max(len(row) for row in grid):
+        width, columns = previous  # the table continues after a page break without its header
     else:
         out.warn("unknown_label", "table 三 without a recognisable applicant header: left out", f"table:{gi}")
         return previous
@@ -429,20 +426,21 @@ def _grid_requests(grid: Grid, gi: int, out: _Out,
             if any(values):
                 out.warn("unknown_label", "table 三 row without a label", f"table:{gi} row:{r}")
             continue
-        if len({labels.lookup("requests", "column", c) for c in row if c} - {None, ""}) >= 2:
+        if len({labels.lookup("requests", "column", c) for c in row if c} - {None, ""}) >= 2 and not any(
+            _is_value(c) for c in row
+        ):
             continue  # a repeated header row
-        metric, label = None, label_cells[-1]
-        for cell in reversed(label_cells):
-            metric = labels.lookup("requests", "row", cell)
-            if metric is not None:
-                label = cell
-                break
-            if labels.lookup("requests", "header", cell) is not None:
-                break
+        label = label_cells[-1]
+        metric = labels.lookup("requests", "row", label)
         if metric is None:
-            if any(values) and labels.lookup("requests", "header", label_cells[-1]) is None:
-                out.warn("unknown_label", f"unknown row label {label_cells[-1]!r} in table 三",
-                         f"table:{gi} row:{r} col:{row.index(label_cells[-1])}")
+            if any(values) and labels.lookup("requests", "header", label) is None:
+                out.warn("unknown_label", f"unknown row label {label!r} in table 三",
+                         f"table:{gi} row:{r} col:{row.index(label)}")
+            continue
+        if len(row) != width:
+            if any(values):
+                out.warn("unknown_label", f"table 三 row {label!r} has {len(row)} cells, its header {width}; "
+                         "left out", f"table:{gi} row:{r}")
             continue
         if not any(values):
             continue  # a block heading such as (三)不予公开 with no cells of its own
@@ -512,17 +510,27 @@ _FOOTER_RE = re.compile(
 _BRACKETS = str.maketrans({"[": "(", "]": ")", "〔": "(", "〕": ")", "【": "(", "】": ")", "﹙": "(", "﹚": ")"})
 
 
-@dataclass
 class _Compact:
-    """Whitespace-free view of a text, with the offset of every kept character."""
+    """Whitespace-free view of a text that maps each of its positions back to the text."""
 
-    text: str
-    offsets: list[int]
+    def __init__(self, text: str) -> None:
+        chunks = list(re.finditer(r"\S+", text))
+        self.text = "".join(m.group() for m in chunks).translate(_BRACKETS)
+        self._starts: list[int] = []  # compact start of each chunk
+        self._origins: list[int] = []  # its start in the text
+        pos = 0
+        for m in chunks:
+            self._starts.append(pos)
+            self._origins.append(m.start())
+            pos += m.end() - m.start()
+        self._size = len(text)
 
-    @classmethod
-    def of(cls, text: str) -> _Compact:
-        offsets = [i for i, ch in enumerate(text) if not ch.isspace()]
-        return cls("".join(text[i] for i in offsets).translate(_BRACKETS), offsets)
+    def offset(self, i: int) -> int:
+        """Offset in the text of compact position i (the text's end for i past the end)."""
+        if i >= len(self.text):
+            return self._size
+        k = bisect.bisect_right(self._starts, i) - 1
+        return self._origins[k] + i - self._starts[k]
 
     def find(self, pattern: re.Pattern[str], start: int = 0, end: int | None = None) -> re.Match[str] | None:
         return pattern.search(self.text, start, len(self.text) if end is None else end)
@@ -565,7 +573,7 @@ class _TextRow:
 
 def _from_text(text: str, out: _Out, tables: list[str]) -> None:
     text = _FOOTER_RE.sub(lambda m: " " * len(m.group()), text)
-    compact = _Compact.of(text)
+    compact = _Compact(text)
     first = compact.find(_T3_FIRST)
     if first is None:
         if "requests" in tables:
@@ -608,20 +616,31 @@ _TOKEN_RE = re.compile(r"\S+")
 
 
 def _clean_region(region: str, fragments: str) -> str:
-    """Cell text between two labels, without pieces of wrapped labels and stray ordinals."""
-    region = _DEBRIS_ORDINAL_RE.sub(lambda m: " " * len(m.group()), region)
+    """Cell text between two labels, without pieces of wrapped labels and stray ordinals.
 
-    def drop(m: re.Match[str]) -> str:
-        joined = normalize_label(m.group())
-        if joined in NOT_APPLICABLE or not joined:
-            return m.group()
-        if len(joined) >= 2 and joined in fragments:
-            return " " * len(m.group())
-        return m.group()
+    A piece of a label is dropped only before or after the cells: text between
+    two runs of digits may be a row whose label is not known, and stays.
+    """
+    spans = [m.span() for m in _DEBRIS_ORDINAL_RE.finditer(region)]
+    for m in _CJK_RUN_RE.finditer(region):
+        joined = _LABEL_PUNCT_RE.sub("", m.group())  # the region is normalised already
+        if joined and joined not in NOT_APPLICABLE and len(joined) >= 2 and joined in fragments:
+            spans.append(m.span())
+    m = _TRAILING_ORDINAL_RE.search(region)
+    if m:
+        spans.append(m.span())
+    if not spans:
+        return region
+    chars = list(region)
+    for a, b in spans:
+        if _HAS_DIGIT.search(region, 0, a) and _HAS_DIGIT.search(region, b):
+            continue
+        chars[a:b] = " " * (b - a)
+    return re.sub(r"(?<!\S)[()（）,，、:：]+(?!\S)", lambda m: " " * len(m.group()), "".join(chars))
 
-    region = _CJK_RUN_RE.sub(drop, region)
-    region = _TRAILING_ORDINAL_RE.sub(lambda m: " " * len(m.group()), region)
-    return re.sub(r"(?<!\S)[()（）,，、:：]+(?!\S)", lambda m: " " * len(m.group()), region)
+
+_HAS_DIGIT = re.compile(r"\d")
+_LABEL_PUNCT_RE = re.compile(r"[\s:：,，、.．·•'\"“”‘’「」『』]+")
 
 
 def _text_rows(text: str, compact: _Compact, out: _Out, table: str, start: int, end: int) -> list[_TextRow]:
@@ -647,17 +666,15 @@ def _text_rows(text: str, compact: _Compact, out: _Out, table: str, start: int, 
                 after_row = False
             continue
         after_row = True
-        region_start = compact.offsets[m.end() - 1] + 1
-        region_end = compact.offsets[matches[k + 1].start()] if k + 1 < len(matches) else (
-            compact.offsets[end] if end < len(compact.offsets) else len(text)
-        )
+        region_start = compact.offset(m.end() - 1) + 1
+        region_end = compact.offset(matches[k + 1].start() if k + 1 < len(matches) else end)
         region = _clean_region(text[region_start:region_end], fragments)
         tokens = [_Token(t.group(), region_start + t.start()) for t in _TOKEN_RE.finditer(region)]
-        label = text[compact.offsets[m.start()]: region_start]
+        label = text[compact.offset(m.start()): region_start]
         label = re.sub(r"\s+", "", label)
         if not tokens:
             continue  # a block heading followed directly by its first sub-row
-        rows.append(_TextRow(label, spelling.metric, tokens, f"char:{compact.offsets[m.start()]}", list(columns)))
+        rows.append(_TextRow(label, spelling.metric, tokens, f"char:{compact.offset(m.start())}", list(columns)))
     return rows
 
 
@@ -973,8 +990,8 @@ def _text_review(text: str, compact: _Compact, out: _Out, start: int, end: int, 
     if not matches:
         out.warn("missing_table", "table 四 (行政复议、行政诉讼) header not found")
         return
-    region_start = compact.offsets[matches[-1].end() - 1] + 1
-    region_end = compact.offsets[end] if end < len(compact.offsets) else len(text)
+    region_start = compact.offset(matches[-1].end() - 1) + 1
+    region_end = compact.offset(end)
     region = _clean_region(text[region_start:region_end], out.labels.fragments["review_litigation"])
     row = _TextRow("行政复议/行政诉讼", "", [_Token(t.group(), region_start + t.start())
                                         for t in _TOKEN_RE.finditer(region)], f"char:{region_start}")
