@@ -20,7 +20,7 @@ report: $(STAMP)
 ## unit tests, notebook execution, lint
 test: $(STAMP)
 	$(PY) -m pytest
-	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff check src tests benchmarks tools
 
 build: $(STAMP)
 	$(VENV)/bin/transparency-stats build
@@ -30,7 +30,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_extract.py
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff check src tests benchmarks tools
 
 clean:
 	rm -rf reports data/processed/*.csv data/processed/*.parquet data/processed/*.xlsx

@@ -1,0 +1,83 @@
+"""Compile data/raw/reference_figures.csv: figures (facts with their source), no report text.
+
+Runs this package's extractor over a folder of real reports described by a
+``sources.csv`` (file, repo, path, commit_or_id, …) and writes the tidy rows
+with ``raw_label`` emptied (it would carry report wording) and ``source_file``
+replaced by the report's public provenance. Where two files are copies of one
+report (same page folder or file), the copy that yields more figures is kept.
+Extra figure tables already in the tidy layout (e.g. facts transcribed from a
+published comparison) can be appended with ``--extra FILE=PROVENANCE``.
+
+    python tools/compile_reference.py ../shared/corpus/reports ../shared/corpus/sources.csv \
+        --extra tests/fixtures/tidy/suqian_2023_2024.csv="宿迁市 2023/2024 tables (published comparison report)" \
+        -o data/raw/reference_figures.csv
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+from pathlib import Path
+
+import pandas as pd
+
+from transparency_stats.extract import extract_report
+from transparency_stats.schema import FIGURE_COLUMNS, coerce_figures, figures_to_frame
+from transparency_stats.store import read_figure_table, write_csv
+
+SEED = "000_4c0351ed7b07ef03.txt"
+
+
+def provenance(row: dict[str, str]) -> str:
+    commit = (row.get("commit_or_id") or "").split(" ")[0][:12]
+    if row.get("repo", "-") in ("", "-"):
+        return row["file"]
+    return f"{row['repo']}:{row['path']}@{commit}"
+
+
+def compile_reference(reports: Path, sources: Path, extras: list[tuple[Path, str]]) -> pd.DataFrame:
+    with sources.open(encoding="utf-8") as handle:
+        described = list(csv.DictReader(handle))
+    best: dict[str, pd.DataFrame] = {}
+    for row in described:
+        if row["file"] == SEED:
+            continue  # the seed ships as a report in data/raw; its figures come from there
+        result = extract_report(reports / row["file"])
+        if result.failed or not result.figures:
+            print(f"skipped {row['file']}: {[i.message for i in result.issues if i.severity == 'error']}")
+            continue
+        frame = figures_to_frame(result.figures)
+        frame["raw_label"] = pd.NA
+        frame["source_file"] = provenance(row)
+        # page.txt and page.html of one crawled page, or a PDF and its text layer: one report
+        folder = str(Path(row["path"]).parent)
+        key = f"{row['repo']}:{folder if folder != '.' else row['path']}"
+        if key not in best or len(frame) > len(best[key]):
+            best[key] = frame
+    frames = list(best.values())
+    for path, source in extras:
+        frame = read_figure_table(path)
+        frame["raw_label"] = pd.NA
+        frame["source_file"] = source
+        frames.append(frame)
+    combined = coerce_figures(pd.concat(frames, ignore_index=True))[FIGURE_COLUMNS]
+    return combined.sort_values(["agency", "report_year", "table", "metric", "applicant"], kind="stable")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("reports", type=Path)
+    parser.add_argument("sources", type=Path)
+    parser.add_argument("--extra", action="append", default=[], help="FILE=PROVENANCE")
+    parser.add_argument("-o", "--output", type=Path, required=True)
+    args = parser.parse_args()
+    extras = [(Path(item.split("=", 1)[0]), item.split("=", 1)[1]) for item in args.extra]
+    frame = compile_reference(args.reports, args.sources, extras)
+    write_csv(frame, args.output)
+    summary = frame.groupby(["agency", "report_year"], dropna=False).size()
+    print(summary.to_string())
+    print(f"{len(frame)} figures → {args.output}")
+
+
+if __name__ == "__main__":
+    main()
