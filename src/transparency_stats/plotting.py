@@ -8,6 +8,7 @@ registry in the language asked for (``zh`` or ``en``).
 
 from __future__ import annotations
 
+import html
 import warnings
 from importlib import resources
 from pathlib import Path
@@ -123,6 +124,32 @@ def _no_data(ax: plt.Axes, title: str, lang: str) -> None:
     ax.set_yticks([])
 
 
+def has_data(metrics: pd.DataFrame, metric: str) -> bool:
+    """Whether ``metrics`` holds at least one non-blank value of ``metric`` with a year."""
+    data = metrics[(metrics["metric"] == metric) & metrics["report_year"].notna()]
+    return bool(data["value"].notna().any())
+
+
+def show_line_charts(metrics: pd.DataFrame, metric_ids: list[str], lang: str = "zh") -> list[str]:
+    """Draw :func:`line_chart` for every id that has data; name the others in one line.
+
+    Returns the ids that had no data (they get no empty chart).
+    """
+    from IPython.display import Markdown, display
+
+    missing = []
+    for metric in metric_ids:
+        if has_data(metrics, metric):
+            line_chart(metrics, metric, lang)
+            plt.show()
+        else:
+            missing.append(metric)
+    if missing:
+        names = "、".join(html.escape(registry.label(m, lang)) for m in missing)
+        display(Markdown(f"{'无数据' if lang == 'zh' else 'No data'}: {names}"))
+    return missing
+
+
 def line_chart(
     metrics: pd.DataFrame,
     metric: str,
@@ -229,7 +256,8 @@ def bar_chart(
         if np.isnan(value):
             note = text("blank", lang)
         else:
-            note = f"{value:,.4g}" + (f" ({text('approximate', lang)})" if is_approx else "")
+            shown = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.6g}"
+            note = shown + (f" ({text('approximate', lang)})" if is_approx else "")
         ax.text(max(0.0, 0 if np.isnan(value) else value), pos, " " + note, va="center", fontsize=8)
     ax.set_yticks(positions, labels, fontsize=8)
     ax.set_title(title)

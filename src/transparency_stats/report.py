@@ -143,6 +143,59 @@ def stderr_outputs(nb: nbformat.NotebookNode) -> list[str]:
     return texts
 
 
+CJK_WEB_FAMILY = "TS Noto Sans CJK SC"
+
+
+def embedded_cjk_font_css(page: str) -> str:
+    """A ``<style>`` with the CJK font subset to the characters of ``page``, embedded as base64.
+
+    Browsers on machines without Chinese fonts would otherwise draw empty boxes;
+    subsetting keeps the page small (only the glyphs it uses). Empty when the
+    page has no non-ASCII text or the font is not installed.
+    """
+    import base64
+    import io
+
+    from fontTools import subset
+
+    from .plotting import cjk_font_path
+
+    characters = {ch for ch in page if ord(ch) > 0x7F and not ch.isspace()}
+    font_path = cjk_font_path()
+    if not characters or font_path is None:
+        return ""
+    options = subset.Options()
+    options.flavor = "woff"
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    font = subset.load_font(str(font_path), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text="".join(sorted(characters)))
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    subset.save_font(font, buffer, options)
+    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return (
+        "<style>\n"
+        f"@font-face {{ font-family: '{CJK_WEB_FAMILY}'; "
+        f"src: url(data:font/woff;base64,{encoded}) format('woff'); }}\n"
+        f"body, .jp-Notebook, .jp-RenderedHTMLCommon, table, th, td, pre, code {{ font-family: "
+        f"system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, "
+        f"'{CJK_WEB_FAMILY}', sans-serif !important; }}\n"
+        "</style>\n"
+    )
+
+
+def with_embedded_font(page: str) -> str:
+    """``page`` with :func:`embedded_cjk_font_css` placed before ``</head>``."""
+    css = embedded_cjk_font_css(page)
+    if not css or "</head>" not in page:
+        return page
+    head, _, rest = page.partition("</head>")
+    return f"{head}{css}</head>{rest}"
+
+
 def notebook_to_html(nb: nbformat.NotebookNode, title: str) -> str:
     """One self-contained HTML page: inputs hidden, images embedded."""
     from nbconvert import HTMLExporter
@@ -154,7 +207,7 @@ def notebook_to_html(nb: nbformat.NotebookNode, title: str) -> str:
         embed_images=True,
     )
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": html.escape(title)}})
-    return body
+    return with_embedded_font(body)
 
 
 def export_reports(
@@ -213,7 +266,7 @@ def write_index(reports: list[ExportedReport], target: Path) -> Path:
 </body>
 </html>
 """
-    _write_text(target, page)
+    _write_text(target, with_embedded_font(page))
     return target
 
 
