@@ -45,11 +45,15 @@ def build_processed(raw: Path, processed: Path, *, progress: bool = True) -> str
 
 
 def derived_tables(figures: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Checks and metrics computed from the figures."""
+    """Checks and metrics (with year-on-year change and compound growth) computed from the figures."""
     from .checks import run_checks
-    from .metrics import compute_metrics
+    from .metrics import cagr, compute_metrics, yoy_change
 
-    return {"checks": run_checks(figures), "metrics": compute_metrics(figures)}
+    metrics = compute_metrics(figures)
+    growth = [frame for frame in (yoy_change(metrics), cagr(metrics)) if len(frame)]
+    if growth:
+        metrics = pd.concat([metrics, *growth], ignore_index=True)
+    return {"checks": run_checks(figures), "metrics": metrics}
 
 
 def load_processed(processed: str | Path | None = None) -> pd.DataFrame:
