@@ -36,7 +36,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 
-from .normalize import normalize_label
+from .normalize import nfkc, normalize_label
 from .numbers import parse_quantity
 from .reading import Document, Grid
 from .schema import Figure, Issue
@@ -91,7 +91,7 @@ _ORDINAL_RE = re.compile(
 
 def label_key(label: str) -> str:
     """Look-up key of a row or column label: ``normalize_label`` without its leading ordinal."""
-    key = normalize_label(_ORDINAL_RE.sub("", label.strip(), count=1))
+    key = normalize_label(_ORDINAL_RE.sub("", nfkc(label).strip(), count=1))
     return key or normalize_label(label)
 
 
@@ -260,6 +260,7 @@ class _Out:
     figures: list[Figure] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     seen: set[tuple[str, str, str]] = field(default_factory=set)  # (table, metric, applicant) read
+    partial_rows: bool = False  # table 三 has columns besides the seven known ones
 
     def warn(self, kind: str, message: str, location: str = "") -> None:
         self.issues.append(Issue("", "warning", kind, message, location))
@@ -335,15 +336,20 @@ def _is_value(text: str) -> bool:
 
 
 def _unknown_headers(out: _Out, table: str, header_rows: list[tuple[int, list[str]]], value_cols: Iterable[int],
-                     gi: int) -> None:
+                     gi: int) -> set[int]:
+    """Warn about unknown header labels over value columns; returns those columns."""
     reported: set[str] = set()
+    unknown: set[int] = set()
     for j in value_cols:
         for r, row in header_rows:
             text = row[j] if j < len(row) else ""
-            if text and not out.labels.known(table, text) and not _is_value(text) and text not in reported:
-                reported.add(text)
-                out.warn("unknown_label", f"unknown column label {text!r} in table {_TABLE_ZH[table]}",
-                         f"table:{gi} row:{r} col:{j}")
+            if text and not out.labels.known(table, text) and not _is_value(text):
+                unknown.add(j)
+                if text not in reported:
+                    reported.add(text)
+                    out.warn("unknown_label", f"unknown column label {text!r} in table {_TABLE_ZH[table]}",
+                             f"table:{gi} row:{r} col:{j}")
+    return unknown
 
 
 _TABLE_ZH = {"proactive": "二", "requests": "三", "review_litigation": "四"}
@@ -411,7 +417,8 @@ def _grid_requests(grid: Grid, gi: int, out: _Out,
         seen: set[str] = set()
         columns = {j: a for j, a in sorted(columns.items()) if not (a in seen or seen.add(a))}
         width = max(len(row) for _, row in header_rows)
-        _unknown_headers(out, "requests", header_rows, range(min(columns), width), gi)
+        if _unknown_headers(out, "requests", header_rows, range(min(columns), width), gi):
+            out.partial_rows = True  # a column the sum of the six applicants would miss
     elif previous is not None and previous[0] == max(len(row) for row in grid):
         width, columns = previous  # the table continues after a page break without its header
     else:
@@ -678,19 +685,33 @@ def _text_rows(text: str, compact: _Compact, out: _Out, table: str, start: int, 
     return rows
 
 
-def _value_tokens(row: _TextRow, out: _Out, table: str, expected: int) -> list[_Token] | None:
+_CELLISH_RE = re.compile(r"[\d.,\-—–/]+(?:万元|元)?|无|不适用|零")
+
+
+def _value_tokens(row: _TextRow, out: _Out, table: str, expected: int) -> list[_Token]:
     """The row's cell tokens: all of them when they are exactly the cells, else those before any text."""
     tokens = row.tokens
     if len(tokens) == expected:
         return tokens
     for i, tok in enumerate(tokens):
-        if parse_cell(tok.text).kind == "text":
+        if not _CELLISH_RE.fullmatch(tok.text):
             rest = tokens[i:]
-            if any(parse_cell(t.text).kind in ("number", "zero") for t in rest):
+            if i == 0 or any(_CELLISH_RE.fullmatch(t.text) for t in rest):
                 out.warn("unknown_label", f"unknown text {tok.text!r} after row {row.label!r} in table "
                          f"{_TABLE_ZH[table]}: the cells after it are left out", f"char:{tok.start}")
             return tokens[:i]
     return tokens
+
+
+_NA_CHARS_RE = re.compile(r"[—/]+")
+
+
+def _na_cells(tokens: list[_Token], n: int) -> list[_Part] | None:
+    """n single-character not-applicable marks run together (``///////``), or None."""
+    if not all(_NA_CHARS_RE.fullmatch(t.text) for t in tokens):
+        return None
+    parts = [_Part(ch, t.start + k) for t in tokens for k, ch in enumerate(t.text)]
+    return parts if len(parts) == n else None
 
 
 # ----- splitting run-together digits
@@ -786,17 +807,26 @@ def _parts(digits: str, offsets: list[int], cuts: list[tuple[int, int]]) -> list
 
 def _text_requests(rows: list[_TextRow], out: _Out, spaced: bool) -> None:
     n = len(REQUEST_COLUMNS)
-    candidates: dict[str, list[list[_Part]]] = {}
+    candidates: dict[str, list[list[_Part]]] = {}  # rows of whole numbers: the identities apply
+    fixed: dict[str, list[_Part]] = {}  # rows with other cells, read as printed
     row_of: dict[str, _TextRow] = {}
     for row in rows:
         if row.metric in row_of:
             continue
         row_of[row.metric] = row
         tokens = _value_tokens(row, out, "requests", n)
-        if tokens is None or not tokens:
+        if not tokens:
             continue
         if spaced and len(tokens) == n:
-            candidates[row.metric] = [[_Part(t.text, t.start) for t in tokens]]
+            cells = [_Part(t.text, t.start) for t in tokens]
+            if all(_INT_RE.fullmatch(p.text) for p in cells):
+                candidates[row.metric] = [cells]
+            else:
+                fixed[row.metric] = cells
+            continue
+        na = _na_cells(tokens, n)
+        if na is not None:
+            fixed[row.metric] = na
             continue
         joined = _digits(tokens)
         if joined is None:
@@ -816,6 +846,8 @@ def _text_requests(rows: list[_TextRow], out: _Out, spaced: bool) -> None:
             continue
         candidates[row.metric] = [_parts(digits, offsets, s) for s in splits]
     _resolve_with_columns(candidates)
+    for metric, cells in fixed.items():
+        candidates[metric] = [cells]
     for metric, options in candidates.items():
         row = row_of[metric]
         if len(options) != 1:
@@ -888,16 +920,18 @@ def _product(values: Iterable[int]) -> int:
 
 # ----- table 二
 
-_AMOUNT_RE = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")
-_CHANGE_RE = re.compile(r"-?(?:0|[1-9]\d*)")
+_AMOUNT_RE = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?|[—/]")
+_CHANGE_RE = re.compile(r"-?(?:0|[1-9]\d*)|[—/]")
+_COUNT_RE = re.compile(r"0|[1-9]\d*|[—/]")
 
 
 def _column_re(suffix: str) -> re.Pattern[str]:
+    """A cell of a table 二 column in run-together text (a '-' sign only where a change is printed)."""
     if suffix.startswith("amount"):
         return _AMOUNT_RE
     if suffix == "items_change":
         return _CHANGE_RE
-    return _INT_RE
+    return _COUNT_RE
 
 
 def _split_columns(text: str, res: list[re.Pattern[str]], cuts: set[int] | None, cap: int = 2) -> list[list[int]]:
@@ -964,7 +998,7 @@ def _split_proactive(row: _TextRow, tokens: list[_Token], suffixes: list[str], s
         m = re.search(r"(万元|元)$", text)
         if m and i == len(tokens) - 1:
             unit, text = m.group(), text[: m.start()]
-        if not re.fullmatch(r"[-\d.]+", text):
+        if not re.fullmatch(r"[-\d.—/]+", text):
             return None
         bounds.add(len(chars))
         chars.extend(text)
@@ -1112,6 +1146,8 @@ def _derive(out: _Out) -> None:
 
 def _derive_request_totals(out: _Out, read: dict[tuple[str, str], Figure]) -> None:
     """A blank (or missing) 总计 cell with all six applicant cells known: their sum, marked derived."""
+    if out.partial_rows:
+        return
     metrics = {f.metric for f in out.figures if f.table == "requests"}
     for metric in sorted(metrics):
         total = read.get((metric, "total"))
@@ -1133,9 +1169,13 @@ def _add_sum(out: _Out, table: str, metric: str, applicant: str, parts: Sequence
     figure = Figure(
         metric=metric, value=value, table=table, applicant=applicant, cell="zero" if value == 0 else "number",
         derived=True, raw_label=note if replace else f"derived: {note}",
-        raw_value="+".join(p.raw_value for p in parts),  # type: ignore[union-attr]
+        raw_value="+".join(_fmt(p.value) for p in parts),  # type: ignore[union-attr, arg-type]
         location=parts[0].location,  # type: ignore[union-attr]
     )
     out.figures.append(figure)
     return figure
 
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(value)

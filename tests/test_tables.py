@@ -1,0 +1,310 @@
+"""Standard tables 二/三/四 read from grids (HTML, DOCX) and from text (PDF layer, spaced, run-together)."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from transparency_stats.layout import detect_layout
+from transparency_stats.reading import Document, read_document
+from transparency_stats.registry import metric_ids
+from transparency_stats.schema import APPLICANTS, Figure
+from transparency_stats.tables import (
+    BLOCKS,
+    REVIEW_COLUMNS,
+    _row_sum_splits,
+    extract_tables,
+    label_key,
+    load_label_map,
+    parse_cell,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "tables"
+EXPECTED = FIXTURES / "expected"
+_spec = importlib.util.spec_from_file_location("make_fixtures", FIXTURES / "make_fixtures.py")
+assert _spec and _spec.loader
+make_fixtures = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(make_fixtures)
+REPORTS = make_fixtures.REPORTS
+
+FILES = sorted(p.name for p in FIXTURES.glob("gov*.*"))
+
+# What each fixture is expected to leave out (besides the cells the design prints blank or not applicable).
+LEFT_OUT: dict[str, set[tuple[str, str]]] = {
+    "gov2019_runtogether.txt": {
+        (f"{row}_{col}", "total")
+        for row in ("regulations", "normative_docs")
+        for col in ("issued", "published", "public_total")
+    }
+    | {(f"{row}_{col}", "total") for row in ("licensing", "other_services", "penalty")
+       for col in ("items_prev_year", "items_change", "decisions")}
+    | {("procurement_items", "total"), ("procurement_amount_yuan", "total")},
+    "gov2021_runtogether.txt": {(f"normative_docs_{c}", "total") for c in ("issued", "repealed", "valid")}
+    | {("requests_received", a) for a in APPLICANTS}
+    | {("requests_carried_over", a) for a in APPLICANTS},
+    "gov2021.html": {(m, a) for m in BLOCKS["results_not_processed_total"] for a in ("research", "total")}
+    | {("coercion_decisions", "total"), ("results_not_processed_total", "research"),
+       ("results_not_processed_total", "total")},
+}
+
+
+def _layout_of(name: str) -> str:
+    return name.split("_")[0].split(".")[0]
+
+
+def _extract(name: str) -> tuple[list[Figure], list]:
+    doc = read_document(FIXTURES / name)
+    return extract_tables(doc, detect_layout(doc))
+
+
+def _design(layout: str) -> dict[tuple[str, str], float | None]:
+    """The values the fixture prints (None: blank or not applicable), keyed by (metric, applicant)."""
+    report = REPORTS[layout]
+    want: dict[tuple[str, str], float | None] = {}
+    prefixes = {"规章": "regulations", "规范性文件": "normative_docs", "行政规范性文件": "normative_docs",
+                "行政许可": "licensing", "其他对外管理服务事项": "other_services", "行政处罚": "penalty",
+                "行政强制": "coercion", "行政事业性收费": "fees", "政府集中采购": "procurement"}
+    columns = load_label_map(layout)
+    for _, heads, rows in report["proactive"]:
+        for label, values in rows:
+            for head, value in zip(heads, values, strict=True):
+                metric = f"{prefixes[label]}_{columns.lookup('proactive', 'column', head)}"
+                number = None if value == "—" else float(value)
+                if number is not None and metric == "procurement_amount_yuan":
+                    number *= 10_000  # printed in 万元
+                want[(metric, "total")] = number
+    for metric, values in report["requests"].items():
+        for applicant, value in zip(APPLICANTS, values, strict=True):
+            want[(metric, applicant)] = float(value)
+    for block, leaves in BLOCKS.items():
+        if leaves[0] in report["requests"]:
+            for k, applicant in enumerate(APPLICANTS):
+                want[(block, applicant)] = float(sum(report["requests"][leaf][k] for leaf in leaves))
+    for metric, value in zip(REVIEW_COLUMNS, report["review"], strict=True):
+        want[(metric, "total")] = float(value)
+    review = dict(zip(REVIEW_COLUMNS, report["review"], strict=True))
+    want[("litigation_total", "total")] = float(review["litigation_direct_total"] + review["litigation_after_review_total"])
+    want[("litigation_corrected", "total")] = float(
+        review["litigation_direct_corrected"] + review["litigation_after_review_corrected"]
+    )
+    return want
+
+
+# --------------------------------------------------------------------------- golden outputs
+
+
+def _golden_rows(figures: list[Figure]) -> list[list[str]]:
+    return sorted(
+        [f.table, f.metric, f.applicant, "" if f.value is None else repr(f.value), f.cell, str(f.derived).lower(),
+         f.raw_value]
+        for f in figures
+    )
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_golden_output(name: str) -> None:
+    figures, issues = _extract(name)
+    stem = name.replace(".", "_")
+    with (EXPECTED / f"{stem}.csv").open(encoding="utf-8", newline="") as handle:
+        expected = list(csv.reader(handle))[1:]
+    assert _golden_rows(figures) == expected
+    with (EXPECTED / f"{stem}.issues.csv").open(encoding="utf-8", newline="") as handle:
+        expected_issues = [tuple(row) for row in list(csv.reader(handle))[1:]]
+    assert [(i.severity, i.kind, i.message) for i in issues] == expected_issues
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_values_are_the_printed_ones(name: str) -> None:
+    """Every figure equals the value the fixture prints; nothing is missing but the known gaps."""
+    figures, _ = _extract(name)
+    want = _design(_layout_of(name))
+    got: dict[tuple[str, str], float | None] = {}
+    for f in figures:
+        if f.value is not None:
+            assert (f.metric, f.applicant) not in got, f"two values for {f.metric}/{f.applicant}"
+            got[(f.metric, f.applicant)] = f.value
+    wrong = {k: (v, want.get(k)) for k, v in got.items() if want.get(k) is None or abs(v - want[k]) > 1e-9}
+    assert not wrong
+    left_out = LEFT_OUT.get(name, set())
+    missing = {k for k, v in want.items() if v is not None and k not in got} - left_out
+    assert not missing
+    assert not {k for k in left_out if k in got}
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_layout_is_recognised_from_labels(name: str) -> None:
+    assert detect_layout(read_document(FIXTURES / name)) == _layout_of(name)
+
+
+def test_narrative_layout_gives_no_table_figures() -> None:
+    doc = Document("n.txt", "txt", "全年主动公开政府信息2600条，受理依申请公开12件。")
+    assert detect_layout(doc) == "narrative"
+    assert extract_tables(doc, "narrative") == ([], [])
+
+
+# --------------------------------------------------------------------------- cells and provenance
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("", "blank", None), ("/", "not_applicable", None), ("—", "not_applicable", None),
+        ("-", "not_applicable", None), ("无", "not_applicable", None), ("不适用", "not_applicable", None),
+        ("详见附表", "text", None), ("0", "zero", 0.0), ("零", "zero", 0.0), ("12", "number", 12.0),
+        ("1,234", "number", 1234.0), ("-8", "number", -8.0), ("75394432.52元", "number", 75394432.52),
+        ("12件", "number", 12.0), ("1 2", "text", None),
+    ],
+)
+def test_parse_cell(text: str, kind: str, value: float | None) -> None:
+    cell = parse_cell(text)
+    assert (cell.kind, cell.value) == (kind, value)
+
+
+def test_blank_total_column_gives_marked_derived_totals() -> None:
+    figures, _ = _extract("gov2021.html")
+    totals = [f for f in figures if f.metric == "requests_received" and f.applicant == "total"]
+    read = [f for f in totals if not f.derived]
+    derived = [f for f in totals if f.derived]
+    assert [(f.cell, f.value) for f in read] == [("blank", None)]
+    assert [f.value for f in derived] == [162.0]
+    assert "总计 blank" in derived[0].raw_label
+
+
+def test_not_applicable_cells_have_no_value_and_block_no_sum() -> None:
+    figures, _ = _extract("gov2021.html")
+    na = [f for f in figures if f.cell == "not_applicable"]
+    assert na and all(f.value is None for f in na)
+    assert {f.metric for f in na if f.table == "requests"} == set(BLOCKS["results_not_processed_total"])
+    assert not [f for f in figures if f.metric == "results_not_processed_total" and f.applicant == "research"]
+
+
+def test_locations_point_at_the_cells() -> None:
+    figures, _ = _extract("gov2019.html")
+    assert all(re.fullmatch(r"table:\d+ row:\d+ col:\d+", f.location) for f in figures if not f.derived)
+    doc = read_document(FIXTURES / "gov2021_runtogether.txt")
+    figures, _ = extract_tables(doc, detect_layout(doc))
+    for f in figures:
+        if not f.derived:
+            offset = int(f.location.removeprefix("char:"))
+            assert doc.text[offset: offset + len(f.raw_value)] == f.raw_value
+
+
+# --------------------------------------------------------------------------- text
+
+
+def test_run_together_ambiguous_row_is_left_out_with_a_warning() -> None:
+    figures, issues = _extract("gov2021_runtogether.txt")
+    assert not [f for f in figures if f.metric == "requests_received"]
+    messages = [i.message for i in issues if i.kind == "ambiguous_split"]
+    assert any("本年新收政府信息公开申请数量" in m for m in messages)
+    assert any("行政规范性文件" in m for m in messages)
+    # the identities still pin down the neighbouring rows
+    values = {(f.metric, f.applicant): f.value for f in figures}
+    assert values[("results_granted", "total")] == 66.0
+    assert values[("results_other_misc", "legal_services")] == 1.0
+
+
+def test_ordinal_of_next_label_is_not_a_digit() -> None:
+    text = (
+        "三、收到和处理政府信息公开申请情况申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他"
+        "一、本年新收政府信息公开申请数量3000003二、上年结转政府信息公开申请数量0000000"
+        "三、本年度办理结果(一)予以公开1000001(二)部分公开(区分处理的,只计这一情形,不计其他情形)0000000"
+        "(三)不予公开1.属于国家秘密00000002.其他法律行政法规禁止公开10000013.危及“三安全一稳定”0000000"
+        "四、政府信息公开行政复议、行政诉讼情况"
+    )
+    figures, _ = extract_tables(Document("t.txt", "txt", text), "gov2021")
+    values = {(f.metric, f.applicant): f.value for f in figures}
+    assert values[("results_denied_state_secret", "total")] == 0.0
+    assert values[("results_denied_law_prohibited", "natural_person")] == 1.0
+    assert values[("results_denied_security_stability", "total")] == 0.0
+
+
+def test_run_together_table_four_split_by_block_totals() -> None:
+    text = (
+        "申请人情况一、本年新收政府信息公开申请数量0000000四、结转下年度继续办理0000000"
+        "四、政府信息公开行政复议、行政诉讼情况行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计"
+        "未经复议直接起诉复议后起诉结果维持结果纠正其他结果尚未审结总计结果维持结果纠正其他结果尚未审结总计"
+        "10203120001200000五、存在的主要问题及改进情况"
+    )
+    figures, issues = extract_tables(Document("t.txt", "txt", text), "gov2021")
+    values = {f.metric: f.value for f in figures if f.table == "review_litigation"}
+    assert [values[m] for m in REVIEW_COLUMNS] == [1, 0, 2, 0, 3, 12, 0, 0, 0, 12, 0, 0, 0, 0, 0]
+    assert values["litigation_total"] == 12
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=300), min_size=6, max_size=6))
+def test_row_split_never_invents_a_row(cells: list[int]) -> None:
+    """The printed row is always among the splits, so a unique split is the printed row."""
+    row = [*cells, sum(cells)]
+    digits = "".join(str(v) for v in row)
+    splits = _row_sum_splits(digits, None, 7, cap=10_000)
+    found = [[int(digits[a:b]) for a, b in split] for split in splits]
+    assert row in found
+    if len(found) == 1:
+        assert found[0] == row
+
+
+# --------------------------------------------------------------------------- labels
+
+
+def test_unknown_labels_are_reported_not_dropped() -> None:
+    header = ["(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)", "申请人情况"] + [""] * 7
+    grid = [
+        header,
+        ["", "", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "个体工商户", "总计"],
+        ["一、本年新收政府信息公开申请数量", "一、本年新收政府信息公开申请数量", "3", "1", "0", "0", "0", "0", "2", "4"],
+        ["三、本年度办理结果", "(八)转送其他机关", "1", "0", "0", "0", "0", "0", "0", "1"],
+    ]
+    doc = Document("t.html", "html", "", [grid])
+    figures, issues = extract_tables(doc, "gov2021")
+    messages = [i.message for i in issues if i.kind == "unknown_label" and i.severity == "warning"]
+    assert any("个体工商户" in m for m in messages)
+    assert any("(八)转送其他机关" in m for m in messages)
+    values = {(f.metric, f.applicant): f.value for f in figures}
+    assert values[("requests_received", "natural_person")] == 3.0
+    assert values[("requests_received", "total")] == 4.0
+
+
+def test_label_map_is_consistent() -> None:
+    registered = set(metric_ids())
+    for layout in ("gov2019", "gov2021"):
+        labels = load_label_map(layout)
+        seen: dict[tuple[str, str, str], str] = {}
+        for s in labels.spellings:
+            key = (s.table, s.kind, label_key(s.raw_label))
+            assert seen.setdefault(key, s.metric) == s.metric, f"{s.raw_label!r} maps twice"
+            if s.table == "requests" and s.kind == "row":
+                assert s.metric in registered
+            if s.table == "requests" and s.kind == "column":
+                assert s.metric in APPLICANTS
+        rows = [s.metric for s in labels.spellings if s.table == "proactive" and s.kind == "row"]
+        cols = [s.metric for s in labels.spellings if s.table == "proactive" and s.kind == "column"]
+        assert any(f"{r}_{c}" in registered for r in rows for c in cols)
+
+
+def test_label_key_ignores_ordinals_and_punctuation() -> None:
+    assert label_key("（三）不予公开") == label_key("不予公开")
+    assert label_key("2、其他法律行政法规禁止公开") == label_key("2.其他法律行政法规禁止公开")
+    assert label_key("社会公益 组织") == "社会公益组织"
+
+
+# --------------------------------------------------------------------------- generated DOCX / PDF
+
+
+@pytest.mark.parametrize("layout", ["gov2019", "gov2021"])
+def test_regenerated_docx_and_pdf_read_the_same(layout: str, tmp_path: Path) -> None:
+    pytest.importorskip("fpdf")
+    for suffix, write in ((".docx", make_fixtures.write_docx), (".pdf", make_fixtures.write_pdf)):
+        path = tmp_path / f"{layout}{suffix}"
+        write(layout, path)
+        doc = read_document(path)
+        figures, _ = extract_tables(doc, detect_layout(doc))
+        committed, _ = _extract(f"{layout}{suffix}")
+        assert _golden_rows(figures) == _golden_rows(committed)
