@@ -89,6 +89,7 @@ _ORDINAL_RE = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=16384)
 def label_key(label: str) -> str:
     """Look-up key of a row or column label: ``normalize_label`` without its leading ordinal."""
     key = normalize_label(_ORDINAL_RE.sub("", nfkc(label).strip(), count=1))
@@ -115,9 +116,12 @@ class LabelMap:
     fragments: dict[str, str] = field(default_factory=dict)  # table -> all keys joined (label debris test)
     _patterns: dict[str, re.Pattern[str]] = field(default_factory=dict)
 
+    by_key: dict[str, list[Spelling]] = field(default_factory=dict)  # key -> spellings in any table
+
     def __post_init__(self) -> None:
         for s in self.spellings:
             self.keys.setdefault((s.table, s.kind), {})[label_key(s.raw_label)] = s.metric
+            self.by_key.setdefault(label_key(s.raw_label), []).append(s)
         for table in TABLES:
             keys = [label_key(s.raw_label) for s in self.spellings if s.table == table]
             self.fragments[table] = "|".join(keys)
@@ -302,12 +306,15 @@ def extract_tables(doc: Document, layout: str) -> tuple[list[Figure], list[Issue
 
 def _classify_grid(grid: Grid, labels: LabelMap) -> str | None:
     """Which standard table a grid holds (most distinct known row/column labels), or None."""
-    cells = {c for row in grid for c in row if c and len(c) < 80}
-    scores: dict[str, int] = {}
-    for table in TABLES:
-        hits = {label_key(c) for c in cells if labels.lookup(table, "row", c) or labels.lookup(table, "column", c)}
-        scores[table] = len(hits)
-    if not any(labels.lookup("review_litigation", "column", c) == "reconsideration" for c in cells):
+    hits: dict[str, set[str]] = {table: set() for table in TABLES}
+    reconsideration = False
+    for key in {label_key(c) for row in grid for c in row if c and len(c) < 80}:
+        for s in labels.by_key.get(key, ()):
+            if s.kind in ("row", "column"):
+                hits[s.table].add(key)
+                reconsideration = reconsideration or s.metric == "reconsideration"
+    scores = {table: len(keys) for table, keys in hits.items()}
+    if not reconsideration:
         scores["review_litigation"] = 0  # table 四 shares 总计 with table 三; it needs 行政复议
     best = max(scores, key=lambda t: scores[t])
     # a block of table 二 printed as its own small table has one row and one column label
