@@ -244,7 +244,7 @@ def test_row_split_never_invents_a_row(cells: list[int]) -> None:
     """The printed row is always among the splits, so a unique split is the printed row."""
     row = [*cells, sum(cells)]
     digits = "".join(str(v) for v in row)
-    splits = _row_sum_splits(digits, None, 7, cap=10_000)
+    splits = _row_sum_splits(digits, 7, cap=10_000)
     found = [[int(digits[a:b]) for a, b in split] for split in splits]
     assert row in found
     if len(found) == 1:

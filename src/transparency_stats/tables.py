@@ -263,7 +263,7 @@ class _Out:
     labels: LabelMap
     figures: list[Figure] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
-    seen: set[tuple[str, str, str]] = field(default_factory=set)  # (table, metric, applicant) read
+    seen: dict[tuple[str, str, str], float | None] = field(default_factory=dict)  # read values
     partial_rows: bool = False  # table 三 has columns besides the seven known ones
 
     def warn(self, kind: str, message: str, location: str = "") -> None:
@@ -271,12 +271,17 @@ class _Out:
 
     def add(self, table: str, metric: str, applicant: str, cell: Cell, raw_label: str, raw_value: str,
             location: str, header: str = "") -> None:
-        if (table, metric, applicant) in self.seen:
-            return  # a repeated table (e.g. printed twice) keeps its first reading
-        self.seen.add((table, metric, applicant))
         value = cell.value
         if value is not None:
             value = _convert_unit(metric, value, cell.unit, header)
+        key = (table, metric, applicant)
+        if key in self.seen:
+            # a table printed twice keeps its first reading; a different second value is reported
+            if self.seen[key] != value:
+                self.warn("duplicate", f"{raw_label!r} ({applicant}) is printed again with {raw_value!r}; "
+                          "the first reading is kept", location)
+            return
+        self.seen[key] = value
         self.figures.append(Figure(
             metric=metric, value=value, table=table, applicant=applicant, cell=cell.kind,
             approximate=cell.approximate, raw_label=raw_label, raw_value=raw_value, location=location,
@@ -388,7 +393,7 @@ def _grid_proactive(grid: Grid, gi: int, out: _Out) -> None:
                 out.warn("unknown_label", f"unknown row label {label!r} in table 二",
                          f"table:{gi} row:{r} col:{row.index(label)}")
             continue
-        if not columns or len(row) != width:
+        if not columns or (len(row) != width and not (len(row) > width and not any(row[width:]))):
             if values:
                 out.warn("unknown_label", f"table 二 row {label!r} does not line up with a column header; left out",
                          f"table:{gi} row:{r}")
@@ -451,7 +456,7 @@ def _grid_requests(grid: Grid, gi: int, out: _Out,
                 out.warn("unknown_label", f"unknown row label {label!r} in table 三",
                          f"table:{gi} row:{r} col:{row.index(label)}")
             continue
-        if len(row) != width:
+        if len(row) != width and not (len(row) > width and not any(row[width:])):
             if any(values):
                 out.warn("unknown_label", f"table 三 row {label!r} has {len(row)} cells, its header {width}; "
                          "left out", f"table:{gi} row:{r}")
@@ -562,8 +567,9 @@ def _heading(*words: str) -> re.Pattern[str]:
 
 _T2_HEADING = _heading("主动公开政府信息情况")
 _T2_FIRST = _heading("第二十条第(一)项", "第二十条第一项")
+_T2_INFO = _heading("信息内容")
 _T3_HEADING = _heading("收到和处理政府信息公开申请情况")
-_T3_FIRST = _heading("本年新收政府信息公开申请数量")
+_T3_FIRST = _heading("一、本年新收政府信息公开申请数量")
 _T3_LAST = _heading("结转下年度继续办理")
 _T4_HEADING = _heading("政府信息公开行政复议、行政诉讼情况", "行政复议、行政诉讼情况")
 _T4_FIRST = _heading("行政复议")
@@ -594,7 +600,7 @@ def _from_text(text: str, out: _Out, tables: list[str]) -> None:
             out.warn("missing_table", "table 三 (收到和处理政府信息公开申请情况) not found")
         return
     heading = compact.rfind(_T3_HEADING, 0, first.start())
-    t3_start = heading.end() if heading else first.start()
+    t3_start = first.start()  # text between the heading and the first row is prose
     last = compact.find(_T3_LAST, first.end())
     t4_heading = compact.find(_T4_HEADING, last.end() if last else first.end())
     if t4_heading is not None:
@@ -605,10 +611,13 @@ def _from_text(text: str, out: _Out, tables: list[str]) -> None:
     t3_end = t4_heading.start() if t4_heading else t4_start
     end = compact.find(_T4_END, t4_start)
     t4_end = end.start() if end else min(len(compact.text), t4_start + 1500)
-    t2_first = compact.rfind(_T2_FIRST, 0, t3_start)
-    t2_heading = compact.rfind(_T2_HEADING, 0, t2_first.start() if t2_first else t3_start)
-    t2_start = t2_heading.end() if t2_heading else (t2_first.start() if t2_first else None)
     t2_end = heading.start() if heading else t3_start
+    t2_first = compact.rfind(_T2_FIRST, 0, t2_end)
+    t2_start: int | None = t2_first.start() if t2_first else None
+    if t2_start is None:
+        t2_heading = compact.rfind(_T2_HEADING, 0, t2_end)
+        t2_info = compact.find(_T2_INFO, t2_heading.end(), t2_end) if t2_heading else None
+        t2_start = t2_info.start() if t2_info else None
 
     spaced: bool | None = None
     if "requests" in tables:
@@ -710,6 +719,15 @@ def _value_tokens(row: _TextRow, out: _Out, table: str, expected: int) -> list[_
     return tokens
 
 
+def _may_split(spaced: bool | None, tokens: list[_Token]) -> bool:
+    """Whether a row's digits may be cut anywhere: in run-together text, or one bare token.
+
+    In spaced text a row with the wrong number of cells is left out: merging
+    tokens could as well join a page number or a stray figure to a cell.
+    """
+    return spaced is False or (spaced is None and len(tokens) == 1)
+
+
 _NA_CHARS_RE = re.compile(r"[—/]+")
 
 
@@ -737,23 +755,19 @@ class _Part:
 _INT_RE = re.compile(r"0|[1-9]\d*")
 
 
-def _digits(tokens: list[_Token]) -> tuple[str, list[int], set[int]] | None:
-    """Joined digits of integer tokens, each digit's document offset, and the token boundaries."""
+def _digits(tokens: list[_Token]) -> tuple[str, list[int]] | None:
+    """Joined digits of integer tokens and each digit's document offset."""
     chars: list[str] = []
     offsets: list[int] = []
-    bounds: set[int] = set()
     for tok in tokens:
         if not tok.text.isdigit():
             return None
-        bounds.add(len(chars))
         chars.extend(tok.text)
         offsets.extend(range(tok.start, tok.start + len(tok.text)))
-    bounds.add(len(chars))
-    return "".join(chars), offsets, bounds
+    return "".join(chars), offsets
 
 
-def _split_sum(digits: str, lo: int, hi: int, n: int, target: int, cuts: set[int] | None,
-               cap: int) -> list[list[tuple[int, int]]]:
+def _split_sum(digits: str, lo: int, hi: int, n: int, target: int, cap: int) -> list[list[tuple[int, int]]]:
     """Ways to cut digits[lo:hi] into n integers (no leading zeros) that add up to target."""
     results: list[list[tuple[int, int]]] = []
     max_len = len(str(target))
@@ -771,8 +785,6 @@ def _split_sum(digits: str, lo: int, hi: int, n: int, target: int, cuts: set[int
             return
         for length in range(1, min(max_len, span - left + 1) + 1):
             end = pos + length
-            if cuts is not None and end not in cuts:
-                continue
             piece = digits[pos:end]
             if length > 1 and piece[0] == "0":
                 break
@@ -787,18 +799,16 @@ def _split_sum(digits: str, lo: int, hi: int, n: int, target: int, cuts: set[int
     return results
 
 
-def _row_sum_splits(digits: str, cuts: set[int] | None, n: int, cap: int = 64) -> list[list[tuple[int, int]]]:
+def _row_sum_splits(digits: str, n: int, cap: int = 64) -> list[list[tuple[int, int]]]:
     """Cuts of digits into n-1 numbers followed by their sum (a table 三 row: six columns, 总计)."""
     found: list[list[tuple[int, int]]] = []
     size = len(digits)
     for k in range(1, min(size - (n - 1), 12) + 1):
         start = size - k
-        if cuts is not None and start not in cuts:
-            continue
         total = digits[start:]
         if not _INT_RE.fullmatch(total):
             continue
-        for parts in _split_sum(digits, 0, start, n - 1, int(total), cuts, cap - len(found)):
+        for parts in _split_sum(digits, 0, start, n - 1, int(total), cap - len(found)):
             found.append(parts + [(start, size)])
         if len(found) >= cap:
             break
@@ -840,9 +850,12 @@ def _text_requests(rows: list[_TextRow], out: _Out, spaced: bool) -> None:
             out.warn("unsplittable_row", f"table 三 row {row.label!r}: cells {' '.join(t.text for t in tokens)!r} "
                      "cannot be told apart; left out", row.location)
             continue
-        digits, offsets, bounds = joined
-        cuts = bounds if spaced else None
-        splits = _row_sum_splits(digits, cuts, n)
+        digits, offsets = joined
+        if not _may_split(spaced, tokens):
+            out.warn("unsplittable_row", f"table 三 row {row.label!r}: {len(tokens)} cells where 7 are printed; "
+                     "left out", row.location)
+            continue
+        splits = _row_sum_splits(digits, n)
         if not splits:
             out.warn("unsplittable_row", f"table 三 row {row.label!r}: no split of {digits!r} into "
                      "six columns and their 总计; left out", row.location)
@@ -941,7 +954,7 @@ def _column_re(suffix: str) -> re.Pattern[str]:
     return _COUNT_RE
 
 
-def _split_columns(text: str, res: list[re.Pattern[str]], cuts: set[int] | None, cap: int = 2) -> list[list[int]]:
+def _split_columns(text: str, res: list[re.Pattern[str]], cap: int = 2) -> list[list[int]]:
     """Ways to cut text into len(res) pieces each matching its column's pattern (end positions)."""
     found: list[list[int]] = []
 
@@ -953,8 +966,6 @@ def _split_columns(text: str, res: list[re.Pattern[str]], cuts: set[int] | None,
                 found.append(list(ends))
             return
         for end in range(pos + 1, len(text) + 1):
-            if cuts is not None and end not in cuts:
-                continue
             if res[k].fullmatch(text, pos, end):
                 ends.append(end)
                 walk(end, k + 1, ends)
@@ -979,12 +990,11 @@ def _text_proactive(rows: list[_TextRow], out: _Out, spaced: bool | None) -> Non
         tokens = _value_tokens(row, out, "proactive", n)
         if not tokens:
             continue
-        row_spaced = spaced if spaced is not None else len(tokens) == n
         cells: list[_Part] | None = None
-        if len(tokens) == n and (row_spaced or n == 1):
+        if len(tokens) == n and (spaced is not False or n == 1):
             cells = [_Part(t.text, t.start) for t in tokens]
-        else:
-            cells = _split_proactive(row, tokens, [s for s, _ in columns], row_spaced)
+        elif _may_split(spaced, tokens):
+            cells = _split_proactive(row, tokens, [s for s, _ in columns])
         if cells is None:
             out.warn("ambiguous_split", f"table 二 row {row.label!r}: {' '.join(t.text for t in tokens)!r} "
                      f"does not split into {n} columns in exactly one way; left out", row.location)
@@ -995,11 +1005,10 @@ def _text_proactive(rows: list[_TextRow], out: _Out, spaced: bool | None) -> Non
                     f"char:{part.start}", header)
 
 
-def _split_proactive(row: _TextRow, tokens: list[_Token], suffixes: list[str], spaced: bool) -> list[_Part] | None:
+def _split_proactive(row: _TextRow, tokens: list[_Token], suffixes: list[str]) -> list[_Part] | None:
     unit = ""
     chars: list[str] = []
     offsets: list[int] = []
-    bounds: set[int] = set()
     for i, tok in enumerate(tokens):
         text = tok.text
         m = re.search(r"(万元|元)$", text)
@@ -1007,12 +1016,10 @@ def _split_proactive(row: _TextRow, tokens: list[_Token], suffixes: list[str], s
             unit, text = m.group(), text[: m.start()]
         if not re.fullmatch(r"[-\d.—/]+", text):
             return None
-        bounds.add(len(chars))
         chars.extend(text)
         offsets.extend(range(tok.start, tok.start + len(text)))
     joined = "".join(chars)
-    bounds.add(len(joined))
-    splits = _split_columns(joined, [_column_re(s) for s in suffixes], bounds if spaced else None)
+    splits = _split_columns(joined, [_column_re(s) for s in suffixes])
     if len(splits) != 1:
         return None
     parts, pos = [], 0
@@ -1041,16 +1048,16 @@ def _text_review(text: str, compact: _Compact, out: _Out, start: int, end: int, 
     if not tokens:
         out.warn("missing_values", "table 四 has no values after its header", row.location)
         return
-    row_spaced = spaced if spaced is not None else len(tokens) == n
-    if row_spaced and len(tokens) == n:
+    if len(tokens) == n and spaced is not False:
         cells: list[_Part | None] = [_Part(t.text, t.start) for t in tokens]
     else:
         joined = _digits(tokens)
-        if joined is None:
-            out.warn("unsplittable_row", "table 四: cells cannot be told apart; left out", row.location)
+        if joined is None or not _may_split(spaced, tokens):
+            out.warn("unsplittable_row", f"table 四: {len(tokens)} cells where 15 are printed; left out",
+                     row.location)
             return
-        digits, offsets, bounds = joined
-        cells = _split_review(digits, offsets, bounds if row_spaced else None)
+        digits, offsets = joined
+        cells = _split_review(digits, offsets)
         if cells is None:
             out.warn("unsplittable_row", f"table 四: no split of {digits!r} fits the block totals; left out",
                      row.location)
@@ -1068,14 +1075,13 @@ def _text_review(text: str, compact: _Compact, out: _Out, start: int, end: int, 
                  row.location)
 
 
-def _split_review(digits: str, offsets: list[int], cuts: set[int] | None,
-                  cap: int = 256) -> list[_Part | None] | None:
+def _split_review(digits: str, offsets: list[int], cap: int = 256) -> list[_Part | None] | None:
     """Cut digits into three blocks of (four numbers, their sum); cells all fitting splits agree on."""
     solutions: list[list[tuple[int, int]]] = []
     size = len(digits)
 
     def valid(a: int, b: int) -> bool:
-        return (cuts is None or b in cuts) and (b - a == 1 or digits[a] != "0") and b - a <= 9
+        return (b - a == 1 or digits[a] != "0") and b - a <= 9
 
     def block(pos: int, done: int, parts: list[tuple[int, int]]) -> None:
         if len(solutions) >= cap:
