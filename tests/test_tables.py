@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from transparency_stats.layout import detect_layout
+from transparency_stats.normalize import normalize_text
 from transparency_stats.reading import Document, read_document
 from transparency_stats.registry import metric_ids
 from transparency_stats.schema import APPLICANTS, Figure
@@ -308,3 +309,16 @@ def test_regenerated_docx_and_pdf_read_the_same(layout: str, tmp_path: Path) -> 
         figures, _ = extract_tables(doc, detect_layout(doc))
         committed, _ = _extract(f"{layout}{suffix}")
         assert _golden_rows(figures) == _golden_rows(committed)
+
+
+def test_pdf_text_artefacts_around_the_rows() -> None:
+    """Prose under the heading and a bare page number after a row do not disturb the cells."""
+    text = (FIXTURES / "gov2021_spaced.txt").read_text(encoding="utf-8")
+    text = text.replace("三、收到和处理政府信息公开申请情况\n",
+                        "三、收到和处理政府信息公开申请情况\n本年度收到申请162件，予以公开66件，不予公开11件。\n")
+    text = text.replace("（一）予以公开 50 12 1 0 2 1 66\n", "（一）予以公开 50 12 1 0 2 1 66\n7\n")
+    figures, issues = extract_tables(Document("t.txt", "txt", normalize_text(text).text), "gov2021")
+    values = {(f.metric, f.applicant): f.value for f in figures}
+    assert values[("results_granted", "total")] == 66.0
+    assert values[("results_granted", "natural_person")] == 50.0
+    assert not issues

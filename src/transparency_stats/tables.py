@@ -580,6 +580,20 @@ _T4_END = _heading("存在的主要问题", "主要问题及改进情况", "其�
 class _Token:
     text: str
     start: int  # offset in the document text
+    alone: bool = False  # the only thing on its line
+
+
+def _tokens(region: str, offset: int) -> list[_Token]:
+    tokens = []
+    for t in _TOKEN_RE.finditer(region):
+        before = region.rfind("\n", 0, t.start())
+        after = region.find("\n", t.end())
+        alone = (
+            before >= 0 and after >= 0
+            and not region[before + 1: t.start()].strip() and not region[t.end(): after].strip()
+        )
+        tokens.append(_Token(t.group(), offset + t.start(), alone))
+    return tokens
 
 
 @dataclass
@@ -692,7 +706,7 @@ def _text_rows(text: str, compact: _Compact, out: _Out, table: str, start: int, 
         region_start = compact.offset(m.end() - 1) + 1
         region_end = compact.offset(matches[k + 1].start() if k + 1 < len(matches) else end)
         region = _clean_region(text[region_start:region_end], fragments)
-        tokens = [_Token(t.group(), region_start + t.start()) for t in _TOKEN_RE.finditer(region)]
+        tokens = _tokens(region, region_start)
         label = text[compact.offset(m.start()): region_start]
         label = re.sub(r"\s+", "", label)
         if not tokens:
@@ -707,6 +721,8 @@ _CELLISH_RE = re.compile(r"[\d.,\-—–/]+(?:万元|元)?|无|不适用|零")
 def _value_tokens(row: _TextRow, out: _Out, table: str, expected: int) -> list[_Token]:
     """The row's cell tokens: all of them when they are exactly the cells, else those before any text."""
     tokens = row.tokens
+    if len(tokens) == expected + 1 and tokens[-1].alone and re.fullmatch(r"\d{1,3}", tokens[-1].text):
+        tokens = tokens[:-1]  # a bare page number on its own line after the row
     if len(tokens) == expected:
         return tokens
     for i, tok in enumerate(tokens):
@@ -1041,8 +1057,7 @@ def _text_review(text: str, compact: _Compact, out: _Out, start: int, end: int, 
     region_start = compact.offset(matches[-1].end() - 1) + 1
     region_end = compact.offset(end)
     region = _clean_region(text[region_start:region_end], out.labels.fragments["review_litigation"])
-    row = _TextRow("行政复议/行政诉讼", "", [_Token(t.group(), region_start + t.start())
-                                        for t in _TOKEN_RE.finditer(region)], f"char:{region_start}")
+    row = _TextRow("行政复议/行政诉讼", "", _tokens(region, region_start), f"char:{region_start}")
     n = len(REVIEW_COLUMNS)
     tokens = _value_tokens(row, out, "review_litigation", n)
     if not tokens:
