@@ -799,6 +799,11 @@ def _split_sum(digits: str, lo: int, hi: int, n: int, target: int, cap: int) -> 
         span = hi - pos
         if span < left or span > left * max_len:
             return
+        longest = -(-span // left)  # some part has at least this many digits (no leading zeros)
+        if longest > 1 and 10 ** (longest - 1) > remaining:
+            return
+        if remaining >= left * 10 ** (span - left + 1):
+            return  # even one part taking all spare digits cannot reach the sum
         for length in range(1, min(max_len, span - left + 1) + 1):
             end = pos + length
             piece = digits[pos:end]
