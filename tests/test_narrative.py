@@ -253,3 +253,103 @@ def test_fees_in_yuan() -> None:
 def test_unknown_layout_is_an_error() -> None:
     with pytest.raises(ValueError):
         extract_text_figures(Document(path="inline.txt", kind="txt", text=""), "gov2030")
+
+
+# --------------------------------------------------------------------------- wording seen in more reports
+
+
+def test_cumulative_to_date_is_not_the_year() -> None:
+    assert _text("本单位到目前累计主动公开政府信息340条。") == {}
+    assert _text("全镇至今主动公开政府信息1200余条。") == {}
+    text = "本区到年底累计主动公开政府信息8100条,全文电子化率达95%,其中,本年度新增主动公开政府信息1460条。"
+    assert _text(text) == {"proactive_items_total": 1460}
+
+
+def test_proactive_count_in_jian() -> None:
+    assert _text("2016年度我乡主动公开政府信息件数为86件。") == {"proactive_items_total": 86}
+
+
+def test_request_counts_with_shu_labels() -> None:
+    text = (
+        "2014年全市共收到有关政府信息公开的申请三十四条,其中当面申请数20条,网上申请数14条;"
+        "对依申请公开的答复总数34条,其中同意公开答复数30条,同意部分公开答复数3条,否决公开答复数1条。"
+    )
+    assert _text(text) == {
+        "requests_received": 34,
+        "requests_in_person": 20,
+        "requests_online": 14,
+        "results_total": 34,
+        "results_granted": 30,
+        "results_partial": 3,
+        "results_denied_total": 1,
+    }
+
+
+def test_department_requests_are_not_the_total() -> None:
+    assert _text("其中区直各部门共收到有关政府信息公开的申请12条。") == {}
+
+
+def test_statements_of_none_in_other_wordings() -> None:
+    assert _text("本年度,未产生针对本局政府信息公开的行政复议与行政诉讼。") == {
+        "reconsideration_total": 0,
+        "litigation_total": 0,
+    }
+    assert _text("全年未发生涉及本委有关政府信息公开事务的行政复议案、行政诉讼案。") == {
+        "reconsideration_total": 0,
+        "litigation_total": 0,
+    }
+    assert _text("2012年没有针对我镇政府信息公开申请而提起行政复议或行政诉讼的情况发生。") == {
+        "reconsideration_total": 0,
+        "litigation_total": 0,
+    }
+    assert _text("2015年我街道没有接到公民要求公开政府信息的申请。") == {"requests_received": 0}
+    assert _text("本局未收取与政府信息公开申请有关的任何费用。") == {"fees_collected_yuan": 0}
+    assert _text("本年度我镇没有因政府信息公开而产生的收费,也无减免。") == {"fees_collected_yuan": 0}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "没有针对政府信息公开的行政复议、行政诉讼2件。",
+        "2014年用于设立公开栏等产生的政府信息公开费用2万元。",
+        "未收取行政审批申请的任何费用。",
+        "本局无政府信息公开收费标准。",
+    ],
+)
+def test_more_decoys_give_nothing(text: str) -> None:
+    assert _text(text) == {}
+
+
+def test_prose_review_count_against_annex_zero_is_left_out() -> None:
+    text = (
+        "三、依申请公开情况 全年未收到有关政府信息公开的申请,收到2份有关政府信息公开行政复议申请。"
+        " 政府信息公开情况统计表 指标名称 计量单位 2013年度 历年累计 受理依申请公开信息总数 条 0 0"
+        " 行政复议数 件 0 0 行政诉讼数 件 0 0"
+    )
+    figures, issues = extract_text_figures(Document(path="inline.txt", kind="txt", text=text), "narrative")
+    values = {f.metric: f.value for f in figures}
+    assert "reconsideration_total" not in values
+    assert values["litigation_total"] == 0
+    assert any(i.kind == "ambiguous" and "reconsideration_total" in i.message for i in issues)
+
+
+def test_annex_channels_contradicted_by_prose_are_all_left_out() -> None:
+    text = (
+        "全年共收到有关政府信息公开的申请9条,网上申请数4条,信函申请数5条。"
+        " 政府信息公开情况统计表 指标名称 计量单位 2013年度 历年累计 受理依申请公开信息总数 条 9 30"
+        " 1、当面申请数 条 0 2 2、传真申请数 条 0 0 3、电子邮件申请数 条 4 9 4、网上申请数 条 5 12"
+        " 5、信函申请数 条 0 7"
+    )
+    figures, issues = extract_text_figures(Document(path="inline.txt", kind="txt", text=text), "narrative")
+    values = {f.metric: f.value for f in figures}
+    assert values == {"requests_received": 9}
+    assert any(i.kind == "ambiguous" and "requests_email" in i.message for i in issues)
+
+
+def test_numbered_fax_row_of_the_annex_is_read() -> None:
+    text = (
+        "政府信息公开情况统计表 指标名称 计量单位 2012年度 历年累计 受理依申请公开信息总数 条 0 0"
+        " 其中:1、当面申请数 条 0 0 2、传真申请数 条 0 0 3、信函、传真申请数 条 0 0"
+    )
+    values = _text(text)
+    assert values["requests_fax"] == 0 and values["requests_in_person"] == 0

@@ -74,13 +74,15 @@ _FEES = r"申请|信息公开|政府信息|信息处理费"
 _CAUSE = (r"(?:因|涉及)?(?:政府)?信息公开(?:申请)?(?:而)?(?:引起的|引发的|相关的?|方面的?|的)?"
           r"(?:被)?(?:申请|提起)?(?:的)?")
 _WHO = r"(?:(?:我|全|本)[区市县省局委办]?)?(?:各级|各类)?(?:单位|部门|机关)?"
-_REQ = r"(?:依申请公开|申请)(?:信息)?"
+_REQ = r"(?:依申请公开|申请)(?:信息)?(?:数)?"
 _CASES = r"(?P<u>件|例|起|宗)"
+_NONE = r"(?:无(?![法论需须])|未(?:收到|发生|出现|产生|有)|没有(?:发生|出现|产生|收到)?)"
+_NO_GAP = r",;:。、!?()\d"  # a statement of none stays inside one clause and names no number
 
 TEXT_RULES: tuple[Rule, ...] = (
     # proactive disclosure
-    Rule(("proactive_items_total",), rf"主动公开{_WHO}政府信息{_TO_BE}{_N}(?P<u>条)", exclude=_PART,
-         share_is_part=True),
+    Rule(("proactive_items_total",), rf"主动公开{_WHO}政府信息(?:条数|件数|总数|数量)?{_TO_BE}{_N}(?P<u>条|件)",
+         exclude=_PART, share_is_part=True),
     Rule(("proactive_items_total",), rf"共(?:主动)?公布政府信息{_TO_BE}{_N}(?P<u>条)", exclude=_PART,
          share_is_part=True),
     Rule(("disclosure_units",), rf"{_N}(?P<u>个)政府信息公开(?:工作)?单位", exclude=r"新增|增加|减少|撤销|调整|其中"),
@@ -109,7 +111,12 @@ TEXT_RULES: tuple[Rule, ...] = (
     Rule(("requests_received",),
          rf"(?:收到|受理|接到|接收)(?:了)?{_N}{_COUNT}(?:政府信息公开申请|信息公开申请|依申请公开)"),
     Rule(("requests_received",),
+         rf"(?:收到|受理|接到|接收)(?:了)?(?:有关|涉及)(?:政府信息公开|信息公开)(?:的)?申请{_TO_BE}{_N}{_COUNT}",
+         exclude=_PART),
+    Rule(("requests_received",),
          r"未(?:收到|受理|接到)(?:过)?(?:有关|任何)?(?:政府信息公开|信息公开|依申请公开)(?:的)?申请"),
+    Rule(("requests_received",),
+         r"(?:未|没有)(?:收到|接到|受理)(?:过)?(?:任何)?(?:群众|公民|申请人)?(?:主动)?(?:要求|申请)公开政府信息的申请"),
     Rule(("requests_written",), rf"(?:书面|信函){_REQ}{_TO_BE}{_N}{_COUNT}", context=_REQUESTS),
     Rule(("requests_online",), rf"(?:网上|网络|在线){_REQ}{_TO_BE}{_N}{_COUNT}", context=_REQUESTS),
     Rule(("requests_in_person",), rf"当面{_REQ}{_TO_BE}{_N}{_COUNT}", context=_REQUESTS),
@@ -118,6 +125,10 @@ TEXT_RULES: tuple[Rule, ...] = (
     Rule(("requests_other_channel",), rf"其[他它](?:形式|方式){_REQ}{_TO_BE}{_N}{_COUNT}", context=_REQUESTS),
     Rule(("results_granted",), rf"(?<!不)(?:同意公开|予以公开|全部公开)(?:答复)?{_TO_BE}{_N}{_CASES}",
          context=r"申请|答复"),
+    Rule(("results_granted",), rf"(?<![不部分])同意公开答复数{_TO_BE}{_N}{_COUNT}", context=r"申请|答复"),
+    Rule(("results_partial",), rf"同意部分公开答复数{_TO_BE}{_N}{_COUNT}", context=r"申请|答复"),
+    Rule(("results_denied_total",), rf"(?:否决|不予)公开答复数{_TO_BE}{_N}{_COUNT}", context=r"申请|答复"),
+    Rule(("results_total",), rf"对(?:依申请公开|申请)(?:信息)?(?:的)?答复(?:总)?数{_TO_BE}{_N}{_COUNT}"),
     Rule(("results_partial",), rf"(?<!公开[及和与、])(?:同意)?部分公开(?:答复)?{_TO_BE}{_N}{_CASES}", context=r"申请|答复"),
     Rule(("results_denied_total",), rf"(?:不予公开|不同意公开|否决公开)(?:答复)?{_TO_BE}{_N}{_CASES}",
          context=r"申请|答复"),
@@ -132,6 +143,11 @@ TEXT_RULES: tuple[Rule, ...] = (
          r"(?:未|没有|均未|从未|无)收取(?:过)?(?:任何)?(?:政府)?(?:信息公开)?(?:申请(?:人)?)?(?:的)?(?:任何|相关)?费用",
          context=_FEES),
     Rule(("fees_collected_yuan",), r"(?:未|没有|均未|无)收取(?:任何)?(?:政府信息公开)?信息处理费"),
+    Rule(("fees_collected_yuan",),
+         r"(?:未|没有|均未|从未|无)收取(?:过)?(?:与|和)(?:政府)?信息(?:公开)?(?:申请)?(?:有关|相关)的(?:任何)?费用"),
+    Rule(("fees_collected_yuan",),
+         r"(?:没有|无|未)(?:因|发生)?(?:依申请公开|(?:政府)?信息公开)(?:申请)?(?:而)?(?:产生|发生)?(?:的)?(?:任何)?收费"
+         r"(?!标准|项目|目录|清单|依据|办法|政策)"),
     Rule(("fees_collected_yuan",), r"依申请(?:公开|提供)政府信息(?:均|暂|一律)?(?:不|未)收(?:取)?(?:任何)?费"),
     # review, litigation and complaints
     Rule(("reconsideration_total", "litigation_total"),
@@ -139,7 +155,12 @@ TEXT_RULES: tuple[Rule, ...] = (
          r"(?:申请)?行政复议[、和及或]{1,2}(?:提起)?行政诉讼"),
     Rule(("reconsideration_total",),
          r"(?:无|未(?:收到|发生|出现)|没有)(?:有关|任何)?(?:因|涉及)?政府信息公开(?:申请)?(?:的)?行政复议申请"),
+    Rule(("reconsideration_total", "litigation_total"),
+         rf"{_NONE}[^{_NO_GAP}]{{0,12}}?(?:政府)?信息公开[^{_NO_GAP}]{{0,12}}?行政复议(?:案件?|申请)?"
+         rf"[、和及与或]{{1,2}}(?:被)?(?:提起)?行政诉讼(?:案件?)?(?![^{_NO_GAP}]*?{QUANTITY_PATTERN}[件例起宗份])"),
     Rule(("reconsideration_total",), rf"{_CAUSE}行政复议(?:案件|申请)?{_TO_BE}{_N}{_CASES}"),
+    Rule(("reconsideration_total",),
+         rf"(?:收到|受理|发生)(?:了)?{_N}(?P<u>份|件|起|例)(?:有关|涉及)?(?:因)?(?:政府)?信息公开(?:的)?行政复议"),
     Rule(("litigation_total",), rf"{_CAUSE}行政诉讼(?:案件)?{_TO_BE}{_N}{_CASES}"),
     Rule(("litigation_total",),
          rf"{_CAUSE}行政复议(?:案件|申请)?{_TO_BE}{QUANTITY_PATTERN}(?:件|例|起|宗)[、,]"
@@ -151,7 +172,9 @@ TEXT_RULES: tuple[Rule, ...] = (
 )
 
 #: A sentence about totals since some earlier year is not this year's figure.
-_SINCE = r"(?<!今年)(?<!年初)(?<!本年)以来|截至|截止|历年|累计至"
+_SINCE = r"(?<!今年)(?<!年初)(?<!本年)以来|截至|截止|历年|累计至|到(?:目前|现在|年底|年末)|至今|迄今|目前累计"
+#: …unless the figure's own clause says it is this year's (其中,本年度新增…).
+_THIS_YEAR = r"本年度|本年|今年|全年|当年"
 
 # --------------------------------------------------------------------------- annex rows
 
@@ -163,7 +186,7 @@ ANNEX_ROWS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("proactive_items_gazette",), r"政府公报公开(?:信息)?数?"),
     (("requests_received",), r"受理依申请公开(?:信息)?总数|受理(?:政府信息公开)?申请总数"),
     (("requests_in_person",), r"当面申请数"),
-    (("requests_fax",), r"(?<![、,])传真申请数"),
+    (("requests_fax",), r"(?<!函[、,])传真申请数"),
     (("requests_email",), r"电子邮件申请数"),
     (("requests_online",), r"网上申请数"),
     (("requests_written",), r"信函申请数"),
@@ -266,9 +289,9 @@ def _prose_candidates(doc_text: str, compact: _Compact, limit: int, allowed: set
             sentence = text[_clause_start(text, match.start(), _SENTENCE_END): match.end()]
             if rule.context and not re.search(rule.context, sentence):
                 continue
-            if "n" in match.groupdict() and re.search(_SINCE, sentence):
-                continue
             clause = text[_clause_start(text, match.start(), _CLAUSE_END): match.start()]
+            if "n" in match.groupdict() and re.search(_SINCE, sentence) and not _this_year_clause(clause):
+                continue
             if rule.exclude and re.search(rule.exclude, clause + match.group(0)[: _label_end(match)]):
                 continue
             label = _original(doc_text, compact, _clause_start(text, match.start(), _CLAUSE_END), match.end())
@@ -294,6 +317,11 @@ def _prose_candidates(doc_text: str, compact: _Compact, limit: int, allowed: set
                 found.append(_Candidate(metric, value, cell, approximate, label, raw_value,
                                         compact.offsets[at], "text"))
     return found
+
+
+def _this_year_clause(clause: str) -> bool:
+    """A clause that itself says "this year" (其中,本年度新增…) and names no earlier period."""
+    return bool(re.search(_THIS_YEAR, clause)) and not re.search(_SINCE, clause)
 
 
 def _label_end(match: re.Match[str]) -> int:
@@ -427,6 +455,34 @@ def _annex_candidates(
 # --------------------------------------------------------------------------- public
 
 
+#: Annex rows that break one quantity down; when the prose contradicts one of them,
+#: the annex's other rows of the breakdown are not trusted either.
+ANNEX_GROUPS: tuple[frozenset[str], ...] = (
+    frozenset({"requests_in_person", "requests_online", "requests_written", "requests_fax", "requests_email",
+               "requests_other_channel"}),
+    frozenset({"results_granted", "results_partial", "results_denied_total"}),
+)
+
+
+def _distrust_contradicted_annex_groups(
+    by_metric: dict[str, list[_Candidate]], issues: list[Issue], source: str,
+) -> None:
+    """Drop annex-only members of a breakdown whose annex rows the prose contradicts."""
+    contradicted = {m for m, group in by_metric.items() if len({c.value for c in group}) > 1
+                    and {c.source for c in group} == {"text", "annex"}}
+    for members in ANNEX_GROUPS:
+        if not members & contradicted:
+            continue
+        for metric in sorted(members - contradicted):
+            group = by_metric.get(metric, [])
+            if group and all(c.source == "annex" for c in group):
+                del by_metric[metric]
+                issues.append(Issue(source, "warning", "ambiguous",
+                                    f"{metric}: the annex's breakdown contradicts the prose "
+                                    f"({', '.join(sorted(members & contradicted))}); left out",
+                                    f"char:{group[0].offset}"))
+
+
 def _allowed_metrics(layout: str) -> set[str]:
     metrics = {m for rule in TEXT_RULES for m in rule.metrics} | {m for ms, _ in ANNEX_ROWS for m in ms}
     if layout != "narrative":
@@ -458,6 +514,7 @@ def extract_text_figures(doc: Document, layout: str) -> tuple[list[Figure], list
     by_metric: dict[str, list[_Candidate]] = {}
     for c in candidates:
         by_metric.setdefault(c.metric, []).append(c)
+    _distrust_contradicted_annex_groups(by_metric, issues, doc.path)
     figures: list[Figure] = []
     for metric, group in by_metric.items():
         values = {c.value for c in group}
