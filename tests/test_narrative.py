@@ -353,3 +353,14 @@ def test_numbered_fax_row_of_the_annex_is_read() -> None:
     )
     values = _text(text)
     assert values["requests_fax"] == 0 and values["requests_in_person"] == 0
+
+
+def test_annex_proactive_rows_contradicted_by_prose_are_left_out() -> None:
+    text = (
+        "二、主动公开政府信息情况 2013年主动公开政府信息2480条。"
+        " 政府信息公开情况统计表 指标名称 计量单位 2013年度 历年累计 主动公开信息数 条 51200 60310"
+        " 其中:1、网站公开 条 51200 60310 2、政府公报公开 条 0 0"
+    )
+    figures, issues = extract_text_figures(Document(path="inline.txt", kind="txt", text=text), "narrative")
+    assert figures == []
+    assert any(i.kind == "ambiguous" and "proactive_items_website" in i.message for i in issues)

@@ -458,6 +458,7 @@ def _annex_candidates(
 #: Annex rows that break one quantity down; when the prose contradicts one of them,
 #: the annex's other rows of the breakdown are not trusted either.
 ANNEX_GROUPS: tuple[frozenset[str], ...] = (
+    frozenset({"proactive_items_total", "proactive_items_website", "proactive_items_gazette"}),
     frozenset({"requests_in_person", "requests_online", "requests_written", "requests_fax", "requests_email",
                "requests_other_channel"}),
     frozenset({"results_granted", "results_partial", "results_denied_total"}),
