@@ -128,3 +128,18 @@ def test_build_writes_processed_outputs(tmp_path: Path) -> None:
     assert not [p for p in os.listdir(processed) if p.endswith(".tmp")]
     loaded = ts.load_processed(processed)
     assert len(loaded) == 17
+
+
+def test_title_variants_are_recognised_as_reports(tmp_path: Path) -> None:
+    path = tmp_path / "variant.txt"
+    path.write_text(
+        "某某县审计局2015年度政府信息公开年度工作报告\n一、概述\n全年主动公开政府信息36条。"
+        "二、依申请公开情况\n全年未收到政府信息公开申请。\n",
+        encoding="utf-8",
+    )
+    result = ts.extract_report(path)
+    assert not result.failed, result.issues
+    assert result.report_year == 2015
+    assert result.agency == "某某县审计局"
+    values = {f.metric: f.value for f in result.figures}
+    assert values.get("proactive_items_total") == 36

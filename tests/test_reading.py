@@ -138,6 +138,8 @@ def test_wrong_container_is_a_clear_error(tmp_path: Path, name: str, content: by
         ("某某市交通运输局\n2024 年政府信息公开工作年度报告\n统计期限自 2024 年 1 月 1 日至 2024 年 12 月 31 日",
          2024, "某某市交通运输局"),
         ("当前位置: 首页 年报 某某综合实验区2011年政府信息公开工作年度报告", 2011, "某某综合实验区"),
+        ("某某县审计局2015年度政府信息公开年度工作报告\n全年主动公开信息20条", 2015, "某某县审计局"),
+        ("某某市民政局2012年度信息公开报告", 2012, "某某市民政局"),
     ],
 )
 def test_year_and_agency_from_title_and_period(text: str, year: int, agency: str) -> None:

@@ -20,7 +20,12 @@ from .schema import Figure, Issue, ReportResult
 
 log = logging.getLogger(__name__)
 
-_REPORT_WORDS_RE = re.compile(r"政府信息公开.{0,6}年度?报告|政府信息公开年报|信息公开工作年度报告")
+# Titles vary: 政府信息公开工作年度报告, 政府信息公开年度工作报告, 年度政府信息公开工作报告,
+# 年度信息公开报告, 政府信息公开年报 …
+_REPORT_WORDS_RE = re.compile(
+    r"信息公开.{0,8}(?:年度|年)(?:工作)?报告|(?:年度|年)政府信息公开.{0,4}报告|年度信息公开.{0,4}报告"
+    r"|信息公开(?:工作)?年报|政务公开.{0,6}年度报告"
+)
 _NARRATIVE_TOPICS = ("主动公开", "依申请公开", "政府信息公开")
 
 

@@ -23,7 +23,9 @@ _PERIOD_RE = re.compile(
     rf"统计(?:期限|时限|期间|时间|区间|范围){_S}(?:为|是|:)?{_S}(?:自|从)?{_S}{_YEAR}{_S}年{_S}1{_S}月{_S}1{_S}日"
     rf"{_S}(?:起)?{_S}(?:至|到|-|—|~){_S}(?:{_YEAR}{_S}年)?{_S}12{_S}月{_S}31{_S}日"
 )
-_REPORT_WORDS = rf"政府{_S}信息{_S}公开{_S}(?:工作)?{_S}年{_S}度?{_S}报{_S}告"
+_REPORT_WORDS = (
+    rf"(?:政府{_S})?信息{_S}公开{_S}(?:工作{_S})?(?:年{_S}度{_S}(?:工作{_S})?|年{_S})?报{_S}告"
+)
 _ORG = r"[\u3400-\u9fffA-Za-z()()]{2,40}?"
 _TITLE_ORG_FIRST_RE = re.compile(rf"({_ORG}){_S}{_YEAR}{_S}年{_S}度?{_S}{_REPORT_WORDS}")
 _TITLE_YEAR_FIRST_RE = re.compile(rf"{_YEAR}{_S}年{_S}度?{_S}({_ORG}){_S}{_REPORT_WORDS}")

@@ -112,10 +112,13 @@ def _strict(data: bytes, encoding: str) -> str:
     return text
 
 
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+
+
 def _looks_like_text(text: str) -> bool:
     if not text:
         return False
-    control = sum(1 for ch in text if ch < " " and ch not in "\r\n\t\f")
+    control = len(_CONTROL_RE.findall(text))
     return control / len(text) < 0.01
 
 
