@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib import font_manager
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import PercentFormatter
 
 from . import registry
 from .metrics import select_figures
@@ -114,7 +114,7 @@ def display_table(frame: pd.DataFrame, lang: str = "zh", metric_column: str = "m
 
 
 def _percent_axis(ax: plt.Axes) -> None:
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:.0%}"))
+    ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=None))
 
 
 def _no_data(ax: plt.Axes, title: str, lang: str) -> None:
@@ -130,10 +130,10 @@ def has_data(metrics: pd.DataFrame, metric: str) -> bool:
     return bool(data["value"].notna().any())
 
 
-def show_line_charts(metrics: pd.DataFrame, metric_ids: list[str], lang: str = "zh") -> list[str]:
+def show_line_charts(metrics: pd.DataFrame, metric_ids: list[str], lang: str = "zh") -> None:
     """Draw :func:`line_chart` for every id that has data; name the others in one line.
 
-    Returns the ids that had no data (they get no empty chart).
+    Ids without data get no empty chart, only a mention.
     """
     from IPython.display import Markdown, display
 
@@ -147,7 +147,6 @@ def show_line_charts(metrics: pd.DataFrame, metric_ids: list[str], lang: str = "
     if missing:
         names = "、".join(html.escape(registry.label(m, lang)) for m in missing)
         display(Markdown(f"{'无数据' if lang == 'zh' else 'No data'}: {names}"))
-    return missing
 
 
 def line_chart(
