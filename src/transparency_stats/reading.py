@@ -210,26 +210,9 @@ def _html_grid(table: object) -> list[list[str]]:
     """Rows of cell texts with rowspan/colspan expanded (copies of the spanning text)."""
     grid: list[list[str]] = []
     pending: dict[int, tuple[int, str]] = {}  # column -> (rows left, text)
-    for tr in table.iter("tr"):  # type: ignore[attr-defined]
-        row: list[str] = []
-        col = 0
-        cells = [c for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")]
-        for cell in cells:
-            while col in pending:
-                left, text = pending[col]
-                row.append(text)
-                if left <= 1:
-                    del pending[col]
-                else:
-                    pending[col] = (left - 1, text)
-                col += 1
-            text = _cell_text(cell)
-            rowspan = _span(cell.get("rowspan"))
-            for _ in range(_span(cell.get("colspan"))):
-                row.append(text)
-                if rowspan > 1:
-                    pending[col] = (rowspan - 1, text)
-                col += 1
+
+    def fill_spanned(row: list[str], col: int) -> int:
+        """Copy cells still spanning down from rows above, from ``col`` on; returns the next column."""
         while col in pending:
             left, text = pending[col]
             row.append(text)
@@ -238,6 +221,22 @@ def _html_grid(table: object) -> list[list[str]]:
             else:
                 pending[col] = (left - 1, text)
             col += 1
+        return col
+
+    for tr in table.iter("tr"):  # type: ignore[attr-defined]
+        row: list[str] = []
+        col = 0
+        cells = [c for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")]
+        for cell in cells:
+            col = fill_spanned(row, col)
+            text = _cell_text(cell)
+            rowspan = _span(cell.get("rowspan"))
+            for _ in range(_span(cell.get("colspan"))):
+                row.append(text)
+                if rowspan > 1:
+                    pending[col] = (rowspan - 1, text)
+                col += 1
+        fill_spanned(row, col)
         if any(c for c in row):
             grid.append(row)
     return grid
