@@ -143,3 +143,28 @@ def test_title_variants_are_recognised_as_reports(tmp_path: Path) -> None:
     assert result.agency == "某某县审计局"
     values = {f.metric: f.value for f in result.figures}
     assert values.get("proactive_items_total") == 36
+
+
+SEED_FIGURES = {
+    "proactive_items_total": 26000, "disclosure_units": 37, "new_media_items": 5000, "wechat_posts": 1000,
+    "weibo_posts": 4000, "press_conferences": 4, "npc_suggestions": 76, "cppcc_proposals": 108,
+    "proposal_completion_rate": 1.0, "proposal_satisfaction_rate": 1.0, "requests_received": 12,
+    "requests_written": 7, "requests_online": 5, "on_time_rate": 1.0, "fees_collected_yuan": 0,
+    "reconsideration_total": 0, "litigation_total": 0,
+}
+
+
+def test_extract_command_on_the_shipped_seed(tmp_path: Path) -> None:
+    out = tmp_path / "seed.csv"
+    assert main(["extract", str(SEED), "-o", str(out), "-q"]) == 0
+    rows = read_csv_rows(out)
+    assert {r["metric"]: float(r["value"]) for r in rows} == SEED_FIGURES
+    assert len(rows) == 17
+    assert sorted(r["metric"] for r in rows if r["approximate"] == "true") == [
+        "new_media_items", "proactive_items_total", "wechat_posts", "weibo_posts",
+    ]
+    assert {(r["agency"], r["report_year"], r["format_version"]) for r in rows} == {
+        ("南昌市东湖区人民政府", "2018", "narrative")
+    }
+    warnings = read_csv_rows(out.with_name("seed.warnings.csv"))
+    assert sum(r["kind"] == "mojibake" for r in warnings) == 3, "each garbled span is reported"
