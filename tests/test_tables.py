@@ -322,3 +322,21 @@ def test_pdf_text_artefacts_around_the_rows() -> None:
     assert values[("results_granted", "total")] == 66.0
     assert values[("results_granted", "natural_person")] == 50.0
     assert not issues
+
+
+def test_cells_spanning_other_columns_than_their_header() -> None:
+    """A value spread over two columns under a one-column heading is read as one cell, not twice."""
+    doc = read_document(FIXTURES / "spans_misaligned.html")
+    figures, issues = extract_tables(doc, "gov2019")
+    values = {f.metric: f.value for f in figures if f.table == "proactive"}
+    assert [values[f"licensing_{c}"] for c in ("items_prev_year", "items_change", "decisions")] == [12, -3, 40]
+    assert [values[f"penalty_{c}"] for c in ("items_prev_year", "items_change", "decisions")] == [30, 0, 115]
+    assert [values[f"other_services_{c}"] for c in ("items_prev_year", "items_change", "decisions")] == [5, 5, 7]
+    assert [values["fees_items_prev_year"], values["fees_items_change"]] == [6, -1]
+    assert [values[f"regulations_{c}"] for c in ("issued", "published", "public_total")] == [3, 3, 41]
+    assert [values[f"normative_docs_{c}"] for c in ("issued", "published", "public_total")] == [9, 8, 57]
+    # four cells under three header cells: no reading is certain
+    assert not [m for m in values if m.startswith("coercion_")]
+    assert [i for i in issues if i.kind == "misaligned_row" and "行政强制" in i.message]
+    review = {f.metric: f.value for f in figures if f.table == "review_litigation" and not f.derived}
+    assert [review[m] for m in REVIEW_COLUMNS] == [2, 1, 0, 0, 3, 4, 0, 0, 1, 5, 0, 0, 0, 0, 0]

@@ -328,7 +328,7 @@ def _classify_grid(grid: Grid, labels: LabelMap) -> str | None:
 
 def _from_grids(doc: Document, out: _Out) -> set[str]:
     found: set[str] = set()
-    request_columns: tuple[int, dict[int, str]] | None = None
+    request_columns: tuple[int, dict[int, str], list[tuple[int, int]]] | None = None
     for gi, grid in enumerate(doc.tables):
         table = _classify_grid(grid, out.labels)
         if table is None:
@@ -364,6 +364,49 @@ def _unknown_headers(out: _Out, table: str, header_rows: list[tuple[int, list[st
     return unknown
 
 
+def _header_spans(firsts: Iterable[int], same: dict[int, str]) -> list[tuple[int, int]]:
+    """Column span of each header cell: its first column and the colspan copies right of it.
+
+    ``same`` gives, for every column under the header, what identifies its header
+    cell (its text or metric); a span ends where that changes or the next header
+    cell starts.
+    """
+    starts = sorted(firsts)
+    spans = []
+    for j in starts:
+        end = j
+        while end + 1 in same and same[end + 1] == same[j] and end + 1 not in starts:
+            end += 1
+        spans.append((j, end))
+    return spans
+
+
+def _aligned(row: list[str], spans: list[tuple[int, int]]) -> list[tuple[int, str]] | None:
+    """(column, text) of the data cell under each header span, or None when they cannot be told.
+
+    The grid repeats a spanning cell's text in every column it covers.  When a
+    row's cells span other columns than the header's (a value spread over two
+    columns under a one-column heading, and the next one under a two-column
+    heading), the columns under one header cell hold different texts.  Such a
+    row is read by its distinct cells, in order, when there are exactly as many
+    as header cells; otherwise it is left out.
+    """
+    def at(c: int) -> str:
+        return row[c] if c < len(row) else ""
+
+    if all(len({at(c) for c in range(a, b + 1)}) == 1 for a, b in spans):
+        return [(a, at(a)) for a, b in spans]
+    if any(b + 1 != a for (_, b), (a, _) in itertools.pairwise(spans)):
+        return None  # columns between the header cells: no order to rely on
+    runs: list[tuple[int, str]] = []
+    for c in range(spans[0][0], spans[-1][1] + 1):
+        if not runs or at(c) != runs[-1][1]:
+            runs.append((c, at(c)))
+    if len(runs) != len(spans) or any(parse_cell(text).kind == "text" for _, text in runs):
+        return None
+    return runs
+
+
 _TABLE_ZH = {"proactive": "二", "requests": "三", "review_litigation": "四"}
 
 
@@ -371,6 +414,7 @@ def _grid_proactive(grid: Grid, gi: int, out: _Out) -> None:
     labels = out.labels
     metrics = _registered_metrics()["proactive"]
     columns: dict[int, tuple[str, str]] = {}  # column -> (metric suffix, header text)
+    spans: list[tuple[int, int]] = []
     width = 0
     for r, row in enumerate(grid):
         mapped = {j: labels.lookup("proactive", "column", c) for j, c in enumerate(row) if c}
@@ -378,6 +422,7 @@ def _grid_proactive(grid: Grid, gi: int, out: _Out) -> None:
         if mapped and not any(_is_value(c) for c in row):
             # colspan copies repeat the header text: only the first column of a span is read
             columns = {j: (mapped[j], row[j]) for j in sorted(mapped) if not (j - 1 in mapped and row[j - 1] == row[j])}
+            spans = _header_spans(columns, dict(enumerate(row)))
             width = len(row)
             _unknown_headers(out, "proactive", [(r, row)], range(min(mapped), len(row)), gi)
             continue
@@ -398,19 +443,25 @@ def _grid_proactive(grid: Grid, gi: int, out: _Out) -> None:
                 out.warn("unknown_label", f"table 二 row {label!r} does not line up with a column header; left out",
                          f"table:{gi} row:{r}")
             continue
-        for j, (suffix, header) in columns.items():
+        cells = _aligned(row, spans)
+        if cells is None:
+            out.warn("misaligned_row", f"table 二 row {label!r}: its cells do not line up with the column header; "
+                     "left out", f"table:{gi} row:{r}")
+            continue
+        for (suffix, header), (j, text) in zip(columns.values(), cells, strict=True):
             metric = f"{prefix}_{suffix}"
             if metric not in metrics:
-                if row[j]:
+                if text:
                     out.warn("unknown_label", f"no metric for {label!r} × {header!r} in table 二",
                              f"table:{gi} row:{r} col:{j}")
                 continue
-            out.add("proactive", metric, "total", parse_cell(row[j]), f"{label}/{header}", row[j],
+            out.add("proactive", metric, "total", parse_cell(text), f"{label}/{header}", text,
                     f"table:{gi} row:{r} col:{j}", header)
 
 
-def _grid_requests(grid: Grid, gi: int, out: _Out,
-                   previous: tuple[int, dict[int, str]] | None) -> tuple[int, dict[int, str]] | None:
+def _grid_requests(
+    grid: Grid, gi: int, out: _Out, previous: tuple[int, dict[int, str], list[tuple[int, int]]] | None
+) -> tuple[int, dict[int, str], list[tuple[int, int]]] | None:
     labels = out.labels
     columns: dict[int, str] = {}
     header_rows: list[tuple[int, list[str]]] = []
@@ -427,12 +478,14 @@ def _grid_requests(grid: Grid, gi: int, out: _Out,
     if columns:
         # colspan copies: keep the first column of each applicant
         seen: set[str] = set()
+        every = dict(columns)
         columns = {j: a for j, a in sorted(columns.items()) if not (a in seen or seen.add(a))}
+        spans = _header_spans(columns, every)
         width = max(len(row) for _, row in header_rows)
         if _unknown_headers(out, "requests", header_rows, range(min(columns), width), gi):
             out.partial_rows = True  # a column the sum of the six applicants would miss
     elif previous is not None and previous[0] == max(len(row) for row in grid):
-        width, columns = previous  # the table continues after a page break without its header
+        width, columns, spans = previous  # the table continues after a page break without its header
     else:
         out.warn("unknown_label", "table 三 without a recognisable applicant header: left out", f"table:{gi}")
         return previous
@@ -463,10 +516,14 @@ def _grid_requests(grid: Grid, gi: int, out: _Out,
             continue
         if not any(values):
             continue  # a block heading such as (三)不予公开 with no cells of its own
-        for j, applicant in columns.items():
-            text = row[j] if j < len(row) else ""
+        cells = _aligned(row, spans)
+        if cells is None:
+            out.warn("misaligned_row", f"table 三 row {label!r}: its cells do not line up with the applicant "
+                     "columns; left out", f"table:{gi} row:{r}")
+            continue
+        for applicant, (j, text) in zip(columns.values(), cells, strict=True):
             out.add("requests", metric, applicant, parse_cell(text), label, text, f"table:{gi} row:{r} col:{j}")
-    return width, columns
+    return width, columns, spans
 
 
 def _grid_review(grid: Grid, gi: int, out: _Out) -> None:
@@ -512,12 +569,17 @@ def _grid_review(grid: Grid, gi: int, out: _Out) -> None:
         if j - 1 in columns and columns[j - 1][0] == columns[j][0]:
             continue
         kept[j] = columns[j]
+    spans = _header_spans(kept, {j: m for j, (m, _) in columns.items()})
     r, row = data_rows[0]
     if len(data_rows) > 1:
         out.warn("unexpected_row", f"table 四 has {len(data_rows)} rows of values; the first is read",
                  f"table:{gi} row:{data_rows[1][0]}")
-    for j, (metric, path) in kept.items():
-        text = row[j] if j < len(row) else ""
+    cells = _aligned(row, spans)
+    if cells is None:
+        out.warn("misaligned_row", "table 四: its cells do not line up with the column header; left out",
+                 f"table:{gi} row:{r}")
+        return
+    for (metric, path), (j, text) in zip(kept.values(), cells, strict=True):
         out.add("review_litigation", metric, "total", parse_cell(text), path, text, f"table:{gi} row:{r} col:{j}")
 
 
