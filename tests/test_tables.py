@@ -159,7 +159,7 @@ def test_narrative_layout_gives_no_table_figures() -> None:
         ("-", "not_applicable", None), ("无", "not_applicable", None), ("不适用", "not_applicable", None),
         ("详见附表", "text", None), ("0", "zero", 0.0), ("零", "zero", 0.0), ("12", "number", 12.0),
         ("1,234", "number", 1234.0), ("-8", "number", -8.0), ("75394432.52元", "number", 75394432.52),
-        ("12件", "number", 12.0), ("1 2", "text", None),
+        ("12件", "number", 12.0), ("2笔", "number", 2.0), ("3宗", "number", 3.0), ("1 2", "text", None),
     ],
 )
 def test_parse_cell(text: str, kind: str, value: float | None) -> None:

@@ -205,7 +205,7 @@ def _registered_metrics() -> dict[str, frozenset[str]]:
 
 # --------------------------------------------------------------------------- cells
 
-_NUMBER_RE = re.compile(r"([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(万元|元|件|条|个|项|次)?")
+_NUMBER_RE = re.compile(r"([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(万元|元|件|条|个|项|次|笔|宗)?")
 
 
 @dataclass(frozen=True)
@@ -235,7 +235,7 @@ def parse_cell(text: str) -> Cell:
     if compact in ("零", "〇"):
         return Cell("zero", 0.0)
     quantity = parse_quantity(compact)
-    if quantity is not None and not re.search(r"[^\d.,零〇一二两三四五六七八九十百千万亿余多约近元件条个项次]", compact):
+    if quantity is not None and not re.search(r"[^\d.,零〇一二两三四五六七八九十百千万亿余多约近元件条个项次笔宗]", compact):
         unit = quantity.unit if quantity.unit in ("元",) else ("万元" if compact.endswith("万元") else "")
         value = float(quantity.value)
         return Cell("zero" if value == 0 else "number", value, unit, quantity.approximate)
