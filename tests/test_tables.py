@@ -340,3 +340,19 @@ def test_cells_spanning_other_columns_than_their_header() -> None:
     assert [i for i in issues if i.kind == "misaligned_row" and "行政强制" in i.message]
     review = {f.metric: f.value for f in figures if f.table == "review_litigation" and not f.derived}
     assert [review[m] for m in REVIEW_COLUMNS] == [2, 1, 0, 0, 3, 4, 0, 0, 1, 5, 0, 0, 0, 0, 0]
+
+
+def test_table_three_header_spelled_heji_and_qita_zuzhi() -> None:
+    """合计 for the 总计 column and 其他组织 for 其他 are the same applicant columns."""
+    grid = [
+        ["(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)", "申请人情况"] + ["申请人情况"] * 6,
+        ["", "自然人", "法人或其他组织", "法人或其他组织", "法人或其他组织", "法人或其他组织", "法人或其他组织", "合计"],
+        ["", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他组织", "合计"],
+        ["一、本年新收政府信息公开申请数量", "7", "2", "0", "0", "1", "3", "13"],
+        ["四、结转下年度继续办理", "1", "0", "0", "0", "0", "0", "1"],
+    ]
+    figures, issues = extract_tables(Document("t.html", "html", "", [grid]), "gov2021")
+    values = {(f.metric, f.applicant): f.value for f in figures}
+    assert [values[("requests_received", a)] for a in APPLICANTS] == [7, 2, 0, 0, 1, 3, 13]
+    assert values[("requests_carried_forward", "total")] == 1
+    assert not [i for i in issues if i.kind == "unknown_label"]
