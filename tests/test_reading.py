@@ -82,6 +82,7 @@ def test_html_keeps_blocks_and_tables_drops_scripts_and_comments(tmp_path: Path)
     doc = read_document(path)
     assert "99" not in doc.text and "注释" not in doc.text and "color" not in doc.text
     assert "某市某局2022年政府信息公开工作年度报告" in doc.text.splitlines()
+    assert doc.text.splitlines()[0] == "站点", "the page title comes first"
     assert doc.tables == [
         [["信息内容", "本年制发件数", "本年制发件数"], ["信息内容", "5", "12"]],
     ]
@@ -140,6 +141,8 @@ def test_wrong_container_is_a_clear_error(tmp_path: Path, name: str, content: by
         ("当前位置: 首页 年报 某某综合实验区2011年政府信息公开工作年度报告", 2011, "某某综合实验区"),
         ("某某县审计局2015年度政府信息公开年度工作报告\n全年主动公开信息20条", 2015, "某某县审计局"),
         ("某某市民政局2012年度信息公开报告", 2012, "某某市民政局"),
+        ("某某区财政局2022年政府信息公开工作年度报告\n按照《关于做好2022年政府信息公开工作年度报告编制公布工作的通知》"
+         "要求编制本报告。", 2022, "某某区财政局"),
         ("某某新区2021年度政府信息公开工作年度报告\n根据《某省人民政府办公厅关于编制公布2021年政府信息公开"
          "工作年度报告有关事项的通知》, 我区编制2021年度政府信息公开工作年度报告。", 2021, "某某新区人民政府"),
     ],

@@ -34,7 +34,7 @@ _TITLE_YEAR_ONLY_RE = re.compile(rf"(?:^|\n)\s*{_YEAR}{_S}年{_S}度?{_S}{_REPOR
 # Words that end a breadcrumb or sentence in front of the organ's name.
 _ORG_PREFIX_RE = re.compile(
     r"^.*(?:年报|当前位置|首页|位置|关于|印发|发布|公布|现将|编制|根据|本报告|"
-    r"政务公开|信息公开|政府信息公开专栏)"
+    r"政务公开|信息公开|政府信息公开专栏|做好|报送|开展|做实|完成)"
 )
 _NOT_ORG = {"政府", "人民政府", "本级政府", "本机关", "本单位", "我市", "我区", "我县", "我局", "全市", "全区", "全县", "本级"}
 _DEVELOPMENT_ZONES = ("实验区", "开发区", "高新区", "示范区", "园区", "试验区", "保税区", "合作区")

@@ -188,6 +188,9 @@ def _html_parts(html_text: str) -> tuple[str, list[list[list[str]]]]:
         if element.tail:
             current.append(element.tail)
 
+    title = root.find("head/title")
+    if title is not None and title.text and title.text.strip():
+        lines.append(title.text.strip())  # the page title often is the report's title
     body = root.find("body")
     walk(body if body is not None else root)
     flush()
