@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .processed import load_figures
-from .store import load_batch, write_csv, write_parquet
+from .processed import load_figures, write_processed
+from .store import load_batch, write_csv
 
 DEFAULT_PROCESSED = Path("data/processed")
 
@@ -25,35 +25,17 @@ def _repo_processed_dir() -> Path:
 
 
 def build_processed(raw: Path, processed: Path, *, progress: bool = True) -> str:
-    """Extract ``raw`` and write figures (Parquet + CSV), errors, warnings, checks and metrics."""
+    """Extract ``raw`` and write figures, checks and metrics (Parquet + CSV), errors and warnings."""
     batch = load_batch([raw], progress=progress)
     figures = batch.figures
-    processed.mkdir(parents=True, exist_ok=True)
-    write_parquet(figures, processed / "figures.parquet")
-    write_csv(figures, processed / "figures.csv")
+    write_processed(figures, processed)
     write_csv(batch.errors, processed / "errors.csv")
     write_csv(batch.warnings, processed / "warnings.csv")
-    outputs = ["figures", "errors", "warnings"]
-    for name, frame in derived_tables(figures).items():
-        write_parquet(frame, processed / f"{name}.parquet")
-        write_csv(frame, processed / f"{name}.csv")
-        outputs.append(name)
     return (
         f"{batch.reports} reports and figure tables → {len(figures)} figures, "
-        f"{batch.failed} failed, {len(batch.warnings)} warnings; wrote {', '.join(outputs)} to {processed}"
+        f"{batch.failed} failed, {len(batch.warnings)} warnings; "
+        f"wrote figures, checks, metrics, errors, warnings to {processed}"
     )
-
-
-def derived_tables(figures: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Checks and metrics (with year-on-year change and compound growth) computed from the figures."""
-    from .checks import run_checks
-    from .metrics import cagr, compute_metrics, yoy_change
-
-    metrics = compute_metrics(figures)
-    growth = [frame for frame in (yoy_change(metrics), cagr(metrics)) if len(frame)]
-    if growth:
-        metrics = pd.concat([metrics, *growth], ignore_index=True)
-    return {"checks": run_checks(figures), "metrics": metrics}
 
 
 def load_processed(processed: str | Path | None = None) -> pd.DataFrame:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from .checks import empty_checks, run_checks
-from .metrics import compute_metrics, empty_metrics
+from .metrics import cagr, compute_metrics, empty_metrics, yoy_change
 from .schema import coerce_figures, empty_figures
 
 
@@ -79,14 +79,12 @@ def load_bundle(data_dir: str | Path) -> Processed:
         return Processed(figures, empty_checks(), empty_metrics(), folder)
     checks = _read_table(folder, "checks")
     metrics = _read_table(folder, "metrics")
-    if checks is None or not set(empty_checks().columns) <= set(checks.columns):
-        checks = run_checks(figures)
-    else:
-        checks = _retype(checks, empty_checks())
-    if metrics is None or not set(empty_metrics().columns) <= set(metrics.columns):
-        metrics = compute_metrics(figures)
-    else:
-        metrics = _retype(metrics, empty_metrics())
+    stale_checks = checks is None or not set(empty_checks().columns) <= set(checks.columns)
+    stale_metrics = metrics is None or not set(empty_metrics().columns) <= set(metrics.columns)
+    if stale_checks or stale_metrics:
+        derived = derived_tables(figures)
+    checks = derived["checks"] if stale_checks else _retype(checks, empty_checks())
+    metrics = derived["metrics"] if stale_metrics else _retype(metrics, empty_metrics())
     return Processed(figures, checks, metrics, folder)
 
 
@@ -100,14 +98,23 @@ def _retype(frame: pd.DataFrame, template: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def derived_tables(figures: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Checks and metrics (with year-on-year change and compound growth) computed from the figures."""
+    metrics = compute_metrics(figures)
+    growth = [frame for frame in (yoy_change(metrics), cagr(metrics)) if len(frame)]
+    if growth:
+        metrics = pd.concat([metrics, *growth], ignore_index=True)
+    return {"checks": run_checks(figures), "metrics": metrics}
+
+
 def write_processed(figures: pd.DataFrame, out_dir: str | Path) -> Path:
-    """Write figures, checks and metrics (Parquet + CSV with BOM) to ``out_dir``."""
+    """Write figures, checks and metrics (Parquet + CSV with BOM, each atomically) to ``out_dir``."""
     from .store import write_csv, write_parquet
 
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     figures = coerce_figures(figures)
-    tables = {"figures": figures, "checks": run_checks(figures), "metrics": compute_metrics(figures)}
+    tables = {"figures": figures, **derived_tables(figures)}
     for name, frame in tables.items():
         write_parquet(frame, folder / f"{name}.parquet")
         write_csv(frame, folder / f"{name}.csv")

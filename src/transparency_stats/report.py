@@ -21,7 +21,7 @@ import pandas as pd
 
 from . import registry
 from .processed import load_bundle
-from .store import atomic_path
+from .store import atomic_path, write_csv
 
 NOTEBOOK_PATTERN = re.compile(r"^\d{2}-.+\.ipynb$")
 KERNEL_NAME = "python3"
@@ -286,8 +286,7 @@ def export_tables(processed_dir: str | Path, out_dir: str | Path) -> list[Path]:
     written = []
     for name, frame in tables.items():
         target = out / f"{name}.csv"
-        with atomic_path(target) as tmp:
-            frame.to_csv(tmp, index=False, encoding="utf-8-sig")
+        write_csv(frame, target)
         written.append(target)
     target = out / WORKBOOK_NAME
     with atomic_path(target) as tmp:
