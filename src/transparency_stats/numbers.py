@@ -56,10 +56,6 @@ class Quantity:
     unit: str = ""
     approximate: bool = False
 
-    @property
-    def is_integer(self) -> bool:
-        return float(self.value).is_integer()
-
 
 def _tokenise(text: str) -> list[tuple[str, float]] | None:
     """Split a numeral into ('num', v) / ('small', m) / ('large', m) / ('zero', 0) tokens."""

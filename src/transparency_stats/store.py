@@ -14,7 +14,7 @@ from typing import IO
 
 import pandas as pd
 
-from .extract import extract_paths, iter_report_files
+from .extract import extract_paths
 from .schema import (
     FIGURE_COLUMNS,
     ISSUE_COLUMNS,
@@ -231,7 +231,3 @@ def _csv_value(value: object) -> object:
         return int(value)
     return value
 
-
-def report_files(paths: Iterable[str | Path]) -> list[Path]:
-    """The report files :func:`load` would extract (for counting and progress)."""
-    return list(iter_report_files(paths))
