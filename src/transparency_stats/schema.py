@@ -28,6 +28,8 @@ FIGURE_COLUMNS: list[str] = [
     "raw_label",
     "raw_value",
     "location",
+    "read_via",
+    "confidence",
 ]
 
 FIGURE_DTYPES: dict[str, str] = {
@@ -46,7 +48,12 @@ FIGURE_DTYPES: dict[str, str] = {
     "raw_label": "string",
     "raw_value": "string",
     "location": "string",
+    "read_via": "string",
+    "confidence": "Float64",
 }
+
+#: How a figure was read (column ``read_via``, added after the contract's columns).
+READ_VIA = ("text", "html_table", "docx_table", "markdown_table", "pdf_text", "ocr", "figure_table")
 
 #: Columns of the companion errors/warnings table.
 ISSUE_COLUMNS: list[str] = ["source_file", "report_id", "severity", "kind", "message", "location"]
@@ -79,6 +86,10 @@ class Figure:
     raw_label: str = ""
     raw_value: str = ""
     location: str = ""
+    #: one of :data:`READ_VIA`; empty when not known
+    read_via: str = ""
+    #: recognition confidence in [0, 1] for OCR figures, else None
+    confidence: float | None = None
     # Filled in by the report-level driver:
     source_file: str = ""
     report_id: str = ""
@@ -110,6 +121,9 @@ class ReportResult:
     format_version: str = ""
     figures: list[Figure] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    #: per-report facts for the reports table beside the figures (keyed by ``report_id``):
+    #: e.g. ``published_on``, ``published_source``, ``cells_read``, ``cells_expected``, ``ocr_pages``.
+    facts: dict[str, object] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
