@@ -32,17 +32,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from .metrics import (
+from .schema import coerce_figures, select_figures
+from .vocabulary import (
     APPLICANT_COLUMNS,
-    DENIED_REASONS,
-    NOT_PROCESSED_REASONS,
-    OTHER_REASONS_2021,
+    APPLICANTS,
     REVIEW_BLOCKS,
-    STANDARD_VERSIONS,
-    UNABLE_REASONS,
-    select_figures,
+    REVIEW_PARTS,
+    STANDARD_LAYOUTS,
+    parts,
+    result_leaves,
+    table3_rows,
 )
-from .schema import coerce_figures
 
 ALIASES_PATH = Path(__file__).resolve().parent / "data" / "agency_aliases.csv"
 
@@ -70,22 +70,9 @@ TOLERANCE = 1e-6
 # names such as 数字政府… are left alone.
 _PEOPLES_GOVERNMENT_RE = re.compile(r"(?<=[省市县区州旗盟镇乡])(?<!人民)政府")
 
-# Table 三 rows (identity 2) and result rows (identity 3), by layout.
-_RESULT_LEAVES_COMMON = (
-    ["results_granted", "results_partial"]
-    + [f"results_denied_{r}" for r in DENIED_REASONS]
-    + [f"results_unable_{r}" for r in UNABLE_REASONS]
-    + [f"results_not_processed_{r}" for r in NOT_PROCESSED_REASONS]
-)
-RESULT_LEAVES: dict[str, list[str]] = {
-    "gov2019": _RESULT_LEAVES_COMMON + ["results_other_total"],
-    "gov2021": _RESULT_LEAVES_COMMON + [f"results_other_{r}" for r in OTHER_REASONS_2021],
-}
-TABLE3_ROWS: dict[str, list[str]] = {
-    version: ["requests_received", "requests_carried_over", *leaves, "results_total", "requests_carried_forward"]
-    for version, leaves in RESULT_LEAVES.items()
-}
-ALL_COLUMNS = (*APPLICANT_COLUMNS, "total")
+# Table 三 rows (identity 2) and result rows (identity 3), by layout (data/subtotals.csv).
+RESULT_LEAVES: dict[str, tuple[str, ...]] = {layout: result_leaves(layout) for layout in STANDARD_LAYOUTS}
+TABLE3_ROWS: dict[str, tuple[str, ...]] = {layout: table3_rows(layout) for layout in STANDARD_LAYOUTS}
 VALID_ROLLFORWARD = ("regulations", "normative_docs")
 
 
@@ -155,7 +142,7 @@ def identity_checks(figures: pd.DataFrame) -> pd.DataFrame:
     """
     figures = coerce_figures(figures)
     figures["report_id"] = figures["report_id"].fillna(figures["source_file"])
-    standard = figures[figures["format_version"].isin(STANDARD_VERSIONS)]
+    standard = figures[figures["format_version"].isin(STANDARD_LAYOUTS)]
     if standard.empty:
         return empty_checks()
     values = _value_table(standard)
@@ -189,7 +176,7 @@ def identity_checks(figures: pd.DataFrame) -> pd.DataFrame:
             leaves = RESULT_LEAVES[version]
             # Columns the report has no row for at all are not checked (1, 3); identity 2
             # needs the applicant columns, so without any it is one incomplete row.
-            columns = [a for a in ALL_COLUMNS if a in applicants_of.get(report_id, set())]
+            columns = [a for a in APPLICANTS if a in applicants_of.get(report_id, set())]
             for applicant in columns:
                 add("1", applicant,
                     _sum([get("requests_received", applicant), get("requests_carried_over", applicant)]),
@@ -206,11 +193,10 @@ def identity_checks(figures: pd.DataFrame) -> pd.DataFrame:
                     "（七）总计 = （一）+（二）+Σ（三）+Σ（四）+Σ（五）+Σ（六）")
         if "review_litigation" in tables_of.get(report_id, set()):
             for block in REVIEW_BLOCKS:
-                if not any((report_id, f"{block}_{part}", "total") in lookup
-                           for part in ("upheld", "corrected", "other", "pending", "total")):
+                if not any((report_id, f"{block}_{part}", "total") in lookup for part in REVIEW_PARTS):
                     continue  # the block is absent, not blank
                 add("4", block, get(f"{block}_total"),
-                    _sum([get(f"{block}_{part}") for part in ("upheld", "corrected", "other", "pending")]),
+                    _sum([get(part) for part in parts(f"{block}_total", version)]),
                     "总计 = 维持+纠正+其他+尚未审结")
     return _typed(pd.DataFrame(rows)) if rows else empty_checks()
 

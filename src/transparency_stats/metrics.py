@@ -13,10 +13,10 @@ audited.  Conventions:
   through in ``value`` with NA numerator and denominator and a ``note``.
 * Only ``applicant == "total"`` rows are used, except by :func:`applicant_mix`.
 
-Choosing among several rows for one metric of one report
-(:func:`select_figures`): a row with a value beats a blank one; then a table
-row beats a narrative (text) row; then a read row beats a derived one; ties
-keep the order of the input.
+Choosing among several rows for one metric of one report follows
+:func:`transparency_stats.schema.select_figures`: a row with a value beats a
+blank one; then a table row beats a narrative (text) row; then a read row beats
+a derived one; ties keep the order of the input.
 
 Subtotals (``results_denied_total``, ``results_unable_total``,
 ``results_not_processed_total``, ``results_other_total``, ``litigation_total``,
@@ -36,7 +36,18 @@ import numpy as np
 import pandas as pd
 
 from . import registry
-from .schema import coerce_figures
+from .schema import coerce_figures, select_figures
+from .vocabulary import (
+    APPLICANT_COLUMNS,
+    DENIED_REASONS,
+    REVIEW_BLOCKS,
+    STANDARD_LAYOUTS,
+    derived_sums,
+    parts,
+)
+
+#: Totals the tables do not print (table 三 block sums, litigation totals), from ``data/subtotals.csv``.
+SUBTOTALS: tuple[str, ...] = (*derived_sums("requests"), *derived_sums("review_litigation"))
 
 REPORT_KEYS = ["report_id", "agency", "report_year", "format_version"]
 METRIC_COLUMNS = [
@@ -52,71 +63,12 @@ METRIC_COLUMNS = [
     "note",
 ]
 
-APPLICANT_COLUMNS = ("natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org")
-STANDARD_VERSIONS = ("gov2019", "gov2021")
-
-DENIED_REASONS = (
-    "state_secret",
-    "law_prohibited",
-    "security_stability",
-    "third_party",
-    "internal_affairs",
-    "process_info",
-    "enforcement_file",
-    "query_matter",
-)
-UNABLE_REASONS = ("not_held", "needs_creation", "unclear")
-NOT_PROCESSED_REASONS = ("petition", "duplicate", "publication", "excessive", "confirmation")
-OTHER_REASONS_2021 = ("no_correction", "unpaid_fee", "misc")
-
-#: subtotal id -> its sub-row ids (by layout: the 2019 layout prints （六） as one row).
-SUBTOTALS: dict[str, dict[str, tuple[str, ...]]] = {
-    "results_denied_total": {"*": tuple(f"results_denied_{r}" for r in DENIED_REASONS)},
-    "results_unable_total": {"*": tuple(f"results_unable_{r}" for r in UNABLE_REASONS)},
-    "results_not_processed_total": {"*": tuple(f"results_not_processed_{r}" for r in NOT_PROCESSED_REASONS)},
-    "results_other_total": {
-        "gov2019": (),
-        "*": tuple(f"results_other_{r}" for r in OTHER_REASONS_2021),
-    },
-    "litigation_total": {"*": ("litigation_direct_total", "litigation_after_review_total")},
-    "litigation_corrected": {"*": ("litigation_direct_corrected", "litigation_after_review_corrected")},
-}
-
-REVIEW_BLOCKS = ("reconsideration", "litigation_direct", "litigation_after_review")
-
 NOTE_STATED = "stated in the report"
 NOTE_ON_TIME_STANDARD = "not stated; the standard tables (gov2019/gov2021) cannot give an on-time rate"
 NOTE_NOT_STATED = "not stated in the report"
 
 
 # --------------------------------------------------------------------------- selection
-
-
-def select_figures(figures: pd.DataFrame, applicant: str | None = "total") -> pd.DataFrame:
-    """One row per (report, metric, applicant), chosen by the rule in the module docstring.
-
-    ``applicant=None`` keeps every applicant column; a missing applicant counts
-    as ``total``.
-    """
-    frame = coerce_figures(figures)
-    frame["applicant"] = frame["applicant"].fillna("total")
-    frame["report_id"] = frame["report_id"].fillna(frame["source_file"])
-    if applicant is not None:
-        frame = frame[frame["applicant"] == applicant]
-    if frame.empty:
-        return frame.reset_index(drop=True)
-    rank = pd.DataFrame(
-        {
-            "_no_value": frame["value"].isna().astype(int),
-            "_text": (frame["table"].fillna("narrative") == "narrative").astype(int),
-            "_derived": frame["derived"].fillna(False).astype(bool).astype(int),
-            "_order": np.arange(len(frame)),
-        },
-        index=frame.index,
-    )
-    ordered = frame.join(rank).sort_values(["_no_value", "_text", "_derived", "_order"], kind="stable")
-    chosen = ordered.drop_duplicates(["report_id", "metric", "applicant"], keep="first")
-    return chosen.sort_values("_order").drop(columns=list(rank.columns)).reset_index(drop=True)
 
 
 def reports(figures: pd.DataFrame) -> pd.DataFrame:
@@ -150,11 +102,11 @@ def report_wide(figures: pd.DataFrame, applicant: str = "total") -> pd.DataFrame
         .astype(bool)
     )
     versions = info["format_version"].reindex(values.index)
-    for subtotal, by_layout in SUBTOTALS.items():
+    for subtotal in SUBTOTALS:
         resolved = []
         for report_id in values.index:
             version = versions.get(report_id)
-            leaves = by_layout.get(str(version), by_layout["*"])
+            leaves = parts(subtotal, None if pd.isna(version) else str(version))
             given = values.at[report_id, subtotal] if subtotal in values.columns else pd.NA
             read = subtotal in derived.columns and exists.at[report_id, subtotal] and not derived.at[report_id, subtotal]
             has_leaf = any(leaf in exists.columns and exists.at[report_id, leaf] for leaf in leaves)
@@ -358,7 +310,7 @@ def correction_rates(figures: pd.DataFrame) -> pd.DataFrame:
 def _stated(figures: pd.DataFrame, metric: str, standard_note: str = "", other_note: str = "") -> pd.DataFrame:
     wide = report_wide(figures)
     value = _col(wide, metric)
-    standard = wide["format_version"].isin(STANDARD_VERSIONS).fillna(False)
+    standard = wide["format_version"].isin(STANDARD_LAYOUTS).fillna(False)
     missing_note = np.where(standard, standard_note, other_note)
     note = pd.Series(np.where(value.isna(), missing_note, NOTE_STATED), index=wide.index)
     na = pd.Series(pd.NA, index=wide.index, dtype="Float64")

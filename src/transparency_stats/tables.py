@@ -40,44 +40,30 @@ from .normalize import nfkc, normalize_label
 from .numbers import parse_quantity
 from .reading import Document, Grid
 from .schema import Figure, Issue
+from .vocabulary import (
+    APPLICANTS,
+    REVIEW_BLOCKS,
+    REVIEW_COLUMNS,
+    REVIEW_PARTS,
+    STANDARD_LAYOUTS,
+    TABLE3_BLOCK_SUMS,
+    TABLE4_SUMS,
+    TABLE_NUMERALS,
+)
+from .vocabulary import STANDARD_TABLES as TABLES
 
 __all__ = ["extract_tables", "label_key", "load_label_map", "parse_cell", "LabelMap"]
 
 LABELS_RESOURCE = "table_labels.csv"
-STANDARD_LAYOUTS = ("gov2019", "gov2021")
-TABLES = ("proactive", "requests", "review_litigation")
-
+# The table vocabulary (layouts, tables, columns, blocks, derived sums) is defined in ``vocabulary``.
 #: Table 三 columns in print order (text input has no header to read them from).
-REQUEST_COLUMNS = (
-    "natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org", "total",
-)
-REVIEW_GROUPS = ("reconsideration", "litigation_direct", "litigation_after_review")
-REVIEW_FIELDS = ("upheld", "corrected", "other", "pending", "total")
-#: Table 四 cells in print order.
-REVIEW_COLUMNS = tuple(f"{g}_{f}" for g in REVIEW_GROUPS for f in REVIEW_FIELDS)
-
+REQUEST_COLUMNS = APPLICANTS
+REVIEW_GROUPS = REVIEW_BLOCKS
+REVIEW_FIELDS = REVIEW_PARTS
 #: Derived block sums of table 三: metric → the leaf rows it adds up.
-BLOCKS: dict[str, tuple[str, ...]] = {
-    "results_denied_total": (
-        "results_denied_state_secret", "results_denied_law_prohibited", "results_denied_security_stability",
-        "results_denied_third_party", "results_denied_internal_affairs", "results_denied_process_info",
-        "results_denied_enforcement_file", "results_denied_query_matter",
-    ),
-    "results_unable_total": (
-        "results_unable_not_held", "results_unable_needs_creation", "results_unable_unclear",
-    ),
-    "results_not_processed_total": (
-        "results_not_processed_petition", "results_not_processed_duplicate",
-        "results_not_processed_publication", "results_not_processed_excessive",
-        "results_not_processed_confirmation",
-    ),
-    "results_other_total": ("results_other_no_correction", "results_other_unpaid_fee", "results_other_misc"),
-}
+BLOCKS = TABLE3_BLOCK_SUMS
 #: Derived sums over table 四.
-REVIEW_SUMS: dict[str, tuple[str, ...]] = {
-    "litigation_total": ("litigation_direct_total", "litigation_after_review_total"),
-    "litigation_corrected": ("litigation_direct_corrected", "litigation_after_review_corrected"),
-}
+REVIEW_SUMS = TABLE4_SUMS
 
 NOT_APPLICABLE = frozenset({"/", "-", "—", "——", "--", "–", "无", "不适用", "\\", "//", "-/-"})
 
@@ -407,7 +393,7 @@ def _aligned(row: list[str], spans: list[tuple[int, int]]) -> list[tuple[int, st
     return runs
 
 
-_TABLE_ZH = {"proactive": "二", "requests": "三", "review_litigation": "四"}
+_TABLE_ZH = TABLE_NUMERALS
 
 
 def _grid_proactive(grid: Grid, gi: int, out: _Out) -> None:
