@@ -44,7 +44,8 @@ def test_every_contract_id_is_registered():
 
 def test_registry_shape():
     frame = registry.fields()
-    assert list(frame.columns) == registry.FIELD_COLUMNS
+    assert list(frame.columns) == [*registry.FIELD_COLUMNS, "unit_zh", "unit_en"]
+    assert frame.set_index("metric").at["fees_amount_wan", "unit_zh"] == "万元"
     assert frame["metric"].is_unique
     assert (frame["label_zh"].str.len() > 0).all() and (frame["label_en"].str.len() > 0).all()
     assert set(frame["comparability"]) <= {"layout", "era", "none"}

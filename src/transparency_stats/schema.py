@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
+from .registry import figure_columns
 from .vocabulary import APPLICANTS, CELL_KINDS, FORMAT_VERSIONS, TABLES
 
 __all__ = [
@@ -21,45 +22,10 @@ __all__ = [
     "issues_to_frame", "select_figures",
 ]
 
-FIGURE_COLUMNS: list[str] = [
-    "source_file",
-    "report_id",
-    "agency",
-    "report_year",
-    "format_version",
-    "table",
-    "metric",
-    "applicant",
-    "value",
-    "cell",
-    "approximate",
-    "derived",
-    "raw_label",
-    "raw_value",
-    "location",
-    "read_via",
-    "confidence",
-]
-
-FIGURE_DTYPES: dict[str, str] = {
-    "source_file": "string",
-    "report_id": "string",
-    "agency": "string",
-    "report_year": "Int64",
-    "format_version": "string",
-    "table": "string",
-    "metric": "string",
-    "applicant": "string",
-    "value": "Float64",
-    "cell": "string",
-    "approximate": "boolean",
-    "derived": "boolean",
-    "raw_label": "string",
-    "raw_value": "string",
-    "location": "string",
-    "read_via": "string",
-    "confidence": "Float64",
-}
+#: The tidy table's columns in order, and their pandas dtypes, from the column registry
+#: (``data/figure_columns.csv``, :func:`transparency_stats.registry.figure_columns`).
+FIGURE_COLUMNS: list[str] = [c.column for c in figure_columns()]
+FIGURE_DTYPES: dict[str, str] = {c.column: c.dtype for c in figure_columns()}
 
 #: How a figure was read (column ``read_via``, added after the contract's columns).
 READ_VIA = ("text", "html_table", "docx_table", "markdown_table", "pdf_text", "ocr", "figure_table")
