@@ -20,6 +20,11 @@ consecutive years: 上年结转(N) = 结转下年度(N−1), and, between two 20
 reports, 现行有效(N) = 现行有效(N−1) + 制发(N) − 废止(N) for regulations and
 normative documents.
 
+Duplicate reports (kind ``duplicate``, status ``warning``): the same organ and
+year read from more than one file (a PDF and its text, a page saved twice).
+One row per extra report names the one :func:`drop_duplicate_reports` keeps, by
+:data:`DUPLICATE_PREFERENCE`.
+
 Organs are matched by :func:`canonical_agency`.
 """
 
@@ -263,12 +268,94 @@ def cross_year_checks(figures: pd.DataFrame) -> pd.DataFrame:
     return _typed(pd.DataFrame(rows)) if rows else empty_checks()
 
 
+# --------------------------------------------------------------------------- duplicates
+
+#: Which of several reports of one organ and year is kept, in order: the one with more
+#: figures read from tables (table 二/三/四 cells, not derived), then the one with fewer
+#: figures read by OCR (a text layer beats recognised pixels), then the first file name.
+DUPLICATE_PREFERENCE = ("more figures read from tables", "fewer OCR figures", "file name")
+_REPORT_KEY = ["report_id", "source_file"]
+
+
+def report_instances(figures: pd.DataFrame) -> pd.DataFrame:
+    """One row per report read (``report_id`` and ``source_file``: identical files are two reports).
+
+    Columns: report_id, source_file, agency (canonical), report_year, format_version,
+    figures, table_figures, ocr_figures.
+    """
+    figures = coerce_figures(figures)
+    figures["report_id"] = figures["report_id"].fillna(figures["source_file"])
+    figures["source_file"] = figures["source_file"].fillna(figures["report_id"])
+    if figures.empty:
+        return pd.DataFrame(columns=[*_REPORT_KEY, "agency", "report_year", "format_version", "figures",
+                                     "table_figures", "ocr_figures"])
+    figures["_table"] = (figures["table"].fillna("narrative") != "narrative") & ~figures["derived"].fillna(False)
+    figures["_ocr"] = figures["read_via"].fillna("") == "ocr"
+    grouped = figures.groupby(_REPORT_KEY, sort=False, dropna=False)
+    out = grouped.agg(agency=("agency", "first"), report_year=("report_year", "first"),
+                      format_version=("format_version", "first"), figures=("metric", "size"),
+                      table_figures=("_table", "sum"), ocr_figures=("_ocr", "sum")).reset_index()
+    out["agency"] = out["agency"].map(canonical_agency).astype("string")
+    return out
+
+
+def duplicate_reports(figures: pd.DataFrame) -> pd.DataFrame:
+    """Reports of an organ and year read more than once, with ``kept`` true on the one preferred.
+
+    The preference is :data:`DUPLICATE_PREFERENCE`; reports without organ or year
+    are never grouped.  Empty when there are no duplicates.
+    """
+    reports = report_instances(figures)
+    reports = reports[reports["agency"].notna() & reports["report_year"].notna()]
+    counts = reports.groupby(["agency", "report_year"])["report_id"].transform("size")
+    dupes = reports[counts > 1].copy()
+    if dupes.empty:
+        return dupes.assign(kept=pd.Series(dtype=bool))
+    dupes = dupes.sort_values(["agency", "report_year", "table_figures", "ocr_figures", "source_file"],
+                              ascending=[True, True, False, True, True], kind="stable")
+    dupes["kept"] = ~dupes.duplicated(["agency", "report_year"], keep="first")
+    return dupes.reset_index(drop=True)
+
+
+def drop_duplicate_reports(figures: pd.DataFrame) -> pd.DataFrame:
+    """``figures`` with one report per organ and year (see :func:`duplicate_reports`)."""
+    dupes = duplicate_reports(figures)
+    dropped = dupes.loc[~dupes["kept"], _REPORT_KEY]
+    if dropped.empty:
+        return figures
+    key = figures["report_id"].fillna(figures["source_file"]).astype(str) + "\x1f" + \
+        figures["source_file"].fillna(figures["report_id"]).astype(str)
+    drop = set(dropped["report_id"].astype(str) + "\x1f" + dropped["source_file"].astype(str))
+    return figures[~key.isin(drop)].reset_index(drop=True)
+
+
+def duplicate_checks(figures: pd.DataFrame) -> pd.DataFrame:
+    """One ``duplicate`` warning row per extra report of an organ and year, naming the one kept."""
+    dupes = duplicate_reports(figures)
+    if dupes.empty:
+        return empty_checks()
+    rows = []
+    for (agency, year), group in dupes.groupby(["agency", "report_year"], sort=True):
+        kept = group[group["kept"]].iloc[0]
+        for _, extra in group[~group["kept"]].iterrows():
+            rows.append({
+                "report_id": extra["report_id"], "source_file": extra["source_file"], "agency": agency,
+                "report_year": year, "format_version": extra["format_version"], "kind": "duplicate",
+                "identity": "same_organ_year", "column": "report", "left": len(group), "right": 1,
+                "difference": len(group) - 1, "status": "warning",
+                "detail": f"{len(group)} reports of this organ and year; kept {kept['source_file']} "
+                          f"(by {', then '.join(DUPLICATE_PREFERENCE)})",
+            })
+    return _typed(pd.DataFrame(rows))
+
+
 # --------------------------------------------------------------------------- both
 
 
 def run_checks(figures: pd.DataFrame) -> pd.DataFrame:
-    """Identity checks followed by cross-year checks, one table (:data:`CHECK_COLUMNS`)."""
-    parts = [p for p in (identity_checks(figures), cross_year_checks(figures)) if not p.empty]
+    """Identity, cross-year and duplicate checks, one table (:data:`CHECK_COLUMNS`)."""
+    parts = [p for p in (identity_checks(figures), cross_year_checks(figures), duplicate_checks(figures))
+             if not p.empty]
     if not parts:
         return empty_checks()
     return _typed(pd.concat(parts, ignore_index=True))
