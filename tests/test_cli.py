@@ -271,3 +271,32 @@ def test_load_reports_a_page_saved_twice_and_dedupe_keeps_one(tmp_path: Path, se
     one = ts.load(tmp_path, dedupe=True)
     assert len(one) == len(seed_figures)
     assert set(one["source_file"]) == {str(tmp_path / "a" / SEED.name)}, "the first file name is kept"
+
+
+# --------------------------------------------------------------------------- formula neutralisation
+
+
+def test_every_csv_writer_neutralises_formula_text_and_keeps_numbers(tmp_path: Path, monkeypatch) -> None:
+    frame = pd.DataFrame({
+        "agency": ['=HYPERLINK("http://x","y")', "@SUM(A1)", "\tcmd", "\rx", "+A1", "-A1", "-5", "plain", None],
+        "count": pd.array([-5, 3, 0, 1, 2, 3, 4, 5, None], dtype="Int64"),
+        "value": [-1.5, 2.0, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0, None],
+    })
+    target = tmp_path / "out.csv"
+    store.write_csv(frame, target)
+    rows = read_csv_rows(target)
+    assert [r["agency"] for r in rows] == [
+        '\'=HYPERLINK("http://x","y")', "'@SUM(A1)", "'\tcmd", "'\rx", "'+A1", "'-A1", "-5", "plain", "",
+    ]
+    assert [r["count"] for r in rows] == ["-5", "3", "0", "1", "2", "3", "4", "5", ""]
+    assert rows[0]["value"] == "-1.5"
+    assert frame.loc[0, "agency"].startswith("="), "the caller's frame is not changed"
+
+    # extract's streaming writer: a report file named like a formula
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(SEED, tmp_path / "=1+1.txt")
+    assert main(["extract", "=1+1.txt", "-o", "figures.csv", "-q"]) == 0
+    written = read_csv_rows(tmp_path / "figures.csv")
+    assert {r["source_file"] for r in written} == {"'=1+1.txt"}
+    assert all(not r[c].startswith(("=", "+", "@", "\t", "\r")) for r in written for c in r)
+    assert {float(r["value"]) for r in written} >= {26000.0, 0.0}

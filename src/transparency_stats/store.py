@@ -15,6 +15,7 @@ from typing import IO
 import pandas as pd
 
 from . import validate
+from .csvsafe import safe_cell, safe_frame
 from .extract import extract_paths
 from .schema import (
     FIGURE_COLUMNS,
@@ -62,9 +63,13 @@ def atomic_text(target: str | Path, encoding: str = "utf-8-sig") -> Iterator[IO[
 
 
 def write_csv(frame: pd.DataFrame, target: str | Path) -> None:
-    """CSV with a BOM (opens in Excel with Chinese intact), written atomically."""
+    """CSV with a BOM (opens in Excel with Chinese intact), formula-like text neutralised, written atomically.
+
+    Lines end in CRLF (RFC 4180, as :class:`FigureCsvWriter` writes them), so a
+    cell holding a lone CR is quoted and survives the round trip.
+    """
     with atomic_text(target) as handle:
-        frame.to_csv(handle, index=False)
+        safe_frame(frame).to_csv(handle, index=False, lineterminator="\r\n")
 
 
 def write_parquet(frame: pd.DataFrame, target: str | Path) -> None:
@@ -213,6 +218,8 @@ class FigureCsvWriter:
 
 
 def _csv_value(value: object) -> object:
+    if isinstance(value, str):
+        return safe_cell(value)
     if value is None:
         return ""
     if isinstance(value, bool):
