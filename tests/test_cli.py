@@ -300,3 +300,45 @@ def test_every_csv_writer_neutralises_formula_text_and_keeps_numbers(tmp_path: P
     assert {r["source_file"] for r in written} == {"'=1+1.txt"}
     assert all(not r[c].startswith(("=", "+", "@", "\t", "\r")) for r in written for c in r)
     assert {float(r["value"]) for r in written} >= {26000.0, 0.0}
+
+
+# --------------------------------------------------------------------------- the package API
+
+
+def test_dir_lists_the_public_api_and_import_stays_cheap() -> None:
+    import subprocess
+    import sys
+
+    names = set(dir(ts))
+    assert {"load", "load_processed", "load_metrics", "compute_metrics", "metrics", "wide", "fields",
+            "line_chart", "bar_chart", "show_line_charts"} <= names
+    assert "annotations" not in names
+    for name in ts.__all__:
+        assert getattr(ts, name) is not None, name
+    assert callable(ts.metrics.compute_metrics) and ts.compute_metrics is ts.metrics.compute_metrics
+    code = "import sys, transparency_stats as ts; dir(ts); print('pandas' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False", "importing the package must not import pandas"
+
+
+def test_wide_and_fields(tmp_path: Path, raw_with_seed: Path) -> None:
+    figures = pd.DataFrame({
+        "agency": ["甲县", "甲县", "乙县", "甲县"], "report_year": [2020, 2021, 2021, 2021],
+        "report_id": ["a20", "a21", "b21", "a21"], "metric": ["requests_received"] * 3 + ["results_total"],
+        "applicant": "total", "value": [5, 7, None, 6], "table": "requests",
+    })
+    table = ts.wide("requests_received", figures)
+    assert list(table.index) == ["乙县", "甲县"] and list(table.columns) == [2020, 2021]
+    assert table.loc["甲县", 2020] == 5 and table.loc["甲县", 2021] == 7
+    assert pd.isna(table.loc["乙县", 2021]) and pd.isna(table.loc["乙县", 2020])
+    with pytest.raises(KeyError, match="requests_received"):
+        ts.wide("requests_recieved", figures)
+    fields = ts.fields()
+    assert {"metric", "label_zh", "label_en", "unit", "unit_zh", "unit_en"} <= set(fields.columns)
+    assert fields.set_index("metric").at["requests_received", "unit_en"] == "count"
+    processed = tmp_path / "processed"
+    with pytest.raises(FileNotFoundError):
+        ts.load_metrics(processed)
+    assert main(["build", "--raw", str(raw_with_seed), "--processed", str(processed), "-q"]) == 0
+    loaded = ts.load_metrics(processed)
+    assert ts.wide("on_time_rate", loaded).loc["南昌市东湖区人民政府", 2018] == 1.0
