@@ -66,10 +66,10 @@ def test_each_hostile_cell_is_a_warning_naming_file_row_and_column(hostile_csv):
 
 def test_a_clean_table_gives_no_warning(tmp_path):
     path = tmp_path / "clean.csv"
-    path.write_text("metric,value,report_year\nrequests_received,3,2021\non_time_rate,0.98,2016\n", encoding="utf-8")
+    path.write_text("metric,value,report_year\nrequests_received,3,2021\non_time_rate,0.98,2016.0\n", encoding="utf-8")
     frame, issues = validate.read_figure_table(path)
     assert issues == []
-    assert list(frame["value"]) == [3, 0.98]
+    assert list(frame["value"]) == [3, 0.98] and list(frame["report_year"]) == [2021, 2016]
     assert (frame["source_file"] == str(path)).all() and (frame["applicant"] == "total").all()
 
 

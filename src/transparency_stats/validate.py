@@ -10,7 +10,7 @@ pandera schema, before any cell is converted:
   the field registry gives the metric (``min_value``/``max_value`` in
   ``fields.csv``): counts are never negative, rates lie in [0, 1];
   ``confidence`` lies in [0, 1];
-* ``report_year``: four digits between :data:`YEAR_MIN` and :data:`YEAR_MAX`;
+* ``report_year``: a year between :data:`YEAR_MIN` and :data:`YEAR_MAX` (``2021`` or ``2021.0``);
 * ``metric``: an id of the field registry that names a reported figure (not a
   computed metric); ``cell``, ``table``, ``applicant``, ``format_version`` and
   ``read_via``: one of their vocabulary's values; ``approximate`` and
@@ -46,7 +46,7 @@ YEAR_MIN, YEAR_MAX = 1990, 2100
 REQUIRED = ("metric", "value")
 
 _NUMBER_RE = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
-_YEAR_RE = r"\d{4}"
+_YEAR_RE = r"\d{4}(?:\.0*)?"  # 2021, or 2021.0 as a spreadsheet may write it
 _TRUE = ("true", "1", "yes", "是")
 _FALSE = ("false", "0", "no", "否")
 
