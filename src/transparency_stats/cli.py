@@ -116,14 +116,18 @@ def cmd_report(args: argparse.Namespace) -> int:
     notebooks, processed, out = Path(args.notebooks), Path(args.processed), Path(args.out)
     if not notebooks.is_dir():
         raise UsageError(f"{args.notebooks} not found: no notebooks to run (pass --notebooks FOLDER)")
-    from .report import export_reports, export_tables, list_notebooks
-
-    if not list_notebooks(notebooks):
-        raise UsageError(f"no numbered notebooks (01-….ipynb) in {args.notebooks}")
     if not any((processed / f"figures.{ext}").is_file() for ext in ("parquet", "csv")):
         raise UsageError(f"no figures in {args.processed}: run `transparency-stats build` first")
     if out.is_symlink() or (out.exists() and not out.is_dir()):
         raise UsageError(f"--out {args.out}: is not a folder")
+    from .report import (  # slow to import: after the cheap checks
+        export_reports,
+        export_tables,
+        list_notebooks,
+    )
+
+    if not list_notebooks(notebooks):
+        raise UsageError(f"no numbered notebooks (01-….ipynb) in {args.notebooks}")
     export_tables(processed, out)
     data_dir = str(processed.resolve())
     written = export_reports(notebooks, out, parameters={"DATA_DIR": data_dir})
