@@ -116,8 +116,11 @@ def test_load_returns_nullable_tidy_frame_and_merges_figure_tables(tmp_path: Pat
 
 
 def test_build_writes_processed_outputs(tmp_path: Path, raw_with_seed: Path, seed_figures) -> None:
+    (raw_with_seed / "broken.xlsx").write_bytes(b"PK\x03\x04" + b"\x00" * 64)  # a corrupt figure table
     processed = tmp_path / "processed"
     assert main(["build", "--raw", str(raw_with_seed), "--processed", str(processed), "-q"]) == 0
+    errors = read_csv_rows(processed / "errors.csv")
+    assert [Path(r["source_file"]).name for r in errors] == ["broken.xlsx"]
     for name in ("figures.parquet", "figures.csv", "errors.csv", "warnings.csv", "checks.csv", "metrics.csv"):
         assert (processed / name).exists(), name
     assert not [p for p in os.listdir(processed) if p.endswith(".tmp")]
