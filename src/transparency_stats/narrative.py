@@ -1,8 +1,8 @@
 """Figures stated in a report's prose and in the 统计表 annex of narrative reports.
 
 ``extract_text_figures(doc, layout)`` reads sentences such as
-``全年主动公开政府信息共2万六千余条`` or ``办结率和满意率达100%`` and, for narrative
-reports, the appended annex table (``主动公开信息数 条 425 1516``: this year, then
+``本年主动公开政府信息共3千二百余条`` or ``办结率和满意率达100%`` and, for narrative
+reports, the appended annex table (``主动公开信息数 条 318 1207``: this year, then
 历年累计).  What it reads is driven by two tables below, :data:`TEXT_RULES` (prose)
 and :data:`ANNEX_ROWS` (annex labels); the code only applies them.
 
@@ -63,7 +63,7 @@ class Rule:
     pattern: str
     context: str = ""
     exclude: str = ""
-    share_is_part: bool = False  # "…303条,占71.3%": a count followed by its share is a part
+    share_is_part: bool = False  # "…215条,占64.2%": a count followed by its share is a part
 
 
 _PART = (r"各(?:部门|乡镇|街道|单位|县区|区县|科室)|[区县市]直|乡镇|其中.{0,6}(?:部门|单位)|其他|应主动公开"
