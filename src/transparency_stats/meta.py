@@ -26,7 +26,7 @@ _PERIOD_RE = re.compile(
     rf"{_S}(?:起)?{_S}(?:至|到|-|—|~){_S}(?:{_YEAR}{_S}年)?{_S}12{_S}月{_S}31{_S}日"
 )
 _REPORT_WORDS = (
-    rf"(?:政府{_S})?信息{_S}公开{_S}(?:工作{_S})?(?:年{_S}度{_S}(?:工作{_S})?|年{_S})?报{_S}告"
+    rf"(?:政府{_S})?信息{_S}公开{_S}(?:工作{_S})?(?:情{_S}况{_S}的?{_S}|年{_S}度{_S}(?:工作{_S})?|年{_S})?报{_S}告"
 )
 _ORG_CHARS = "\u3400-\u9fffA-Za-z()()"
 _ORG = rf"[{_ORG_CHARS}]{{2,40}}?"
@@ -42,6 +42,11 @@ _TITLE_YEAR_ONLY_RE = re.compile(rf"(?:^|\n)[ \t]*{_YEAR}{_S}年{_S}度?{_S}{_RE
 _ORG_PREFIX_RE = re.compile(
     r"^.*(?:年报|当前位置|首页|位置|关于|印发|发布|公布|现将|编制|根据|本报告|"
     r"政务公开|信息公开|政府信息公开专栏|做好|报送|开展|做实|完成)"
+)
+#: How a report names itself (我局, 本街道, 全县…): never an organ's name.
+_SELF_REFERENCE_RE = re.compile(
+    r"^(?:我|本|全)(?:省|市|州|盟|区|县|旗|镇|乡|街道|社区|局|委|办|厅|部|署|院|中心|单位|机关|系统|部门|公司)"
+    r"(?:人民政府)?$"
 )
 _NOT_ORG = {"政府", "人民政府", "本级政府", "本机关", "本单位", "我市", "我区", "我县", "我局", "全市", "全区", "全县", "本级"}
 _DEVELOPMENT_ZONES = ("实验区", "开发区", "高新区", "示范区", "园区", "试验区", "保税区", "合作区")
@@ -75,6 +80,8 @@ def _org_first_titles(body: str) -> Iterator[tuple[str, str, int]]:
         while end > previous_end and gap < 3 and body[end - 1].isspace():
             end -= 1
             gap += 1
+        if body.endswith("关于", previous_end, end):  # 某某委员会关于2022年度…工作情况的报告
+            end -= 2
         start = end
         while start > max(previous_end, end - 40) and _ORG_CHAR_RE.match(body[start - 1]):
             start -= 1
@@ -137,7 +144,7 @@ def _detect_agency(body: str) -> str | None:
     found += [(m.group(2), m.start()) for m in _TITLE_YEAR_FIRST_RE.finditer(body)]
     for organ, start in found:
         name = clean_agency(organ)
-        if name:
+        if name and not _SELF_REFERENCE_RE.match(name):
             candidates[name] += 1
             first_seen.setdefault(name, start)
     # A title split over two lines: organ on its own line above "2024 年政府信息公开工作年度报告".
@@ -145,7 +152,7 @@ def _detect_agency(body: str) -> str | None:
         before = body[max(0, m.start() - 200) : m.start()].rstrip().rsplit("\n", 1)[-1].strip()
         if re.fullmatch(r"[\u3400-\u9fff()()]{2,40}", before):
             name = clean_agency(before)
-            if name:
+            if name and not _SELF_REFERENCE_RE.match(name):
                 candidates[name] += 1
                 first_seen.setdefault(name, m.start())
     if not candidates:
