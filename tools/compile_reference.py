@@ -2,8 +2,11 @@
 
 Runs this package's extractor over a folder of real reports described by a
 ``sources.csv`` (file, repo, path, commit_or_id, …) and writes the tidy rows
-with ``raw_label`` emptied (it would carry report wording) and ``source_file``
-replaced by the report's public provenance. Where two files are copies of one
+with ``raw_label`` emptied (it would carry report wording), ``raw_value`` clipped
+to at most ``MAX_RAW_CHARS`` characters (a statement of none such as ``未发生…`` is
+report wording too) and ``source_file`` replaced by the report's public provenance,
+whose page folder keeps its numeric id but not the report title it is named after.
+Table labels in ``location`` are the national template's, not report text. Where two files are copies of one
 report (same page folder or file), the copy that yields more figures is kept.
 Extra figure tables already in the tidy layout (e.g. facts transcribed from a
 published comparison) can be appended with ``--extra FILE=PROVENANCE``.
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -26,13 +30,31 @@ from transparency_stats.schema import FIGURE_COLUMNS, coerce_figures, figures_to
 from transparency_stats.store import read_figure_table, write_csv
 
 SEED = "000_4c0351ed7b07ef03.txt"
+#: Longest piece of report wording a shipped figure keeps (raw_value); longer is clipped.
+MAX_RAW_CHARS = 12
+
+
+def clip_raw(value: object) -> object:
+    """A raw value short enough to be a cell, never a sentence of the report."""
+    if not isinstance(value, str) or len(value) <= MAX_RAW_CHARS:
+        return value
+    return value[: MAX_RAW_CHARS - 1] + "…"
+
+
+def _untitled(path: str) -> str:
+    """A path with the report-title part of folder names (``80678_<title>``) replaced by ``*``."""
+    parts = path.split("/")
+    kept = [re.sub(r"^(\d+)_.+$", r"\1_*", part) for part in parts[:-1]] + parts[-1:]
+    if len(kept) > 3:
+        kept = kept[:1] + ["*"] + kept[-3:]
+    return "/".join(kept)
 
 
 def provenance(row: dict[str, str]) -> str:
     commit = (row.get("commit_or_id") or "").split(" ")[0][:12]
     if row.get("repo", "-") in ("", "-"):
         return row["file"]
-    return f"{row['repo']}:{row['path']}@{commit}"
+    return f"{row['repo']}:{_untitled(row['path'])}@{commit}"
 
 
 def compile_reference(reports: Path, sources: Path, extras: list[tuple[Path, str]]) -> pd.DataFrame:
@@ -48,6 +70,7 @@ def compile_reference(reports: Path, sources: Path, extras: list[tuple[Path, str
             continue
         frame = figures_to_frame(result.figures)
         frame["raw_label"] = pd.NA
+        frame["raw_value"] = frame["raw_value"].map(clip_raw)
         frame["source_file"] = provenance(row)
         # page.txt and page.html of one crawled page, or a PDF and its text layer: one report
         folder = str(Path(row["path"]).parent)
@@ -58,6 +81,7 @@ def compile_reference(reports: Path, sources: Path, extras: list[tuple[Path, str
     for path, source in extras:
         frame = read_figure_table(path)
         frame["raw_label"] = pd.NA
+        frame["raw_value"] = frame["raw_value"].map(clip_raw)
         frame["source_file"] = source
         frames.append(frame)
     combined = coerce_figures(pd.concat(frames, ignore_index=True))[FIGURE_COLUMNS]

@@ -9,25 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from .layout import detect_layout
-from .meta import detect_agency, detect_year
 from .reading import SUPPORTED_SUFFIXES, Document, ReadError, read_document
+from .recognise import Recognition, detect_layout, recognise
 from .schema import Figure, Issue, ReportResult
 
 log = logging.getLogger(__name__)
-
-# Titles vary: 政府信息公开工作年度报告, 政府信息公开年度工作报告, 年度政府信息公开工作报告,
-# 年度信息公开报告, 政府信息公开年报 …
-_REPORT_WORDS_RE = re.compile(
-    r"信息公开.{0,8}(?:年度|年)(?:工作)?报告|(?:年度|年)政府信息公开.{0,4}报告|年度信息公开.{0,4}报告"
-    r"|信息公开(?:工作)?年报|政务公开.{0,6}年度报告"
-)
-_NARRATIVE_TOPICS = ("主动公开", "依申请公开", "政府信息公开")
-
 
 def report_id_for(data: bytes) -> str:
     """Stable report id: the first 16 hex digits of the file's SHA-256."""
@@ -52,29 +41,17 @@ def iter_report_files(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield path
 
 
-def _looks_like_report(doc: Document) -> bool:
-    text = doc.text
-    return bool(_REPORT_WORDS_RE.search(text)) and sum(t in text for t in _NARRATIVE_TOPICS) >= 2
-
-
-def _truncation(doc: Document, layout: str) -> str | None:
-    """Why a standard report looks cut off, or None."""
-    if layout == "narrative":
-        return None
-    compact = re.sub(r"\s+", "", doc.text)
-    if "本年新收政府信息公开申请数量" in compact and "结转下年度继续办理" not in compact:
-        return "table 三 ends before its last row (结转下年度继续办理): the file looks truncated"
-    if "结转下年度继续办理" in compact and not re.search(r"行政复议.{0,80}尚未审结", compact):
-        return "table 四 (行政复议、行政诉讼) is missing after table 三: the file looks truncated"
-    return None
-
-
 def extract_document(doc: Document) -> tuple[str, list[Figure], list[Issue]]:
     """Layout plus figures and issues of one normalised document."""
+
+    return extract_recognised(doc, detect_layout(doc))
+
+
+def extract_recognised(doc: Document, layout: str) -> tuple[str, list[Figure], list[Issue]]:
+    """Figures and issues of one normalised document whose layout is known."""
     from .narrative import extract_text_figures
     from .tables import extract_tables
 
-    layout = detect_layout(doc)
     figures: list[Figure] = []
     issues: list[Issue] = []
     if layout != "narrative":
@@ -99,14 +76,10 @@ def extract_report(path: str | Path) -> ReportResult:
     result.report_id = report_id_for(data)
     try:
         doc = read_document(path)
-        if not _looks_like_report(doc):
-            raise ReadError(
-                "not a government information disclosure annual report "
-                "(no 政府信息公开…年度报告 title or its usual sections found)"
-            )
-        result.agency = detect_agency(doc.text)
-        result.report_year = detect_year(doc.text)
-        layout, figures, issues = extract_document(doc)
+        recognition: Recognition = recognise(doc)
+        result.agency = recognition.agency
+        result.report_year = recognition.year
+        layout, figures, issues = extract_recognised(doc, recognition.layout)
     except ReadError as exc:
         result.issues.append(Issue(source, "error", "read", str(exc), report_id=result.report_id))
         return result
@@ -117,9 +90,8 @@ def extract_report(path: str | Path) -> ReportResult:
         )
         return result
     result.format_version = layout
-    truncated = _truncation(doc, layout)
-    if truncated:
-        issues.append(Issue(source, "error", "truncated", truncated))
+    if recognition.truncated:
+        issues.append(Issue(source, recognition.truncated_severity, "truncated", recognition.truncated))
     for span in doc.mojibake:
         issues.append(
             Issue(source, "warning", "mojibake",

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 
 from .numbers import parse_numeral
 
 _YEAR = r"((?:19|20)\d{2}|[二][〇○零][一二三四五六七八九〇○零]{2})"
-_S = r"\s*"
+# A gap inside a title or date: a few spaces or one line break (bounded, so patterns stay linear).
+_S = r"\s{0,3}"
 _HEADER_LINE_RE = re.compile(
     r"^\s*(标题|发布时间|发布日期|原文链接|本地目录|生成日期|成文日期|发布机构|索引号|来源|"
     r"主题分类|文件编号|文号|栏目|页面链接|公开范围|公开方式|有效性)\s*[:|]"
@@ -24,17 +26,27 @@ _PERIOD_RE = re.compile(
     rf"{_S}(?:起)?{_S}(?:至|到|-|—|~){_S}(?:{_YEAR}{_S}年)?{_S}12{_S}月{_S}31{_S}日"
 )
 _REPORT_WORDS = (
-    rf"(?:政府{_S})?信息{_S}公开{_S}(?:工作{_S})?(?:年{_S}度{_S}(?:工作{_S})?|年{_S})?报{_S}告"
+    rf"(?:政府{_S})?信息{_S}公开{_S}(?:工作{_S})?(?:情{_S}况{_S}的?{_S}|年{_S}度{_S}(?:工作{_S})?|年{_S})?报{_S}告"
 )
-_ORG = r"[\u3400-\u9fffA-Za-z()()]{2,40}?"
-_TITLE_ORG_FIRST_RE = re.compile(rf"({_ORG}){_S}{_YEAR}{_S}年{_S}度?{_S}{_REPORT_WORDS}")
+_ORG_CHARS = "\u3400-\u9fffA-Za-z()()"
+_ORG = rf"[{_ORG_CHARS}]{{2,40}}?"
+_ORG_CHAR_RE = re.compile(rf"[{_ORG_CHARS}]")
+#: The end of an organ-first title (``…2022年政府信息公开工作年度报告``): searched first, the
+#: organ is then read backwards from it (a pattern starting with the organ would try every
+#: position of the text 40 times).
+_TITLE_TAIL_RE = re.compile(rf"{_YEAR}{_S}年{_S}度?{_S}{_REPORT_WORDS}")
 _TITLE_YEAR_FIRST_RE = re.compile(rf"{_YEAR}{_S}年{_S}度?{_S}({_ORG}){_S}{_REPORT_WORDS}")
-_TITLE_YEAR_ONLY_RE = re.compile(rf"(?:^|\n)\s*{_YEAR}{_S}年{_S}度?{_S}{_REPORT_WORDS}")
+_TITLE_YEAR_ONLY_RE = re.compile(rf"(?:^|\n)[ \t]*{_YEAR}{_S}年{_S}度?{_S}{_REPORT_WORDS}")
 
 # Words that end a breadcrumb or sentence in front of the organ's name.
 _ORG_PREFIX_RE = re.compile(
     r"^.*(?:年报|当前位置|首页|位置|关于|印发|发布|公布|现将|编制|根据|本报告|"
     r"政务公开|信息公开|政府信息公开专栏|做好|报送|开展|做实|完成)"
+)
+#: How a report names itself (我局, 本街道, 全县…): never an organ's name.
+_SELF_REFERENCE_RE = re.compile(
+    r"^(?:我|本|全)(?:省|市|州|盟|区|县|旗|镇|乡|街道|社区|局|委|办|厅|部|署|院|中心|单位|机关|系统|部门|公司)"
+    r"(?:人民政府)?$"
 )
 _NOT_ORG = {"政府", "人民政府", "本级政府", "本机关", "本单位", "我市", "我区", "我县", "我局", "全市", "全区", "全县", "本级"}
 _DEVELOPMENT_ZONES = ("实验区", "开发区", "高新区", "示范区", "园区", "试验区", "保税区", "合作区")
@@ -56,7 +68,26 @@ def _body(text: str) -> str:
 
 def _title_lines(text: str) -> str:
     """A crawler's ``标题:`` header lines: the page title, a last resort for organ and year."""
-    return "\n".join(m.group(1) for m in re.finditer(r"(?m)^\s*标题\s*[:|]\s*(.+)$", text))
+    return "\n".join(m.group(1) for m in re.finditer(r"(?m)^[ \t]*标题[ \t]*[:|][ \t]*(.+)$", text))
+
+
+def _org_first_titles(body: str) -> Iterator[tuple[str, str, int]]:
+    """(organ, year, start) of each ``<organ><year>年…报告`` title: at most 40 organ characters."""
+    previous_end = 0
+    for m in _TITLE_TAIL_RE.finditer(body):
+        end = m.start()
+        gap = 0
+        while end > previous_end and gap < 3 and body[end - 1].isspace():
+            end -= 1
+            gap += 1
+        if body.endswith("关于", previous_end, end):  # 某某委员会关于2022年度…工作情况的报告
+            end -= 2
+        start = end
+        while start > max(previous_end, end - 40) and _ORG_CHAR_RE.match(body[start - 1]):
+            start -= 1
+        if end - start >= 2:
+            yield body[start:end], m.group(1), start
+            previous_end = m.end()
 
 
 def detect_year(text: str) -> int | None:
@@ -70,12 +101,12 @@ def _detect_year(body: str) -> int | None:
     if match:
         return _year_value(match.group(1))
     years: Counter[int] = Counter()
-    for regex in (_TITLE_ORG_FIRST_RE, _TITLE_YEAR_FIRST_RE):
-        for m in regex.finditer(body):
-            group = m.group(2) if regex is _TITLE_ORG_FIRST_RE else m.group(1)
-            year = _year_value(group)
-            if year:
-                years[year] += 1
+    found = [year for _, year, _ in _org_first_titles(body)]
+    found += [m.group(1) for m in _TITLE_YEAR_FIRST_RE.finditer(body)]
+    for group in found:
+        year = _year_value(group)
+        if year:
+            years[year] += 1
     for m in _TITLE_YEAR_ONLY_RE.finditer(body):
         year = _year_value(m.group(1))
         if year:
@@ -109,18 +140,19 @@ def detect_agency(text: str) -> str | None:
 def _detect_agency(body: str) -> str | None:
     candidates: Counter[str] = Counter()
     first_seen: dict[str, int] = {}
-    for regex, group in ((_TITLE_ORG_FIRST_RE, 1), (_TITLE_YEAR_FIRST_RE, 2)):
-        for m in regex.finditer(body):
-            name = clean_agency(m.group(group))
-            if name:
-                candidates[name] += 1
-                first_seen.setdefault(name, m.start())
+    found = [(organ, start) for organ, _, start in _org_first_titles(body)]
+    found += [(m.group(2), m.start()) for m in _TITLE_YEAR_FIRST_RE.finditer(body)]
+    for organ, start in found:
+        name = clean_agency(organ)
+        if name and not _SELF_REFERENCE_RE.match(name):
+            candidates[name] += 1
+            first_seen.setdefault(name, start)
     # A title split over two lines: organ on its own line above "2024 年政府信息公开工作年度报告".
     for m in _TITLE_YEAR_ONLY_RE.finditer(body):
-        before = body[: m.start()].rstrip().rsplit("\n", 1)[-1].strip()
+        before = body[max(0, m.start() - 200) : m.start()].rstrip().rsplit("\n", 1)[-1].strip()
         if re.fullmatch(r"[\u3400-\u9fff()()]{2,40}", before):
             name = clean_agency(before)
-            if name:
+            if name and not _SELF_REFERENCE_RE.match(name):
                 candidates[name] += 1
                 first_seen.setdefault(name, m.start())
     if not candidates:

@@ -1,8 +1,8 @@
 """Figures stated in a report's prose and in the 统计表 annex of narrative reports.
 
 ``extract_text_figures(doc, layout)`` reads sentences such as
-``全年主动公开政府信息共2万六千余条`` or ``办结率和满意率达100%`` and, for narrative
-reports, the appended annex table (``主动公开信息数 条 425 1516``: this year, then
+``本年主动公开政府信息共3千二百余条`` or ``办结率和满意率达100%`` and, for narrative
+reports, the appended annex table (``主动公开信息数 条 318 1207``: this year, then
 历年累计).  What it reads is driven by two tables below, :data:`TEXT_RULES` (prose)
 and :data:`ANNEX_ROWS` (annex labels); the code only applies them.
 
@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .numbers import QUANTITY_PATTERN, parse_quantity
+from .numbers import parse_quantity
 from .reading import Document
 from .schema import FORMAT_VERSIONS, Figure, Issue
 
@@ -43,8 +43,20 @@ TABLE_METRICS: frozenset[str] = frozenset({
 
 # Building blocks.  ``_N`` is a quantity (Arabic, Chinese or mixed numeral with
 # 余/多/近/约… markers), ``_R`` a rate written with % or 百分之.
-_N = rf"(?P<n>{QUANTITY_PATTERN})"
-_R = rf"(?P<n>{QUANTITY_PATTERN}%|百分之{QUANTITY_PATTERN})"
+#
+# Every pattern runs in time linear in its input: a numeral is one character class repeated
+# at most ``_MAX_NUMERAL`` times (no nested repetition to backtrack through), it never starts
+# inside another numeral, and every gap between a label and its number is bounded.  A run of
+# digits longer than any count a report states (a run-together table row) is no number.
+_NUMERAL_CHARS = "0-9零〇○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟萬億兩陸"
+_MAX_NUMERAL = 24
+_QUANTITY = (
+    r"(?:超过|将近|大约|接近|约|近|逾)?"
+    rf"(?<![{_NUMERAL_CHARS}.,])[{_NUMERAL_CHARS}](?:[{_NUMERAL_CHARS}]|,(?=\d{{3}})|\.(?=\d)){{0,{_MAX_NUMERAL}}}"
+    rf"(?![{_NUMERAL_CHARS}])(?:余|多|以上|左右)?"
+)
+_N = rf"(?P<n>{_QUANTITY})"
+_R = rf"(?P<n>{_QUANTITY}%|百分之{_QUANTITY})"
 _COUNT = r"(?P<u>件|例|条|个|次)"
 _TO_BE = r"(?:共|共计|总计|合计|累计)?(?:为|达|达到|是)?"
 
@@ -63,7 +75,7 @@ class Rule:
     pattern: str
     context: str = ""
     exclude: str = ""
-    share_is_part: bool = False  # "…303条,占71.3%": a count followed by its share is a part
+    share_is_part: bool = False  # "…215条,占64.2%": a count followed by its share is a part
 
 
 _PART = (r"各(?:部门|乡镇|街道|单位|县区|区县|科室)|[区县市]直|乡镇|其中.{0,6}(?:部门|单位)|其他|应主动公开"
@@ -157,13 +169,13 @@ TEXT_RULES: tuple[Rule, ...] = (
          r"(?:无|未(?:收到|发生|出现)|没有)(?:有关|任何)?(?:因|涉及)?政府信息公开(?:申请)?(?:的)?行政复议申请"),
     Rule(("reconsideration_total", "litigation_total"),
          rf"{_NONE}[^{_NO_GAP}]{{0,12}}?(?:政府)?信息公开[^{_NO_GAP}]{{0,12}}?行政复议(?:案件?|申请)?"
-         rf"[、和及与或]{{1,2}}(?:被)?(?:提起)?行政诉讼(?:案件?)?(?![^{_NO_GAP}]*?{QUANTITY_PATTERN}[件例起宗份])"),
+         rf"[、和及与或]{{1,2}}(?:被)?(?:提起)?行政诉讼(?:案件?)?(?![^{_NO_GAP}]{{0,30}}?{_QUANTITY}[件例起宗份])"),
     Rule(("reconsideration_total",), rf"{_CAUSE}行政复议(?:案件|申请)?{_TO_BE}{_N}{_CASES}"),
     Rule(("reconsideration_total",),
          rf"(?:收到|受理|发生)(?:了)?{_N}(?P<u>份|件|起|例)(?:有关|涉及)?(?:因)?(?:政府)?信息公开(?:的)?行政复议"),
     Rule(("litigation_total",), rf"{_CAUSE}行政诉讼(?:案件)?{_TO_BE}{_N}{_CASES}"),
     Rule(("litigation_total",),
-         rf"{_CAUSE}行政复议(?:案件|申请)?{_TO_BE}{QUANTITY_PATTERN}(?:件|例|起|宗)[、,]"
+         rf"{_CAUSE}行政复议(?:案件|申请)?{_TO_BE}{_QUANTITY}(?:件|例|起|宗)[、,]"
          rf"(?:被)?(?:提起)?(?:的)?行政诉讼(?:案件)?{_TO_BE}{_N}{_CASES}"),
     Rule(("complaints_total",),
          rf"(?:政府信息公开|信息公开)(?:工作)?(?:方面)?(?:的)?(?:举报|投诉)(?:共)?{_N}{_CASES}"),
@@ -207,9 +219,10 @@ ANNEX_SUMS: tuple[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]], ...] = (
 
 _ANNEX_START_RE = re.compile(r"统计表(?=.{0,40}?指标名称)|统计表(?=.{0,120}?历年累计)")
 _ANNEX_UNIT = r"(?:条|件|个|次|元|项)"
-_ANNEX_VALUE_RE = re.compile(rf"\s*{_ANNEX_UNIT}?\s*(?P<digits>\d+(?:\s+\d+)*)(?P<ordinal>[.、])?")
+# At most three numbers (more is no annex row); the compact text has one space between numbers.
+_ANNEX_VALUE_RE = re.compile(rf"\s?{_ANNEX_UNIT}?\s?(?P<digits>\d+(?:\s\d+){{0,2}})(?!\s?\d)(?P<ordinal>[.、])?")
 
-_PAGE_FOOTER_RE = re.compile(r"(?m)^[ \t]*[-—]\s*\d{1,3}\s*[-—][ \t]*$")
+_PAGE_FOOTER_RE = re.compile(r"(?m)^[ \t]*[-—]\s{0,3}\d{1,3}\s{0,3}[-—][ \t]*$")
 _CLAUSE_END = "。;,:、!?()“”"
 _SENTENCE_END = "。;!?"
 _SHARE_AFTER_RE = re.compile(r"[,(]?占")
@@ -236,25 +249,20 @@ class _Compact(NamedTuple):
 
 def _compact(text: str) -> _Compact:
     """Text without line breaks, page footers or spaces; a gap between two digits stays one space."""
-    skip = [False] * len(text)
-    for match in _PAGE_FOOTER_RE.finditer(text):
-        for i in range(match.start(), match.end()):
-            skip[i] = True
-    chars: list[str] = []
+    if _PAGE_FOOTER_RE.search(text):
+        text = _PAGE_FOOTER_RE.sub(lambda m: " " * len(m.group()), text)
+    pieces: list[str] = []
     offsets: list[int] = []
-    gap_at: int | None = None
-    for i, ch in enumerate(text):
-        if skip[i] or ch.isspace():
-            if gap_at is None:
-                gap_at = i
-            continue
-        if gap_at is not None and chars and chars[-1].isdigit() and ch.isdigit():
-            chars.append(" ")
-            offsets.append(gap_at)
-        gap_at = None
-        chars.append(ch)
-        offsets.append(i)
-    return _Compact("".join(chars), offsets)
+    previous_end = -1
+    for match in re.finditer(r"\S+", text):
+        start, end = match.span()
+        if pieces and pieces[-1][-1].isdigit() and text[start].isdigit() and start > previous_end:
+            pieces.append(" ")
+            offsets.append(previous_end)
+        pieces.append(match.group())
+        offsets.extend(range(start, end))
+        previous_end = end
+    return _Compact("".join(pieces), offsets)
 
 
 def _original(doc_text: str, compact: _Compact, start: int, end: int) -> str:
@@ -264,9 +272,14 @@ def _original(doc_text: str, compact: _Compact, start: int, end: int) -> str:
     return re.sub(r"\s+", " ", doc_text[compact.offsets[start]: compact.offsets[end - 1] + 1]).strip()
 
 
+#: A sentence or clause is read back at most this far from its figure (bounds the work per match).
+_MAX_LOOKBACK = 300
+
+
 def _clause_start(text: str, pos: int, ends: str) -> int:
     i = pos
-    while i > 0 and text[i - 1] not in ends:
+    stop = max(0, pos - _MAX_LOOKBACK)
+    while i > stop and text[i - 1] not in ends:
         i -= 1
     return i
 
@@ -278,14 +291,37 @@ def _touches_mask(text: str, start: int, end: int) -> bool:
 # --------------------------------------------------------------------------- prose
 
 
+#: A stretch longer than this without a sentence end is no prose (a table run together, a
+#: dump): prose rules do not look at it, which bounds their work on hostile input.
+_MAX_SENTENCE = 20_000
+_SENTENCE_END_RE = re.compile(f"[{_SENTENCE_END}]")
+
+
+def _prose_regions(text: str) -> list[tuple[int, int]]:
+    """Spans of ``text`` the prose rules read: of an overlong sentence only its last part."""
+    regions: list[tuple[int, int]] = []
+    start = previous = 0
+    for end in [m.end() for m in _SENTENCE_END_RE.finditer(text)] + [len(text)]:
+        if end - previous > _MAX_SENTENCE:
+            if previous > start:
+                regions.append((start, previous))
+            start = end - _MAX_SENTENCE
+        previous = end
+    if previous > start:
+        regions.append((start, previous))
+    return regions
+
+
 def _prose_candidates(doc_text: str, compact: _Compact, limit: int, allowed: set[str]) -> list[_Candidate]:
     text = compact.text[:limit]
+    regions = _prose_regions(text)
     found: list[_Candidate] = []
     for rule in TEXT_RULES:
         metrics = tuple(m for m in rule.metrics if m in allowed)
         if not metrics:
             continue
-        for match in re.finditer(rule.pattern, text):
+        pattern = re.compile(rule.pattern)
+        for match in (m for start, end in regions for m in pattern.finditer(text, start, end)):
             sentence = text[_clause_start(text, match.start(), _SENTENCE_END): match.end()]
             if rule.context and not re.search(rule.context, sentence):
                 continue
@@ -334,7 +370,9 @@ def _label_end(match: re.Match[str]) -> int:
 
 def _year_splits(digits: str) -> list[tuple[int, int]]:
     """Possible (this year, cumulative) readings of a run of digits, cumulative ≥ this year."""
-    options = []
+    options: list[tuple[int, int]] = []
+    if len(digits) > 2 * _MAX_NUMERAL:
+        return options  # no pair of counts is that long
     for cut in range(1, len(digits)):
         year, cumulative = digits[:cut], digits[cut:]
         if (year.startswith("0") and year != "0") or (cumulative.startswith("0") and cumulative != "0"):
@@ -378,6 +416,8 @@ def _annex_rows(doc_text: str, compact: _Compact, start: int) -> list[_AnnexRow]
                 if not digits:
                     continue
             tokens = digits.split()
+            if any(len(t) > 2 * _MAX_NUMERAL for t in tokens):
+                continue
             options: list[tuple[int, int | None]] = []
             if not two_columns and len(tokens) == 1:
                 options = [(int(tokens[0]), None)]

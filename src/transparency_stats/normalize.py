@@ -24,9 +24,11 @@ import opencc
 MASK = "\ufffd"
 
 _TONE_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
-_PINYIN_RE = re.compile(
-    rf"(?<=[\u3400-\u9fff\ufffd])[(（]([a-zü{_TONE_VOWELS}]*[{_TONE_VOWELS}][a-zü{_TONE_VOWELS}]*)[)）]"
-)
+# A pinyin syllable has at most six letters: bounded repeats keep the pattern linear.
+_SYLLABLE = rf"[a-zü{_TONE_VOWELS}]{{0,5}}[{_TONE_VOWELS}][a-zü{_TONE_VOWELS}]{{0,5}}"
+# The bracket comes first so the search can skip to brackets; the lookbehind then checks the
+# character before it.
+_PINYIN_RE = re.compile(rf"[(（](?<=[\u3400-\u9fff\ufffd][(（])({_SYLLABLE})[)）]")
 _CJK_RE = re.compile(r"[\u3400-\u9fff]")
 _ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES_RE = re.compile(r"[ \t\u00a0\u3000\u2002-\u200a\u202f\u205f]+")
@@ -42,6 +44,7 @@ _PROTECTED = (
 )
 _PROTECT = {ord(ch): 0xF0000 + i for i, ch in enumerate(_PROTECTED)}
 _UNPROTECT = {v: k for k, v in _PROTECT.items()}
+_PROTECTED_RE = re.compile("[" + "".join(map(re.escape, _PROTECTED)) + "]")
 
 # CJK Radicals Supplement forms that stand in for ordinary characters (NFKC
 # already maps the Kangxi radicals block U+2F00–U+2FD5).
@@ -54,6 +57,7 @@ RADICAL_LOOKALIKES = {
     "⻖": "阝", "⻗": "雨", "⻟": "食", "⻠": "食", "⻧": "麦", "⻦": "鸟", "⻥": "鱼",
 }
 _RADICALS = str.maketrans(RADICAL_LOOKALIKES)
+_RADICALS_RE = re.compile("[" + "".join(RADICAL_LOOKALIKES) + "]")
 
 
 @dataclass
@@ -89,7 +93,8 @@ def _in_gb2312(ch: str) -> bool:
     return True
 
 
-_DEBRIS_RE = re.compile(rf"[a-zü{_TONE_VOWELS}]*[{_TONE_VOWELS}][a-zü{_TONE_VOWELS}]*[)]")
+_DEBRIS_RE = re.compile(rf"{_SYLLABLE}[)]")
+_MARK_RE = re.compile("[?\ufffd]")
 
 
 def _suspicious(ch: str) -> bool:
@@ -114,13 +119,15 @@ def find_mojibake(text: str) -> list[MojibakeSpan]:
     an opening bracket.
     """
     spans: list[MojibakeSpan] = []
-    i = 0
     n = len(text)
-    while i < n:
+    marks = _MARK_RE.finditer(text)
+    i = 0
+    while True:
+        mark = next((m for m in marks if m.start() >= i), None)
+        if mark is None:
+            break
+        i = mark.start()
         ch = text[i]
-        if ch not in "?\ufffd":
-            i += 1
-            continue
         before = text[i - 1] if i else ""
         debris = _DEBRIS_RE.match(text, i + 1)
         end = debris.end() if debris else i + 1
@@ -162,8 +169,17 @@ def mask_mojibake(text: str, spans: list[MojibakeSpan]) -> str:
 
 def nfkc(text: str) -> str:
     """NFKC with circled numbers, superscripts and unit squares protected."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    if not _PROTECTED_RE.search(text):
+        return unicodedata.normalize("NFKC", text)
     protected = text.translate(_PROTECT)
     return unicodedata.normalize("NFKC", protected).translate(_UNPROTECT)
+
+
+def _radicals(text: str) -> str:
+    """CJK radical-supplement look-alikes → ordinary characters."""
+    return text.translate(_RADICALS) if _RADICALS_RE.search(text) else text
 
 
 def strip_pinyin(text: str) -> str:
@@ -177,7 +193,7 @@ def normalize_text(text: str) -> NormalizedText:
     text = mask_mojibake(text, spans)
     text = to_simplified(text)
     text = strip_pinyin(text)
-    text = nfkc(text).translate(_RADICALS)
+    text = _radicals(nfkc(text))
     text = _ZERO_WIDTH_RE.sub("", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _SPACES_RE.sub(" ", text)
@@ -191,7 +207,7 @@ _BRACKETS = str.maketrans({"[": "(", "]": ")", "〔": "(", "〕": ")", "【": "(
 
 def normalize_label(label: str) -> str:
     """Key for label look-ups: simplified, NFKC, no whitespace or punctuation, one bracket style."""
-    text = nfkc(to_simplified(label)).translate(_RADICALS)
+    text = _radicals(nfkc(to_simplified(label)))
     text = text.translate(_BRACKETS)
     text = _ZERO_WIDTH_RE.sub("", text)
     return _LABEL_DROP_RE.sub("", text)

@@ -1,0 +1,92 @@
+"""Recognising reports by their structure, and their organ and year (invented texts)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from transparency_stats.extract import extract_report
+from transparency_stats.reading import Document, ReadError
+from transparency_stats.recognise import check_report, recognise
+
+NARRATIVE_BODY = (
+    "一、概述\n本年度按条例要求推进公开工作。\n"
+    "二、主动公开政府信息情况\n本年主动公开政府信息418条。\n"
+    "三、依申请公开政府信息情况\n本年收到政府信息公开申请6件。\n"
+    "四、收费及减免情况\n本年未收取任何费用。\n"
+    "五、因政府信息公开申请提起行政复议、行政诉讼情况\n本年无行政复议和行政诉讼。\n"
+)
+
+STANDARD_BODY = (
+    "一、总体情况\n本年主动公开各类信息2650条。\n"
+    "二、主动公开政府信息情况\n第二十条第(一)项 信息内容 本年制发件数 本年废止件数 现行有效件数\n规章 0 0 3\n"
+    "三、收到和处理政府信息公开申请情况\n申请人情况 自然人 法人或其他组织 总计\n"
+    "一、本年新收政府信息公开申请数量 9 1 0 0 0 0 10\n"
+    "四、政府信息公开行政复议、行政诉讼情况\n"
+    "五、存在的主要问题及改进情况\n个别栏目更新不及时。\n"
+    "六、其他需要报告的事项\n本年未收取信息处理费。\n"
+)
+
+
+def _doc(text: str) -> Document:
+    return Document(path="inline.txt", kind="txt", text=text)
+
+
+@pytest.mark.parametrize(
+    ("text", "agency", "year"),
+    [
+        # a bureau's title without 政府
+        ("某某市林业局2020年度信息公开工作年度报告\n" + NARRATIVE_BODY, "某某市林业局", 2020),
+        # a title broken over two lines
+        ("某某县文化和旅游局2021年度政府信息公开\n工作年度报告\n" + STANDARD_BODY, "某某县文化和旅游局", 2021),
+        # a commission's own wording
+        ("某某市发展和改革委员会关于2022年度政府信息公开工作情况的报告\n" + STANDARD_BODY,
+         "某某市发展和改革委员会", 2022),
+        # an office's report naming itself 我办 in the text
+        ("某某区人民政府办公室2016年政府信息公开工作年度报告\n我办2016年政府信息公开工作年度报告如下。\n"
+         + NARRATIVE_BODY, "某某区人民政府办公室", 2016),
+    ],
+)
+def test_reports_with_other_titles_are_recognised(text: str, agency: str, year: int) -> None:
+    recognition = recognise(_doc(text))
+    assert (recognition.agency, recognition.year) == (agency, year)
+
+
+@pytest.mark.parametrize("body", [NARRATIVE_BODY, STANDARD_BODY])
+def test_a_report_without_title_is_recognised_by_its_sections(body: str) -> None:
+    check_report(_doc(body))
+
+
+def test_self_references_are_never_organ_names() -> None:
+    text = "我街道2019年政府信息公开工作年度报告\n" + NARRATIVE_BODY
+    assert recognise(_doc(text)).agency is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "关于做好2021年政府信息公开工作年度报告编制发布工作的通知\n各街道、各部门:\n"
+        "请于1月底前报送本单位政府信息公开工作年度报告,说明主动公开、依申请公开等情况。\n",
+        "某某局2021年部门预算\n一、概述\n主动公开预算信息,依申请公开事项见政府信息公开指南。\n",
+        "某某镇召开政府信息公开培训会\n会议要求做好主动公开和依申请公开工作。\n",
+    ],
+)
+def test_notices_and_budgets_are_not_reports(text: str) -> None:
+    with pytest.raises(ReadError, match="not a government information disclosure annual report"):
+        check_report(_doc(text))
+
+
+def test_standard_report_cut_before_its_tables_is_flagged(tmp_path: Path) -> None:
+    text = (
+        "某某县水利局2022年政府信息公开工作年度报告\n"
+        "一、总体情况\n(一)主动公开\n本年主动公开政府信息560条。\n(二)依申请公开\n本年受理政府信息公开申请14件。\n"
+        "二、主动公开政府信息情况\n"
+    )
+    path = tmp_path / "cut.txt"
+    path.write_text(text, encoding="utf-8")
+    result = extract_report(path)
+    assert result.format_version == "gov2021"
+    assert [i.severity for i in result.issues if i.kind == "truncated"] == ["warning"]
+    metrics = {f.metric: f.value for f in result.figures}
+    assert metrics == {"proactive_items_total": 560}  # requests belong to the missing table
