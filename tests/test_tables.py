@@ -19,12 +19,12 @@ from transparency_stats.schema import APPLICANTS, Figure
 from transparency_stats.tables import (
     BLOCKS,
     REVIEW_COLUMNS,
-    _row_sum_splits,
     extract_tables,
     label_key,
     load_label_map,
     parse_cell,
 )
+from transparency_stats.tables.splitting import row_sum_splits
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tables"
 EXPECTED = FIXTURES / "expected"
@@ -245,7 +245,7 @@ def test_row_split_never_invents_a_row(cells: list[int]) -> None:
     """The printed row is always among the splits, so a unique split is the printed row."""
     row = [*cells, sum(cells)]
     digits = "".join(str(v) for v in row)
-    splits = _row_sum_splits(digits, 7, cap=10_000)
+    splits = row_sum_splits(digits, 7, cap=10_000)
     found = [[int(digits[a:b]) for a, b in split] for split in splits]
     assert row in found
     if len(found) == 1:

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from .compact_text import CompactText as _Compact
 from .numbers import QUANTITY_PATTERN, parse_quantity
 from .reading import Document
 from .schema import FORMAT_VERSIONS, Figure, Issue
@@ -209,7 +210,6 @@ _ANNEX_START_RE = re.compile(r"统计表(?=.{0,40}?指标名称)|统计表(?=.{0
 _ANNEX_UNIT = r"(?:条|件|个|次|元|项)"
 _ANNEX_VALUE_RE = re.compile(rf"\s*{_ANNEX_UNIT}?\s*(?P<digits>\d+(?:\s+\d+)*)(?P<ordinal>[.、])?")
 
-_PAGE_FOOTER_RE = re.compile(r"(?m)^[ \t]*[-—]\s*\d{1,3}\s*[-—][ \t]*$")
 _CLAUSE_END = "。;,:、!?()“”"
 _SENTENCE_END = "。;!?"
 _SHARE_AFTER_RE = re.compile(r"[,(]?占")
@@ -227,34 +227,6 @@ class _Candidate(NamedTuple):
 
 
 # --------------------------------------------------------------------------- compact text
-
-
-class _Compact(NamedTuple):
-    text: str
-    offsets: list[int]  # compact index → doc.text index
-
-
-def _compact(text: str) -> _Compact:
-    """Text without line breaks, page footers or spaces; a gap between two digits stays one space."""
-    skip = [False] * len(text)
-    for match in _PAGE_FOOTER_RE.finditer(text):
-        for i in range(match.start(), match.end()):
-            skip[i] = True
-    chars: list[str] = []
-    offsets: list[int] = []
-    gap_at: int | None = None
-    for i, ch in enumerate(text):
-        if skip[i] or ch.isspace():
-            if gap_at is None:
-                gap_at = i
-            continue
-        if gap_at is not None and chars and chars[-1].isdigit() and ch.isdigit():
-            chars.append(" ")
-            offsets.append(gap_at)
-        gap_at = None
-        chars.append(ch)
-        offsets.append(i)
-    return _Compact("".join(chars), offsets)
 
 
 def _original(doc_text: str, compact: _Compact, start: int, end: int) -> str:
@@ -501,7 +473,7 @@ def extract_text_figures(doc: Document, layout: str) -> tuple[list[Figure], list
     if layout not in FORMAT_VERSIONS:
         raise ValueError(f"unknown layout {layout!r}; expected one of {FORMAT_VERSIONS}")
     allowed = _allowed_metrics(layout)
-    compact = _compact(doc.text)
+    compact = _Compact(doc.text, digit_gaps=True)
     issues: list[Issue] = []
     annex = _ANNEX_START_RE.search(compact.text) if layout == "narrative" else None
     limit = annex.start() if annex else len(compact.text)

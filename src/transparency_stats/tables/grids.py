@@ -1,0 +1,287 @@
+"""Standard tables read from grids (HTML, DOCX, Markdown): cells where the header puts them."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+
+from ..reading import Document, Grid
+from .cells import is_value, parse_cell
+from .collect import TABLE_ZH, Collector
+from .labels import LabelMap, label_key, registered_metrics
+from .template import TABLES
+
+
+def _classify_grid(grid: Grid, labels: LabelMap) -> str | None:
+    """Which standard table a grid holds (most distinct known row/column labels), or None."""
+    hits: dict[str, set[str]] = {table: set() for table in TABLES}
+    reconsideration = False
+    for key in {label_key(c) for row in grid for c in row if c and len(c) < 80}:
+        for s in labels.by_key.get(key, ()):
+            if s.kind in ("row", "column"):
+                hits[s.table].add(key)
+                reconsideration = reconsideration or s.metric == "reconsideration"
+    scores = {table: len(keys) for table, keys in hits.items()}
+    if not reconsideration:
+        scores["review_litigation"] = 0  # table 四 shares 总计 with table 三; it needs 行政复议
+    best = max(scores, key=lambda t: scores[t])
+    # a block of table 二 printed as its own small table has one row and one column label
+    return best if scores[best] >= (2 if best == "proactive" else 3) else None
+
+
+def read_grids(doc: Document, out: Collector) -> set[str]:
+    """Read every grid that holds a standard table; returns the tables found."""
+    found: set[str] = set()
+    request_columns: tuple[int, dict[int, str], list[tuple[int, int]]] | None = None
+    for gi, grid in enumerate(doc.tables):
+        table = _classify_grid(grid, out.labels)
+        if table is None:
+            continue
+        found.add(table)
+        if table == "proactive":
+            _grid_proactive(grid, gi, out)
+        elif table == "requests":
+            request_columns = _grid_requests(grid, gi, out, request_columns)
+        else:
+            _grid_review(grid, gi, out)
+    return found
+
+
+
+def _unknown_headers(out: Collector, table: str, header_rows: list[tuple[int, list[str]]], value_cols: Iterable[int],
+                     gi: int) -> set[int]:
+    """Warn about unknown header labels over value columns; returns those columns."""
+    reported: set[str] = set()
+    unknown: set[int] = set()
+    for j in value_cols:
+        for r, row in header_rows:
+            text = row[j] if j < len(row) else ""
+            if text and not out.labels.known(table, text) and not is_value(text):
+                unknown.add(j)
+                if text not in reported:
+                    reported.add(text)
+                    out.warn("unknown_label", f"unknown column label {text!r} in table {TABLE_ZH[table]}",
+                             f"table:{gi} row:{r} col:{j}")
+    return unknown
+
+
+def _header_spans(firsts: Iterable[int], same: dict[int, str]) -> list[tuple[int, int]]:
+    """Column span of each header cell: its first column and the colspan copies right of it.
+
+    ``same`` gives, for every column under the header, what identifies its header
+    cell (its text or metric); a span ends where that changes or the next header
+    cell starts.
+    """
+    starts = sorted(firsts)
+    spans = []
+    for j in starts:
+        end = j
+        while end + 1 in same and same[end + 1] == same[j] and end + 1 not in starts:
+            end += 1
+        spans.append((j, end))
+    return spans
+
+
+def _aligned(row: list[str], spans: list[tuple[int, int]]) -> list[tuple[int, str]] | None:
+    """(column, text) of the data cell under each header span, or None when they cannot be told.
+
+    The grid repeats a spanning cell's text in every column it covers.  When a
+    row's cells span other columns than the header's (a value spread over two
+    columns under a one-column heading, and the next one under a two-column
+    heading), the columns under one header cell hold different texts.  Such a
+    row is read by its distinct cells, in order, when there are exactly as many
+    as header cells; otherwise it is left out.
+    """
+    def at(c: int) -> str:
+        """The row's text in column c ('' past its end)."""
+        return row[c] if c < len(row) else ""
+
+    if all(len({at(c) for c in range(a, b + 1)}) == 1 for a, b in spans):
+        return [(a, at(a)) for a, b in spans]
+    if any(b + 1 != a for (_, b), (a, _) in itertools.pairwise(spans)):
+        return None  # columns between the header cells: no order to rely on
+    runs: list[tuple[int, str]] = []
+    for c in range(spans[0][0], spans[-1][1] + 1):
+        if not runs or at(c) != runs[-1][1]:
+            runs.append((c, at(c)))
+    if len(runs) != len(spans) or any(parse_cell(text).kind == "text" for _, text in runs):
+        return None
+    return runs
+
+
+
+def _grid_proactive(grid: Grid, gi: int, out: Collector) -> None:
+    """Table 二 from a grid: row label × column header (a block may be its own small grid)."""
+    labels = out.labels
+    metrics = registered_metrics()["proactive"]
+    columns: dict[int, tuple[str, str]] = {}  # column -> (metric suffix, header text)
+    spans: list[tuple[int, int]] = []
+    width = 0
+    for r, row in enumerate(grid):
+        mapped = {j: labels.lookup("proactive", "column", c) for j, c in enumerate(row) if c}
+        mapped = {j: m for j, m in mapped.items() if m}
+        if mapped and not any(is_value(c) for c in row):
+            # colspan copies repeat the header text: only the first column of a span is read
+            columns = {j: (mapped[j], row[j]) for j in sorted(mapped) if not (j - 1 in mapped and row[j - 1] == row[j])}
+            spans = _header_spans(columns, dict(enumerate(row)))
+            width = len(row)
+            _unknown_headers(out, "proactive", [(r, row)], range(min(mapped), len(row)), gi)
+            continue
+        first_value = min(columns) if columns else next((j for j, c in enumerate(row) if is_value(c)), len(row))
+        lead = [c for c in row[:first_value] if c and labels.lookup("proactive", "header", c) is None]
+        values = [c for c in row[first_value:] if c]
+        if not lead:
+            continue  # a block heading such as 第二十条第(一)项
+        label = lead[-1]
+        prefix = labels.lookup("proactive", "row", label)
+        if prefix is None:
+            if values:
+                out.warn("unknown_label", f"unknown row label {label!r} in table 二",
+                         f"table:{gi} row:{r} col:{row.index(label)}")
+            continue
+        if not columns or (len(row) != width and not (len(row) > width and not any(row[width:]))):
+            if values:
+                out.warn("unknown_label", f"table 二 row {label!r} does not line up with a column header; left out",
+                         f"table:{gi} row:{r}")
+            continue
+        cells = _aligned(row, spans)
+        if cells is None:
+            out.warn("misaligned_row", f"table 二 row {label!r}: its cells do not line up with the column header; "
+                     "left out", f"table:{gi} row:{r}")
+            continue
+        for (suffix, header), (j, text) in zip(columns.values(), cells, strict=True):
+            metric = f"{prefix}_{suffix}"
+            if metric not in metrics:
+                if text:
+                    out.warn("unknown_label", f"no metric for {label!r} × {header!r} in table 二",
+                             f"table:{gi} row:{r} col:{j}")
+                continue
+            out.add("proactive", metric, "total", parse_cell(text), f"{label}/{header}", text,
+                    f"table:{gi} row:{r} col:{j}", header)
+
+
+def _grid_requests(
+    grid: Grid, gi: int, out: Collector, previous: tuple[int, dict[int, str], list[tuple[int, int]]] | None
+) -> tuple[int, dict[int, str], list[tuple[int, int]]] | None:
+    """Table 三 from a grid; a continuation without its header reuses the previous grid's columns."""
+    labels = out.labels
+    columns: dict[int, str] = {}
+    header_rows: list[tuple[int, list[str]]] = []
+    data_start = 0
+    for r, row in enumerate(grid):
+        mapped = {j: labels.lookup("requests", "column", c) for j, c in enumerate(row) if c}
+        applicants = {j: m for j, m in mapped.items() if m}
+        if len(applicants) >= 2 and not any(is_value(c) for c in row):
+            header_rows.append((r, row))
+            columns.update(applicants)
+            data_start = r + 1
+        elif header_rows or any(is_value(c) for c in row):
+            break
+    if columns:
+        # colspan copies: keep the first column of each applicant
+        seen: set[str] = set()
+        every = dict(columns)
+        columns = {j: a for j, a in sorted(columns.items()) if not (a in seen or seen.add(a))}
+        spans = _header_spans(columns, every)
+        width = max(len(row) for _, row in header_rows)
+        if _unknown_headers(out, "requests", header_rows, range(min(columns), width), gi):
+            out.partial_rows = True  # a column the sum of the six applicants would miss
+    elif previous is not None and previous[0] == max(len(row) for row in grid):
+        width, columns, spans = previous  # the table continues after a page break without its header
+    else:
+        out.warn("unknown_label", "table 三 without a recognisable applicant header: left out", f"table:{gi}")
+        return previous
+    first = min(columns)
+    for r in range(data_start, len(grid)):
+        row = grid[r]
+        label_cells = [c for c in row[:first] if c]
+        values = [row[j] if j < len(row) else "" for j in columns]
+        if not label_cells:
+            if any(values):
+                out.warn("unknown_label", "table 三 row without a label", f"table:{gi} row:{r}")
+            continue
+        if len({labels.lookup("requests", "column", c) for c in row if c} - {None, ""}) >= 2 and not any(
+            is_value(c) for c in row
+        ):
+            continue  # a repeated header row
+        label = label_cells[-1]
+        metric = labels.lookup("requests", "row", label)
+        if metric is None:
+            if any(values) and labels.lookup("requests", "header", label) is None:
+                out.warn("unknown_label", f"unknown row label {label!r} in table 三",
+                         f"table:{gi} row:{r} col:{row.index(label)}")
+            continue
+        if len(row) != width and not (len(row) > width and not any(row[width:])):
+            if any(values):
+                out.warn("unknown_label", f"table 三 row {label!r} has {len(row)} cells, its header {width}; "
+                         "left out", f"table:{gi} row:{r}")
+            continue
+        if not any(values):
+            continue  # a block heading such as (三)不予公开 with no cells of its own
+        cells = _aligned(row, spans)
+        if cells is None:
+            out.warn("misaligned_row", f"table 三 row {label!r}: its cells do not line up with the applicant "
+                     "columns; left out", f"table:{gi} row:{r}")
+            continue
+        for applicant, (j, text) in zip(columns.values(), cells, strict=True):
+            out.add("requests", metric, applicant, parse_cell(text), label, text, f"table:{gi} row:{r} col:{j}")
+    return width, columns, spans
+
+
+def _grid_review(grid: Grid, gi: int, out: Collector) -> None:
+    """Table 四 from a grid: the column path through the header rows names each cell of the value row."""
+    labels = out.labels
+    metrics = registered_metrics()["review_litigation"]
+    header_rows: list[tuple[int, list[str]]] = []
+    data_rows: list[tuple[int, list[str]]] = []
+    for r, row in enumerate(grid):
+        known = sum(1 for c in row if c and labels.known("review_litigation", c))
+        if known >= 2 and not any(is_value(c) for c in row):
+            if data_rows:
+                break
+            header_rows.append((r, row))
+        elif header_rows and any(is_value(c) for c in row):
+            data_rows.append((r, row))
+    if not data_rows:
+        out.warn("missing_values", "table 四 has no row of values", f"table:{gi}")
+        return
+    width = max(len(row) for _, row in header_rows)
+    columns: dict[int, tuple[str, str]] = {}
+    for j in range(width):
+        parts: list[str] = []
+        path: list[str] = []
+        for _, row in header_rows:
+            text = row[j] if j < len(row) else ""
+            if not text or (path and path[-1] == text):
+                continue
+            path.append(text)
+            part = labels.lookup("review_litigation", "column", text)
+            if part:
+                parts.append(part)
+        if not path:
+            continue
+        metric = "_".join(parts)
+        if metric not in metrics:
+            if parts or not all(labels.known("review_litigation", t) for t in path):
+                out.warn("unknown_label", f"no metric for table 四 column {'/'.join(path)!r}",
+                         f"table:{gi} col:{j}")
+            continue
+        columns[j] = (metric, "/".join(path))
+    kept: dict[int, tuple[str, str]] = {}
+    for j in sorted(columns):
+        if j - 1 in columns and columns[j - 1][0] == columns[j][0]:
+            continue
+        kept[j] = columns[j]
+    spans = _header_spans(kept, {j: m for j, (m, _) in columns.items()})
+    r, row = data_rows[0]
+    if len(data_rows) > 1:
+        out.warn("unexpected_row", f"table 四 has {len(data_rows)} rows of values; the first is read",
+                 f"table:{gi} row:{data_rows[1][0]}")
+    cells = _aligned(row, spans)
+    if cells is None:
+        out.warn("misaligned_row", "table 四: its cells do not line up with the column header; left out",
+                 f"table:{gi} row:{r}")
+        return
+    for (metric, path), (j, text) in zip(kept.values(), cells, strict=True):
+        out.add("review_litigation", metric, "total", parse_cell(text), path, text, f"table:{gi} row:{r} col:{j}")
+
