@@ -33,16 +33,20 @@ from ..reading import Document
 from ..schema import Figure, Issue
 from .cells import Cell, parse_cell
 from .collect import Collector
+from .completeness import table_completeness
 from .derived import derive
 from .grids import read_grids
 from .labels import LabelMap, label_key, load_label_map
-from .template import BLOCKS, REQUEST_COLUMNS, REVIEW_COLUMNS, STANDARD_LAYOUTS, TABLES
+from .template import BLOCKS, PROACTIVE_CELLS, REQUEST_COLUMNS, REVIEW_COLUMNS, STANDARD_LAYOUTS, TABLES
 from .text import read_text
 
 __all__ = [
     "BLOCKS", "REQUEST_COLUMNS", "REVIEW_COLUMNS", "Cell", "LabelMap",
-    "extract_tables", "label_key", "load_label_map", "parse_cell",
+    "extract_tables", "label_key", "load_label_map", "parse_cell", "table_completeness",
 ]
+
+#: ``Figure.read_via`` of cells read from a grid, by document kind.
+GRID_VIA = {"html": "html_table", "docx": "docx_table", "md": "markdown_table"}
 
 
 def extract_tables(doc: Document, layout: str) -> tuple[list[Figure], list[Issue]]:
@@ -54,10 +58,13 @@ def extract_tables(doc: Document, layout: str) -> tuple[list[Figure], list[Issue
     """
     if layout not in STANDARD_LAYOUTS:
         return [], []
-    out = Collector(layout, load_label_map(layout))
+    proactive = frozenset(f"{row}_{col}" for row, col in PROACTIVE_CELLS[layout])
+    out = Collector(layout, load_label_map(layout), proactive_metrics=proactive)
+    out.via = GRID_VIA.get(doc.kind, "html_table")
     found = read_grids(doc, out)
     missing = [t for t in TABLES if t not in found]
     if missing:
+        out.via = "pdf_text" if doc.kind == "pdf" else "text"
         read_text(doc.text, out, missing)
     derive(out)
     return out.figures, out.issues

@@ -6,11 +6,19 @@ from collections.abc import Sequence
 
 from ..schema import Figure
 from .collect import Collector
-from .template import BLOCKS, REQUEST_COLUMNS, REVIEW_SUMS
+from .template import BLOCKS, REQUEST_COLUMNS, REVIEW_FIELDS, REVIEW_GROUPS, REVIEW_SUMS
+
+#: What (七)总计 of table 三 adds up.
+RESULT_PARTS = ("results_granted", "results_partial", *BLOCKS)
 
 
 def derive(out: Collector) -> None:
-    """Add the derived figures: blank 总计 cells, block sums of table 三, litigation totals."""
+    """Add the derived figures: blank 总计 cells, block sums of table 三, litigation totals.
+
+    A total row or cell that is missing (not printed, or its label or cells
+    could not be read) is derived from its parts when all of them were read;
+    a total that was read is never replaced.
+    """
     read: dict[tuple[str, str], Figure] = {}
     for f in out.figures:
         read.setdefault((f.metric, f.applicant), f)
@@ -20,7 +28,21 @@ def derive(out: Collector) -> None:
             if (block, applicant) in read:
                 continue
             parts = [read.get((leaf, applicant)) for leaf in leaves]
-            _add_sum(out, "requests", block, applicant, parts, f"sum of {len(leaves)} rows")
+            figure = _add_sum(out, "requests", block, applicant, parts, f"sum of {len(leaves)} rows")
+            if figure is not None:
+                read[(block, applicant)] = figure
+    for applicant in REQUEST_COLUMNS:
+        # (七)总计 missing or unreadable: the results it totals, when all of them are known
+        if ("results_total", applicant) not in read:
+            parts = [read.get((m, applicant)) for m in RESULT_PARTS]
+            _add_sum(out, "requests", "results_total", applicant, parts, "sum of the results (一)–(六)")
+    for group in REVIEW_GROUPS:
+        # a block of table 四 whose 总计 cell is missing: its four results
+        if (f"{group}_total", "total") not in read:
+            parts = [read.get((f"{group}_{f}", "total")) for f in REVIEW_FIELDS[:-1]]
+            figure = _add_sum(out, "review_litigation", f"{group}_total", "total", parts, "sum of the four results")
+            if figure is not None:
+                read[(f"{group}_total", "total")] = figure
     for metric, names in REVIEW_SUMS.items():
         if (metric, "total") not in read:
             parts = [read.get((name, "total")) for name in names]
@@ -55,6 +77,7 @@ def _add_sum(out: Collector, table: str, metric: str, applicant: str, parts: Seq
         derived=True, raw_label=note if replace else f"derived: {note}",
         raw_value="+".join(_fmt(p.value) for p in parts),  # type: ignore[union-attr, arg-type]
         location=parts[0].location,  # type: ignore[union-attr]
+        read_via=parts[0].read_via,  # type: ignore[union-attr]
     )
     out.figures.append(figure)
     return figure

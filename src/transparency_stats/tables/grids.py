@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from ..reading import Document, Grid
 from .cells import is_value, parse_cell
 from .collect import TABLE_ZH, Collector
-from .labels import LabelMap, label_key, registered_metrics
-from .template import TABLES
+from .labels import LabelMap, label_key, registered_metrics, row_by_position
+from .template import TABLES, request_rows
 
 
 def _classify_grid(grid: Grid, labels: LabelMap) -> str | None:
@@ -192,6 +192,7 @@ def _grid_requests(
         out.warn("unknown_label", "table 三 without a recognisable applicant header: left out", f"table:{gi}")
         return previous
     first = min(columns)
+    rows: list[tuple[int, list[str], str, str | None]] = []  # (row, cells, label, metric or None)
     for r in range(data_start, len(grid)):
         row = grid[r]
         label_cells = [c for c in row[:first] if c]
@@ -206,11 +207,23 @@ def _grid_requests(
             continue  # a repeated header row
         label = label_cells[-1]
         metric = labels.lookup("requests", "row", label)
+        if metric is None and (not any(values) or labels.lookup("requests", "header", label) is not None):
+            continue  # a block heading such as (三)不予公开 with no cells of its own
+        rows.append((r, row, label, metric))
+    order = request_rows(out.layout)
+    for k, (r, row, label, metric) in enumerate(rows):
+        values = [row[j] if j < len(row) else "" for j in columns]
         if metric is None:
-            if any(values) and labels.lookup("requests", "header", label) is None:
+            before = next((m for _, _, _, m in reversed(rows[:k]) if m), None)
+            after = next((m for _, _, _, m in rows[k + 1:] if m), None)
+            taken = {m for _, _, _, m in rows if m} | {key[1] for key in out.seen if key[0] == "requests"}
+            metric = row_by_position(labels, "requests", order, before, after, label, taken)
+            if metric is None:
                 out.warn("unknown_label", f"unknown row label {label!r} in table 三",
                          f"table:{gi} row:{r} col:{row.index(label)}")
-            continue
+                continue
+            out.warn("label_by_position", f"table 三 row label {label!r} read as {metric} by its place in the "
+                     "template", f"table:{gi} row:{r} col:{row.index(label)}")
         if len(row) != width and not (len(row) > width and not any(row[width:])):
             if any(values):
                 out.warn("unknown_label", f"table 三 row {label!r} has {len(row)} cells, its header {width}; "

@@ -6,6 +6,7 @@ import csv
 import functools
 import io
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -134,3 +135,52 @@ def registered_metrics() -> dict[str, frozenset[str]]:
 
     return {table: frozenset(metric_ids(table)) for table in TABLES}
 
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance of a and b, or limit + 1 once it exceeds limit."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+def typo_limit(key: str) -> int:
+    """How many wrong, dropped or doubled characters a label of this length may carry (OCR, typos)."""
+    return 1 if len(key) <= 8 else 2
+
+
+def row_by_position(labels: LabelMap, table: str, order: Sequence[str], before: str | None, after: str | None,
+                    label: str, taken: Iterable[str]) -> str | None:
+    """The template row an unrecognised label stands for, decided by its place in the table.
+
+    ``before`` and ``after`` are the recognised rows around it (None at the
+    table's edge).  The label is read as a row only when the template's row
+    order leaves exactly one row between them that has not been read yet, and
+    the label differs from one of that row's spellings by a few wrong, dropped
+    or doubled characters; otherwise None.
+    """
+    if (before is not None and before not in order) or (after is not None and after not in order):
+        return None
+    lo = order.index(before) + 1 if before is not None else 0
+    hi = order.index(after) if after is not None else len(order)
+    taken = set(taken)
+    candidates = [m for m in order[lo:hi] if m not in taken]
+    if len(candidates) != 1 or (before is None and after is None):
+        return None
+    metric = candidates[0]
+    key = label_key(label)
+    for spelling in labels.spellings:
+        if spelling.table == table and spelling.kind == "row" and spelling.metric == metric:
+            target = label_key(spelling.raw_label)
+            limit = typo_limit(target)
+            if len(key) >= 3 and edit_distance(key, target, limit) <= limit:
+                return metric
+    return None

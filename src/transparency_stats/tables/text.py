@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from ..compact_text import CompactText, blank_footers
 from .cells import parse_cell
 from .collect import TABLE_ZH, Collector
-from .labels import registered_metrics, spelling_regex
+from .labels import registered_metrics, row_by_position, spelling_regex
 from .splitting import (
     INT_RE,
     Part,
@@ -21,7 +21,7 @@ from .splitting import (
     split_columns,
     split_review,
 )
-from .template import NOT_APPLICABLE, REQUEST_COLUMNS, REVIEW_COLUMNS
+from .template import NOT_APPLICABLE, REQUEST_COLUMNS, REVIEW_COLUMNS, request_rows
 
 
 def _heading(*words: str) -> re.Pattern[str]:
@@ -97,7 +97,7 @@ def read_text(text: str, out: Collector, tables: list[str]) -> None:
 
     spaced: bool | None = None
     if "requests" in tables:
-        rows = _text_rows(text, compact, out, "requests", t3_start, t3_end)
+        rows = _rows_by_position(_text_rows(text, compact, out, "requests", t3_start, t3_end), out)
         counted = [len(r.tokens) for r in rows]
         spaced = bool(counted) and sum(c == len(REQUEST_COLUMNS) for c in counted) * 2 >= len(counted)
         _text_requests(rows, out, spaced)
@@ -219,6 +219,49 @@ def _na_cells(tokens: list[Token], n: int) -> list[Part] | None:
 
 
 # ----- table 三
+
+
+_ORDINAL_PIECE_RE = re.compile(r"\d{1,2}[.、]")
+_PIECE_RE = re.compile(r"[\d.,\-—–/]+(?:万元|元)?|[^\d.,\-—–/\s]+")
+
+
+def _rows_by_position(rows: list[_TextRow], out: Collector) -> list[_TextRow]:
+    """Rows whose label was not recognised (a typo, an OCR confusion), found after the previous row's cells.
+
+    The unknown text between two runs of cells is read as the label of the
+    template row that its place leaves (see :func:`row_by_position`); the
+    cells after it become that row's.  Anything else is left as it was (and
+    reported when the row is read).
+    """
+    order = request_rows(out.layout)
+    result: list[_TextRow] = []
+    for k, row in enumerate(rows):
+        pieces = [Token(m.group(), t.start + m.start(), t.alone) for t in row.tokens for m in _PIECE_RE.finditer(t.text)]
+        kinds = [bool(_CELLISH_RE.fullmatch(p.text)) and not _ORDINAL_PIECE_RE.fullmatch(p.text) for p in pieces]
+        first_text = next((i for i, cell in enumerate(kinds) if not cell), None)
+        if first_text is None or first_text == 0:
+            result.append(row)
+            continue
+        end_text = next((i for i in range(first_text, len(kinds)) if kinds[i]), len(kinds))
+        if end_text == len(kinds) or not all(kinds[end_text:]):
+            result.append(row)
+            continue
+        between = pieces[first_text:end_text]
+        # the label proper starts after the last ordinal (before it: debris of a wrapped label)
+        last_ordinal = max((i for i, p in enumerate(between) if _ORDINAL_PIECE_RE.fullmatch(p.text)), default=0)
+        label = "".join(p.text for p in between[last_ordinal:])
+        after = rows[k + 1].metric if k + 1 < len(rows) else None
+        taken = {r.metric for r in rows} | {key[1] for key in out.seen if key[0] == "requests"}
+        metric = row_by_position(out.labels, "requests", order, row.metric, after, label, taken)
+        if metric is None:
+            result.append(row)
+            continue
+        location = f"char:{pieces[first_text].start}"
+        out.warn("label_by_position", f"table 三 row label {label!r} read as {metric} by its place in the template",
+                 location)
+        result.append(_TextRow(row.label, row.metric, pieces[:first_text], row.location, row.columns))
+        result.append(_TextRow(label, metric, pieces[end_text:], location, row.columns))
+    return result
 
 
 def _text_requests(rows: list[_TextRow], out: Collector, spaced: bool) -> None:
