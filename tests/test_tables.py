@@ -50,6 +50,8 @@ LEFT_OUT: dict[str, set[tuple[str, str]]] = {
     "gov2021_runtogether.txt": {(f"normative_docs_{c}", "total") for c in ("issued", "repealed", "valid")}
     | {("requests_received", a) for a in APPLICANTS}
     | {("requests_carried_over", a) for a in APPLICANTS},
+    "gov2019_markdown.md": {("procurement_amount_yuan", "total")},  # no header, no unit: 元 or 万元 unknown
+    "gov2021_markdown.md": {("fees_amount_wan", "total")},
     "gov2021.html": {(m, a) for m in BLOCKS["results_not_processed_total"] for a in ("research", "total")}
     | {("coercion_decisions", "total"), ("results_not_processed_total", "research"),
        ("results_not_processed_total", "total")},
@@ -101,12 +103,7 @@ def _design(layout: str) -> dict[tuple[str, str], float | None]:
 # --------------------------------------------------------------------------- golden outputs
 
 
-def _golden_rows(figures: list[Figure]) -> list[list[str]]:
-    return sorted(
-        [f.table, f.metric, f.applicant, "" if f.value is None else repr(f.value), f.cell, str(f.derived).lower(),
-         f.raw_value]
-        for f in figures
-    )
+_golden_rows = make_fixtures.golden_rows
 
 
 @pytest.mark.parametrize("name", FILES)
@@ -526,8 +523,40 @@ def test_completeness_counts_the_template_cells(name: str) -> None:
 
 @pytest.mark.parametrize(("name", "via"), [
     ("gov2019.html", "html_table"), ("gov2021.docx", "docx_table"), ("gov2021.pdf", "pdf_text"),
+    ("gov2019_markdown.md", None),
     ("gov2019_spaced.txt", "text"), ("gov2021_runtogether.txt", "text"),
 ])
-def test_figures_say_how_they_were_read(name: str, via: str) -> None:
+def test_figures_say_how_they_were_read(name: str, via: str | None) -> None:
     figures, _ = _extract(name)
+    if via is None:  # Markdown: tables 二 and 三 from its pipe tables, table 四 (no header) from its text
+        assert {f.read_via for f in figures if f.table != "review_litigation"} == {"markdown_table"}
+        assert {f.read_via for f in figures if f.table == "review_litigation"} == {"text"}
+        return
     assert figures and {f.read_via for f in figures} == {via}
+
+
+@pytest.mark.parametrize("layout", ["gov2019", "gov2021"])
+def test_markdown_placeholder_headers_are_read_by_the_template(layout: str) -> None:
+    """Placeholder and wrong headers, labels before their cells, a stray cell: each value where it belongs."""
+    figures, issues = _extract(f"{layout}_markdown.md")
+    kinds = [i.kind for i in issues]
+    assert kinds.count("read_by_template") == len(make_fixtures.PROACTIVE_CELLS_ROWS[layout]) + 1
+    assert not [i for i in issues if i.kind in ("unknown_label", "misaligned_row", "missing_table")]
+    values = {(f.metric, f.applicant): f.value for f in figures if not f.derived}
+    want = _design(layout)
+    assert values[("requests_carried_over", "total")] == want[("requests_carried_over", "total")]
+    assert values[("results_not_processed_duplicate", "commercial")] == want[
+        ("results_not_processed_duplicate", "commercial")]
+
+
+def test_markdown_rows_that_break_the_template_are_left_out(tmp_path: Path) -> None:
+    text = (FIXTURES / "gov2021_markdown.md").read_text(encoding="utf-8")
+    # a third bare row of cells after two labels; a row whose cells do not add up to its 总计
+    text = text.replace("| 6 | 2 | 0 | 0 | 0 | 0 | 8 |", "| 6 | 2 | 0 | 0 | 0 | 0 | 8 |\n| 1 | 1 | 1 | 1 | 1 | 1 | 6 |")
+    text = text.replace("| 2.重复申请 | 3 | 1 | 0 | 0 | 0 | 0 | 4 |", "| 2.重复申请 | 1 | 3 | 0 | 0 | 0 | 0 | 5 |")
+    path = tmp_path / "broken.md"
+    path.write_text(text, encoding="utf-8")
+    figures, issues = extract_tables(read_document(path), "gov2021")
+    metrics = {f.metric for f in figures if not f.derived}
+    assert not {"requests_received", "requests_carried_over", "results_not_processed_duplicate"} & metrics
+    assert len([i for i in issues if i.kind == "read_by_template" and "left out" in i.message]) == 2

@@ -9,16 +9,20 @@ from ..reading import Document, Grid
 from .cells import is_value, parse_cell
 from .collect import TABLE_ZH, Collector
 from .labels import LabelMap, label_key, registered_metrics, row_by_position
-from .template import TABLES, request_rows
+from .template import PROACTIVE_CELLS, REQUEST_COLUMNS, TABLES, request_rows
 
 
 def _classify_grid(grid: Grid, labels: LabelMap) -> str | None:
-    """Which standard table a grid holds (most distinct known row/column labels), or None."""
+    """Which standard table a grid holds (most distinct known row/column labels), or None.
+
+    Table 二's headings (信息内容, 第二十条第(八)项) count too: a block under a
+    placeholder header (``数据1``) has its row label and them only.
+    """
     hits: dict[str, set[str]] = {table: set() for table in TABLES}
     reconsideration = False
     for key in {label_key(c) for row in grid for c in row if c and len(c) < 80}:
         for s in labels.by_key.get(key, ()):
-            if s.kind in ("row", "column"):
+            if s.kind in ("row", "column") or (s.table == "proactive" and s.kind == "header"):
                 hits[s.table].add(key)
                 reconsideration = reconsideration or s.metric == "reconsideration"
     scores = {table: len(keys) for table, keys in hits.items()}
@@ -139,7 +143,11 @@ def _grid_proactive(grid: Grid, gi: int, out: Collector) -> None:
                 out.warn("unknown_label", f"unknown row label {label!r} in table 二",
                          f"table:{gi} row:{r} col:{row.index(label)}")
             continue
-        if not columns or (len(row) != width and not (len(row) > width and not any(row[width:]))):
+        template = [col for row_prefix, col in PROACTIVE_CELLS[out.layout] if row_prefix == prefix]
+        fits = bool(columns) and all(suffix in template for suffix, _ in columns.values())
+        if not fits or (len(row) != width and not (len(row) > width and not any(row[width:]))):
+            if values and _proactive_by_template(row, r, gi, label, prefix, template, out):
+                continue
             if values:
                 out.warn("unknown_label", f"table 二 row {label!r} does not line up with a column header; left out",
                          f"table:{gi} row:{r}")
@@ -158,6 +166,32 @@ def _grid_proactive(grid: Grid, gi: int, out: Collector) -> None:
                 continue
             out.add("proactive", metric, "total", parse_cell(text), f"{label}/{header}", text,
                     f"table:{gi} row:{r} col:{j}", header)
+
+
+def _proactive_by_template(row: list[str], r: int, gi: int, label: str, prefix: str, template: list[str],
+                           out: Collector) -> bool:
+    """A table 二 row under no usable header (``数据1``, another block's header): its cells by the template.
+
+    The row is read when the cells after its label are exactly the template's
+    cells of that row, each a number, zero or not-applicable mark; returns
+    whether it was read.
+    """
+    start = row.index(label) + 1
+    cells = [(j, row[j]) for j in range(start, len(row)) if row[j]]
+    if out.via != "markdown_table" and any(a[1] == b[1] for a, b in itertools.pairwise(cells)):
+        return False  # equal neighbours may be one cell spanning two columns
+    if not template or len(cells) != len(template) or not all(is_value(text) for _, text in cells):
+        return False
+    out.warn("read_by_template", f"table 二 row {label!r} has no column header of its own: its {len(cells)} cells "
+             "are read in the template's column order", f"table:{gi} row:{r}")
+    for suffix, (j, text) in zip(template, cells, strict=True):
+        if suffix.startswith("amount") and parse_cell(text).kind == "number" and not parse_cell(text).unit:
+            out.warn("unknown_unit", f"table 二 row {label!r}: the amount {text!r} has no unit in its cell and no "
+                     "header to give one; left out", f"table:{gi} row:{r} col:{j}")
+            continue
+        out.add("proactive", f"{prefix}_{suffix}", "total", parse_cell(text), f"{label}/[{suffix}]", text,
+                f"table:{gi} row:{r} col:{j}")
+    return True
 
 
 def _grid_requests(
@@ -189,7 +223,8 @@ def _grid_requests(
     elif previous is not None and previous[0] == max(len(row) for row in grid):
         width, columns, spans = previous  # the table continues after a page break without its header
     else:
-        out.warn("unknown_label", "table 三 without a recognisable applicant header: left out", f"table:{gi}")
+        if not _requests_by_template(grid, gi, out):
+            out.warn("unknown_label", "table 三 without a recognisable applicant header: left out", f"table:{gi}")
         return previous
     first = min(columns)
     rows: list[tuple[int, list[str], str, str | None]] = []  # (row, cells, label, metric or None)
@@ -225,7 +260,8 @@ def _grid_requests(
             out.warn("label_by_position", f"table 三 row label {label!r} read as {metric} by its place in the "
                      "template", f"table:{gi} row:{r} col:{row.index(label)}")
         if len(row) != width and not (len(row) > width and not any(row[width:])):
-            if any(values):
+            cells_after = [(j, c) for j, c in enumerate(row) if c and j > row.index(label)]
+            if any(values) and not _request_row_by_template(cells_after, metric, label, r, gi, out):
                 out.warn("unknown_label", f"table 三 row {label!r} has {len(row)} cells, its header {width}; "
                          "left out", f"table:{gi} row:{r}")
             continue
@@ -239,6 +275,75 @@ def _grid_requests(
         for applicant, (j, text) in zip(columns.values(), cells, strict=True):
             out.add("requests", metric, applicant, parse_cell(text), label, text, f"table:{gi} row:{r} col:{j}")
     return width, columns, spans
+
+
+def _request_row_by_template(cells: list[tuple[int, str]], metric: str, label: str, r: int, gi: int,
+                             out: Collector) -> bool:
+    """A table 三 row whose cells do not line up with a header: read in the template's column order.
+
+    Only in Markdown (no spanning cells), only when the row has exactly the
+    template's seven cells, all whole numbers, and its six applicant cells add
+    up to its 总计; returns whether it was read.
+    """
+    if out.via != "markdown_table" or len(cells) != len(REQUEST_COLUMNS):
+        return False
+    parsed = [parse_cell(text) for _, text in cells]
+    if not all(c.kind in ("number", "zero") and c.value is not None and c.value.is_integer() for c in parsed):
+        return False
+    if sum(c.value for c in parsed[:-1]) != parsed[-1].value:  # type: ignore[misc]
+        out.warn("read_by_template", f"table 三 row {label!r}: its cells do not add up to its 总计, so their "
+                 "columns cannot be told; left out", f"table:{gi} row:{r}")
+        return True
+    for applicant, (j, text), cell in zip(REQUEST_COLUMNS, cells, parsed, strict=True):
+        out.add("requests", metric, applicant, cell, label, text, f"table:{gi} row:{r} col:{j}")
+    return True
+
+
+def _requests_by_template(grid: Grid, gi: int, out: Collector) -> bool:
+    """Table 三 in Markdown without its applicant header (``数据1 … 数据6``, or none): rows by the template.
+
+    A row is its label and the cells after it; labels printed on rows of their
+    own followed by as many rows of bare cells are paired in order.  Each row
+    is read by :func:`_request_row_by_template`.  Returns whether any row was.
+    """
+    if out.via != "markdown_table":
+        return False
+    labels = out.labels
+    order = request_rows(out.layout)
+    pending: list[tuple[int, str, str]] = []  # label-only rows waiting for their cells
+    bare: list[tuple[int, list[tuple[int, str]]]] = []
+    read = False
+
+    def pair() -> None:
+        nonlocal read
+        if pending and bare:
+            if len(pending) == len(bare):
+                for (r, label, metric), (_, cells) in zip(pending, bare, strict=True):
+                    read = _request_row_by_template(cells, metric, label, r, gi, out) or read
+            else:
+                out.warn("read_by_template", f"table 三: {len(pending)} row labels printed before {len(bare)} rows "
+                         "of cells; left out", f"table:{gi} row:{bare[0][0]}")
+        if bare:
+            pending.clear()
+            bare.clear()
+
+    for r, row in enumerate(grid):
+        label_at = next((j for j, c in enumerate(row) if c and not is_value(c)), None)
+        cells = [(j, c) for j, c in enumerate(row) if c and (label_at is None or j > label_at)]
+        metric = labels.lookup("requests", "row", row[label_at]) if label_at is not None else None
+        if label_at is not None and metric is None:
+            continue  # a heading or an unknown label: nothing to pair
+        if label_at is None:
+            bare.append((r, cells))
+            continue
+        pair()
+        if cells:
+            pending.clear()  # labels without cells before a complete row pair with nothing
+            read = _request_row_by_template(cells, metric, row[label_at], r, gi, out) or read  # type: ignore[arg-type]
+        elif metric in order:
+            pending.append((r, row[label_at], metric))  # type: ignore[arg-type]
+    pair()
+    return read
 
 
 def _grid_review(grid: Grid, gi: int, out: Collector) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -120,6 +121,7 @@ def _clean_region(region: str, fragments: str) -> str:
     A piece of a label is dropped only before or after the cells: text between
     two runs of digits may be a row whose label is not known, and stays.
     """
+    region = _PLACEHOLDER_RE.sub(lambda m: " " * len(m.group()), region)  # never a cell
     spans = [m.span() for m in _DEBRIS_ORDINAL_RE.finditer(region)]
     for m in _CJK_RUN_RE.finditer(region):
         joined = _LABEL_PUNCT_RE.sub("", m.group())  # the region is normalised already
@@ -139,6 +141,8 @@ def _clean_region(region: str, fragments: str) -> str:
 
 
 _HAS_DIGIT = re.compile(r"\d")
+#: Column names a PDF converter puts over a table it has no header for (``数据1``, ``列2``, ``Column3``).
+_PLACEHOLDER_RE = re.compile(r"(?<!\S)(?:数据|列|Column|Col)\s?\d{1,2}(?!\S)", re.IGNORECASE)
 _LABEL_PUNCT_RE = re.compile(r"[\s:：,，、.．·•'\"“”‘’「」『』]+")
 
 
@@ -384,11 +388,34 @@ def _split_proactive(row: _TextRow, tokens: list[Token], suffixes: list[str]) ->
 # ----- table 四
 
 
+def _review_without_header(text: str, compact: CompactText, out: Collector, start: int, end: int) -> None:
+    """Table 四 under its heading but without its column header (a converter's ``数据1 … 数据15``).
+
+    The fifteen cells are read in the template's order only when they are
+    the first thing under the heading, all whole numbers, and each block's
+    总计 is the sum of its four results; otherwise the table is left out.
+    """
+    region_start = compact.offset(start)
+    region = _clean_region(text[region_start:compact.offset(end)], out.labels.fragments["review_litigation"])
+    tokens = _tokens(region, region_start)
+    cells = list(itertools.takewhile(lambda t: INT_RE.fullmatch(t.text) is not None, tokens))
+    n = len(REVIEW_COLUMNS)
+    values = [int(t.text) for t in cells[:n]]
+    blocks = [values[k: k + 5] for k in range(0, len(values), 5)]
+    if len(cells) < n or (len(cells) > n and not cells[n].alone) or any(sum(b[:4]) != b[4] for b in blocks):
+        out.warn("missing_table", "table 四 (行政复议、行政诉讼) header not found")
+        return
+    out.warn("read_by_template", "table 四 has no column header: its 15 cells are read in the template's order "
+             "(each block adds up to its 总计)", f"char:{cells[0].start}")
+    for metric, tok in zip(REVIEW_COLUMNS, cells[:n], strict=True):
+        out.add("review_litigation", metric, "total", parse_cell(tok.text), f"[{metric}]", tok.text, f"char:{tok.start}")
+
+
 def _text_review(text: str, compact: CompactText, out: Collector, start: int, end: int, spaced: bool | None) -> None:
     """Table 四 from text: the fifteen cells after its header, split by the block totals when run together."""
     matches = list(out.labels.pattern("review_litigation").finditer(compact.text, start, end))
     if not matches:
-        out.warn("missing_table", "table 四 (行政复议、行政诉讼) header not found")
+        _review_without_header(text, compact, out, start, end)
         return
     region_start = compact.offset(matches[-1].end() - 1) + 1
     region_end = compact.offset(end)
