@@ -128,3 +128,46 @@ def test_status_summary(sample):
     summary = checks.status_summary(checks.run_checks(sample)).set_index(["kind", "identity"])
     assert summary.loc[("identity", "3"), "broken"] == 1
     assert summary.loc[("cross_year", "carried_over"), "warning"] == 1
+
+
+# --------------------------------------------------------------------------- duplicate reports
+
+
+def _report(source, report_id, table, n, read_via="pdf_text", agency="某县人民政府", year=2022):
+    metrics = ["requests_received", "requests_carried_over", "results_granted", "results_total"][:n]
+    return pd.DataFrame({
+        "source_file": source, "report_id": report_id, "agency": agency, "report_year": year,
+        "format_version": "gov2021", "table": table, "metric": metrics, "applicant": "total",
+        "value": range(1, n + 1), "derived": False, "read_via": read_via,
+    })
+
+
+def test_same_organ_and_year_twice_is_a_warning_naming_the_one_kept():
+    figures = coerce_figures(pd.concat([
+        _report("b_text.txt", "t1", "narrative", 4),              # prose only
+        _report("c_tables.pdf", "p1", "requests", 3),             # three cells read from table 三
+        _report("a_scan.pdf", "o1", "requests", 3, read_via="ocr"),  # as many, but by OCR
+        _report("other.pdf", "x1", "requests", 2, agency="某市人民政府"),
+    ], ignore_index=True))
+    dupes = checks.duplicate_reports(figures)
+    assert set(dupes["source_file"]) == {"b_text.txt", "c_tables.pdf", "a_scan.pdf"}
+    assert dupes.loc[dupes["kept"], "source_file"].tolist() == ["c_tables.pdf"]
+    rows = checks.run_checks(figures)
+    rows = rows[rows["kind"] == "duplicate"]
+    assert sorted(rows["source_file"]) == ["a_scan.pdf", "b_text.txt"]
+    assert set(rows["status"]) == {"warning"} and rows["detail"].str.contains("kept c_tables.pdf").all()
+    kept = checks.drop_duplicate_reports(figures)
+    assert set(kept["source_file"]) == {"c_tables.pdf", "other.pdf"}
+    assert len(kept) == 3 + 2
+
+
+def test_equal_reports_fall_back_to_the_file_name():
+    figures = coerce_figures(pd.concat([_report("z.txt", "same", "requests", 2),
+                                        _report("m.txt", "same", "requests", 2)], ignore_index=True))
+    assert checks.duplicate_reports(figures).query("kept")["source_file"].tolist() == ["m.txt"]
+    assert set(checks.drop_duplicate_reports(figures)["source_file"]) == {"m.txt"}
+
+
+def test_no_duplicates_no_rows(sample):
+    assert checks.duplicate_checks(sample).empty
+    assert checks.drop_duplicate_reports(sample).equals(sample)

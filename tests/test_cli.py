@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 
 import transparency_stats as ts
+from conftest import SEED_AGENCY, SEED_PATH, SEED_YEAR
 from transparency_stats import store
 from transparency_stats.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "data" / "raw" / "000_4c0351ed7b07ef03.txt"
+SEED = SEED_PATH
 
 TRUNCATED = """某县人民政府2022年政府信息公开工作年度报告
 本报告所列数据的统计期限自2022年1月1日起至2022年12月31日止。
@@ -50,7 +50,7 @@ def read_csv_rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def test_extract_batch_survives_broken_files(batch_dir: Path, tmp_path: Path, capsys) -> None:
+def test_extract_batch_survives_broken_files(batch_dir: Path, tmp_path: Path, capsys, seed_figures) -> None:
     out = tmp_path / "out" / "figures.csv"
     assert main(["extract", str(batch_dir), "-o", str(out), "-q"]) == 0
     figures = read_csv_rows(out)
@@ -64,20 +64,18 @@ def test_extract_batch_survives_broken_files(batch_dir: Path, tmp_path: Path, ca
     assert "not a government information disclosure annual report" in failed["news.html"]
     assert "truncated" in failed["truncated.txt"]
     seed_rows = [r for r in figures if r["source_file"].endswith(SEED.name)]
-    assert len(seed_rows) == 17
-    assert {r["agency"] for r in seed_rows} == {"南昌市东湖区人民政府"}
-    assert {r["report_year"] for r in seed_rows} == {"2018"}
+    assert {r["metric"]: float(r["value"]) for r in seed_rows} == seed_figures
+    assert {r["agency"] for r in seed_rows} == {SEED_AGENCY}
+    assert {r["report_year"] for r in seed_rows} == {str(SEED_YEAR)}
     stderr = capsys.readouterr().err
     for name in failed:
-        assert name in stderr
+        assert stderr.count(name) == 1, f"{name}: a failure is printed once"
 
 
-def test_extract_accepts_files_and_reports_missing_paths(tmp_path: Path, capsys) -> None:
+def test_extract_accepts_files(tmp_path: Path, seed_figures) -> None:
     out = tmp_path / "f.csv"
-    assert main(["extract", str(SEED), str(tmp_path / "nope.txt"), "-o", str(out), "-q"]) == 0
-    rows = read_csv_rows(out)
-    assert len(rows) == 17
-    assert "nope.txt" in capsys.readouterr().err
+    assert main(["extract", str(SEED), "-o", str(out), "-q"]) == 0
+    assert len(read_csv_rows(out)) == len(seed_figures)
 
 
 def test_outputs_are_written_atomically(tmp_path: Path, monkeypatch) -> None:
@@ -95,7 +93,7 @@ def test_outputs_are_written_atomically(tmp_path: Path, monkeypatch) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["figures.csv"], "no temporary file left behind"
 
 
-def test_load_returns_nullable_tidy_frame_and_merges_figure_tables(tmp_path: Path) -> None:
+def test_load_returns_nullable_tidy_frame_and_merges_figure_tables(tmp_path: Path, seed_figures) -> None:
     shutil.copy(SEED, tmp_path / SEED.name)
     table = pd.DataFrame(
         {
@@ -114,20 +112,17 @@ def test_load_returns_nullable_tidy_frame_and_merges_figure_tables(tmp_path: Pat
     compiled = figures[figures["agency"] == "某市人民政府"].set_index("metric")
     assert compiled.loc["proactive_items_total", "value"] == 1500
     assert pd.isna(compiled.loc["requests_received", "value"]), "blank must stay NA, never 0"
-    assert (figures["agency"] == "南昌市东湖区人民政府").sum() == 17
+    assert (figures["agency"] == SEED_AGENCY).sum() == len(seed_figures)
 
 
-def test_build_writes_processed_outputs(tmp_path: Path) -> None:
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    shutil.copy(SEED, raw / SEED.name)
+def test_build_writes_processed_outputs(tmp_path: Path, raw_with_seed: Path, seed_figures) -> None:
     processed = tmp_path / "processed"
-    assert main(["build", "--raw", str(raw), "--processed", str(processed), "-q"]) == 0
+    assert main(["build", "--raw", str(raw_with_seed), "--processed", str(processed), "-q"]) == 0
     for name in ("figures.parquet", "figures.csv", "errors.csv", "warnings.csv", "checks.csv", "metrics.csv"):
         assert (processed / name).exists(), name
     assert not [p for p in os.listdir(processed) if p.endswith(".tmp")]
     loaded = ts.load_processed(processed)
-    assert len(loaded) == 17
+    assert len(loaded) == len(seed_figures)
 
 
 def test_title_variants_are_recognised_as_reports(tmp_path: Path) -> None:
@@ -145,26 +140,205 @@ def test_title_variants_are_recognised_as_reports(tmp_path: Path) -> None:
     assert values.get("proactive_items_total") == 36
 
 
-SEED_FIGURES = {
-    "proactive_items_total": 26000, "disclosure_units": 37, "new_media_items": 5000, "wechat_posts": 1000,
-    "weibo_posts": 4000, "press_conferences": 4, "npc_suggestions": 76, "cppcc_proposals": 108,
-    "proposal_completion_rate": 1.0, "proposal_satisfaction_rate": 1.0, "requests_received": 12,
-    "requests_written": 7, "requests_online": 5, "on_time_rate": 1.0, "fees_collected_yuan": 0,
-    "reconsideration_total": 0, "litigation_total": 0,
-}
-
-
-def test_extract_command_on_the_shipped_seed(tmp_path: Path) -> None:
+def test_extract_command_on_the_shipped_seed(tmp_path: Path, seed_figures, seed_approximate) -> None:
     out = tmp_path / "seed.csv"
     assert main(["extract", str(SEED), "-o", str(out), "-q"]) == 0
     rows = read_csv_rows(out)
-    assert {r["metric"]: float(r["value"]) for r in rows} == SEED_FIGURES
-    assert len(rows) == 17
-    assert sorted(r["metric"] for r in rows if r["approximate"] == "true") == [
-        "new_media_items", "proactive_items_total", "wechat_posts", "weibo_posts",
-    ]
+    assert {r["metric"]: float(r["value"]) for r in rows} == seed_figures
+    assert len(rows) == len(seed_figures)
+    assert {r["metric"] for r in rows if r["approximate"] == "true"} == seed_approximate
     assert {(r["agency"], r["report_year"], r["format_version"]) for r in rows} == {
-        ("南昌市东湖区人民政府", "2018", "narrative")
+        (SEED_AGENCY, str(SEED_YEAR), "narrative")
     }
     warnings = read_csv_rows(out.with_name("seed.warnings.csv"))
     assert sum(r["kind"] == "mojibake" for r in warnings) == 3, "each garbled span is reported"
+
+
+# --------------------------------------------------------------------------- loud failures, truthful exit codes
+
+
+def _only_error_line(stderr: str) -> str:
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+def test_extract_refuses_a_missing_path_and_writes_nothing(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "f.csv"
+    assert main(["extract", str(SEED), str(tmp_path / "nope.txt"), "-o", str(out), "-q"]) != 0
+    assert "nope.txt: no such file or folder" in _only_error_line(capsys.readouterr().err)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_extract_on_an_empty_folder_names_the_file_kinds_it_looks_for(tmp_path: Path, capsys) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.csv").write_text("a,b\n", encoding="utf-8")
+    out = tmp_path / "f.csv"
+    assert main(["extract", str(empty), "-o", str(out)]) != 0
+    line = _only_error_line(capsys.readouterr().err)
+    assert "no report file found" in line and ".pdf" in line and ".docx" in line and ".html" in line
+    assert not out.exists()
+
+
+def test_extract_exits_non_zero_when_every_input_failed(tmp_path: Path, capsys) -> None:
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "empty.txt").write_bytes(b"")
+    (bad / "broken.pdf").write_bytes(b"not a pdf")
+    out = tmp_path / "f.csv"
+    assert main(["extract", str(bad), "-o", str(out), "-q"]) == 1
+    stderr = capsys.readouterr().err
+    assert stderr.count("empty.txt") == 1 and stderr.count("broken.pdf") == 1
+    assert "every input failed" in stderr
+    assert len(read_csv_rows(out.with_name("f.errors.csv"))) == 2
+
+
+def _fifo(path: Path) -> Path:
+    os.mkfifo(path)
+    return path
+
+
+def _symlink(path: Path) -> Path:
+    path.symlink_to(path.parent / "elsewhere.csv")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make_output", "reason"),
+    [
+        (lambda tmp: _fifo(tmp / "pipe.csv"), "not a regular file"),
+        (lambda tmp: _symlink(tmp / "link.csv"), "symbolic link"),
+        (lambda tmp: tmp / "in" / SEED.name, "is an input"),
+        (lambda tmp: tmp / "in", "is a folder"),
+        (lambda tmp: str(tmp / "newdir") + "/", "names a folder"),
+    ],
+    ids=["fifo", "symlink", "input", "folder", "trailing-slash"],
+)
+def test_extract_refuses_a_harmful_output_before_writing(tmp_path: Path, capsys, make_output, reason) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(SEED, inputs / SEED.name)
+    before = SEED.read_bytes()
+    output = make_output(tmp_path)
+    listing = sorted(p.name for p in tmp_path.rglob("*"))
+    assert main(["extract", str(inputs), "-o", str(output), "-q"]) == 2
+    assert reason in _only_error_line(capsys.readouterr().err)
+    assert sorted(p.name for p in tmp_path.rglob("*")) == listing, "nothing written"
+    assert (inputs / SEED.name).read_bytes() == before
+
+
+def test_extract_refuses_a_device(tmp_path: Path, capsys) -> None:
+    assert main(["extract", str(SEED), "-o", os.devnull, "-q"]) == 2
+    assert "not a regular file" in capsys.readouterr().err
+    assert Path(os.devnull).is_char_device()
+
+
+def test_build_outside_a_project_says_data_raw_not_found(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "-q"]) != 0
+    assert "data/raw not found" in _only_error_line(capsys.readouterr().err)
+    assert list(tmp_path.iterdir()) == [], "nothing created"
+
+
+def test_report_checks_its_inputs_before_writing(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks" / "01-x.ipynb").write_text("{}", encoding="utf-8")
+    assert main(["report", "-q"]) != 0
+    assert "no figures in data/processed" in _only_error_line(capsys.readouterr().err)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notebooks"], "no reports/ folder created"
+    assert main(["report", "--notebooks", "missing", "-q"]) != 0
+    assert "missing not found" in capsys.readouterr().err
+
+
+def test_load_raises_for_a_missing_path_and_warns_on_an_empty_result(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="nope"):
+        ts.load(tmp_path / "nope")
+    (tmp_path / "readme.md").write_text("# nothing here\n", encoding="utf-8")
+    with pytest.warns(UserWarning, match="no figures"):
+        figures = ts.load(tmp_path)
+    assert figures.empty and list(figures.columns)[:3] == ["source_file", "report_id", "agency"]
+
+
+def test_load_reports_a_page_saved_twice_and_dedupe_keeps_one(tmp_path: Path, seed_figures) -> None:
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        shutil.copy(SEED, tmp_path / name / SEED.name)
+    with pytest.warns(UserWarning, match="repeat an organ and year"):
+        both = ts.load(tmp_path)
+    assert len(both) == 2 * len(seed_figures)
+    one = ts.load(tmp_path, dedupe=True)
+    assert len(one) == len(seed_figures)
+    assert set(one["source_file"]) == {str(tmp_path / "a" / SEED.name)}, "the first file name is kept"
+
+
+# --------------------------------------------------------------------------- formula neutralisation
+
+
+def test_every_csv_writer_neutralises_formula_text_and_keeps_numbers(tmp_path: Path, monkeypatch) -> None:
+    frame = pd.DataFrame({
+        "agency": ['=HYPERLINK("http://x","y")', "@SUM(A1)", "\tcmd", "\rx", "+A1", "-A1", "-5", "plain", None],
+        "count": pd.array([-5, 3, 0, 1, 2, 3, 4, 5, None], dtype="Int64"),
+        "value": [-1.5, 2.0, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0, None],
+    })
+    target = tmp_path / "out.csv"
+    store.write_csv(frame, target)
+    rows = read_csv_rows(target)
+    assert [r["agency"] for r in rows] == [
+        '\'=HYPERLINK("http://x","y")', "'@SUM(A1)", "'\tcmd", "'\rx", "'+A1", "'-A1", "-5", "plain", "",
+    ]
+    assert [r["count"] for r in rows] == ["-5", "3", "0", "1", "2", "3", "4", "5", ""]
+    assert rows[0]["value"] == "-1.5"
+    assert frame.loc[0, "agency"].startswith("="), "the caller's frame is not changed"
+
+    # extract's streaming writer: a report file named like a formula
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(SEED, tmp_path / "=1+1.txt")
+    assert main(["extract", "=1+1.txt", "-o", "figures.csv", "-q"]) == 0
+    written = read_csv_rows(tmp_path / "figures.csv")
+    assert {r["source_file"] for r in written} == {"'=1+1.txt"}
+    assert all(not r[c].startswith(("=", "+", "@", "\t", "\r")) for r in written for c in r)
+    assert {float(r["value"]) for r in written} >= {26000.0, 0.0}
+
+
+# --------------------------------------------------------------------------- the package API
+
+
+def test_dir_lists_the_public_api_and_import_stays_cheap() -> None:
+    import subprocess
+    import sys
+
+    names = set(dir(ts))
+    assert {"load", "load_processed", "load_metrics", "compute_metrics", "metrics", "wide", "fields",
+            "line_chart", "bar_chart", "show_line_charts"} <= names
+    assert "annotations" not in names
+    for name in ts.__all__:
+        assert getattr(ts, name) is not None, name
+    assert callable(ts.metrics.compute_metrics) and ts.compute_metrics is ts.metrics.compute_metrics
+    code = "import sys, transparency_stats as ts; dir(ts); print('pandas' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False", "importing the package must not import pandas"
+
+
+def test_wide_and_fields(tmp_path: Path, raw_with_seed: Path) -> None:
+    figures = pd.DataFrame({
+        "agency": ["甲县", "甲县", "乙县", "甲县"], "report_year": [2020, 2021, 2021, 2021],
+        "report_id": ["a20", "a21", "b21", "a21"], "metric": ["requests_received"] * 3 + ["results_total"],
+        "applicant": "total", "value": [5, 7, None, 6], "table": "requests",
+    })
+    table = ts.wide("requests_received", figures)
+    assert list(table.index) == ["乙县", "甲县"] and list(table.columns) == [2020, 2021]
+    assert table.loc["甲县", 2020] == 5 and table.loc["甲县", 2021] == 7
+    assert pd.isna(table.loc["乙县", 2021]) and pd.isna(table.loc["乙县", 2020])
+    with pytest.raises(KeyError, match="requests_received"):
+        ts.wide("requests_recieved", figures)
+    fields = ts.fields()
+    assert {"metric", "label_zh", "label_en", "unit", "unit_zh", "unit_en"} <= set(fields.columns)
+    assert fields.set_index("metric").at["requests_received", "unit_en"] == "count"
+    processed = tmp_path / "processed"
+    with pytest.raises(FileNotFoundError):
+        ts.load_metrics(processed)
+    assert main(["build", "--raw", str(raw_with_seed), "--processed", str(processed), "-q"]) == 0
+    loaded = ts.load_metrics(processed)
+    assert ts.wide("on_time_rate", loaded).loc["南昌市东湖区人民政府", 2018] == 1.0

@@ -44,7 +44,8 @@ def test_every_contract_id_is_registered():
 
 def test_registry_shape():
     frame = registry.fields()
-    assert list(frame.columns) == registry.FIELD_COLUMNS
+    assert list(frame.columns) == [*registry.FIELD_COLUMNS, "unit_zh", "unit_en"]
+    assert frame.set_index("metric").at["fees_amount_wan", "unit_zh"] == "万元"
     assert frame["metric"].is_unique
     assert (frame["label_zh"].str.len() > 0).all() and (frame["label_en"].str.len() > 0).all()
     assert set(frame["comparability"]) <= {"layout", "era", "none"}
@@ -83,3 +84,50 @@ def test_fixture_and_computed_metrics_are_registered():
     computed = metrics.compute_metrics(figures, keep_empty=True)
     assert registry.unknown_metrics(computed) == []
     assert registry.unknown_metrics(pd.DataFrame({"metric": ["made_up_id"]})) == ["made_up_id"]
+
+
+# --------------------------------------------------------------------------- the table vocabulary
+
+
+def test_every_vocabulary_id_is_registered_in_its_table():
+    from transparency_stats import vocabulary
+
+    table_of = registry.fields().set_index("metric")["table"]
+    for edge in vocabulary.subtotal_edges():
+        for metric in (edge.total, edge.part):
+            if metric:
+                assert table_of.get(metric) == edge.table, (metric, edge)
+    for layout, ids in vocabulary.TABLE2_METRICS.items():
+        assert len(set(ids)) == len(ids), layout
+        for metric in ids:
+            assert table_of.get(metric) == "proactive", (layout, metric)
+    assert set().union(*vocabulary.TABLE2_METRICS.values()) == set(registry.metric_ids("proactive"))
+    for metric in vocabulary.REVIEW_COLUMNS:
+        assert table_of.get(metric) == "review_litigation", metric
+
+
+def test_subtotal_hierarchy_by_layout():
+    from transparency_stats import vocabulary
+
+    # The 2019 table prints （六）其他处理 as one row; the 2021 table splits it into three.
+    assert vocabulary.parts("results_other_total", "gov2019") == ()
+    assert vocabulary.result_leaves("gov2019")[-1] == "results_other_total"
+    assert vocabulary.result_leaves("gov2021")[-3:] == tuple(
+        f"results_other_{r}" for r in vocabulary.OTHER_REASONS_2021)
+    assert len(vocabulary.result_leaves("gov2021")) == 2 + 8 + 3 + 5 + 3
+    assert vocabulary.parts("reconsideration_total") == tuple(
+        f"reconsideration_{p}" for p in vocabulary.REVIEW_PARTS if p != "total")
+    # Derived sums are the totals the tables do not print.
+    assert "results_total" not in vocabulary.TABLE3_BLOCK_SUMS
+    assert set(vocabulary.TABLE4_SUMS) == {"litigation_total", "litigation_corrected"}
+
+
+def test_modules_share_one_vocabulary():
+    from transparency_stats import checks, schema, tables, vocabulary
+
+    assert tables.BLOCKS is vocabulary.TABLE3_BLOCK_SUMS
+    assert tables.REVIEW_SUMS is vocabulary.TABLE4_SUMS
+    assert tables.REQUEST_COLUMNS is vocabulary.APPLICANTS is schema.APPLICANTS
+    assert metrics.APPLICANT_COLUMNS is vocabulary.APPLICANT_COLUMNS
+    assert checks.TABLE3_ROWS["gov2021"] == vocabulary.table3_rows("gov2021")
+    assert set(metrics.SUBTOTALS) == set(vocabulary.TABLE3_BLOCK_SUMS) | set(vocabulary.TABLE4_SUMS)

@@ -5,30 +5,59 @@ Analysts start with::
     import transparency_stats as ts
     figures = ts.load("data/raw")          # reports and figure tables → tidy DataFrame
     figures = ts.load_processed()          # what ``transparency-stats build`` wrote
+    metrics = ts.load_metrics()            # the metrics computed from them
+    ts.wide("disclosure_rate")             # organ × year
+    ts.fields()                            # the data dictionary (zh/en labels, units)
+
+Everything is imported on first use, so ``import transparency_stats`` stays cheap;
+``dir(ts)`` lists the public names.
 """
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "extract_report", "load", "load_batch", "read_document", "load_processed"]
+#: public name → (module, attribute); attribute None means the module itself.
+_PUBLIC: dict[str, tuple[str, str | None]] = {
+    # loading
+    "load": ("api", "load"),
+    "load_batch": ("store", "load_batch"),
+    "load_processed": ("pipeline", "load_processed"),
+    "load_metrics": ("api", "load_metrics"),
+    "extract_report": ("extract", "extract_report"),
+    "read_document": ("reading", "read_document"),
+    # analysis
+    "compute_metrics": ("metrics", "compute_metrics"),
+    "run_checks": ("checks", "run_checks"),
+    "wide": ("api", "wide"),
+    "fields": ("api", "fields"),
+    # charts
+    "line_chart": ("plotting", "line_chart"),
+    "bar_chart": ("plotting", "bar_chart"),
+    "show_line_charts": ("plotting", "show_line_charts"),
+    "html_table": ("plotting", "html_table"),
+    "display_table": ("plotting", "display_table"),
+    "setup_fonts": ("plotting", "setup_fonts"),
+    # modules
+    "metrics": ("metrics", None),
+    "checks": ("checks", None),
+    "registry": ("registry", None),
+    "plotting": ("plotting", None),
+    "vocabulary": ("vocabulary", None),
+}
+
+__all__ = ["__version__", *_PUBLIC]
 
 
 def __getattr__(name: str):  # lazy: importing the package stays cheap
-    if name in ("load", "load_batch"):
-        from . import store
+    if name not in _PUBLIC:
+        raise AttributeError(f"module 'transparency_stats' has no attribute {name!r}")
+    import importlib
 
-        return getattr(store, name)
-    if name == "extract_report":
-        from .extract import extract_report
+    module_name, attribute = _PUBLIC[name]
+    module = importlib.import_module(f".{module_name}", __name__)
+    return module if attribute is None else getattr(module, attribute)
 
-        return extract_report
-    if name == "read_document":
-        from .reading import read_document
 
-        return read_document
-    if name == "load_processed":
-        from .pipeline import load_processed
-
-        return load_processed
-    raise AttributeError(f"module 'transparency_stats' has no attribute {name!r}")
+def __dir__() -> list[str]:
+    return sorted((set(globals()) - {"annotations"}) | set(_PUBLIC))

@@ -20,6 +20,11 @@ consecutive years: 上年结转(N) = 结转下年度(N−1), and, between two 20
 reports, 现行有效(N) = 现行有效(N−1) + 制发(N) − 废止(N) for regulations and
 normative documents.
 
+Duplicate reports (kind ``duplicate``, status ``warning``): the same organ and
+year read from more than one file (a PDF and its text, a page saved twice).
+One row per extra report names the one :func:`drop_duplicate_reports` keeps, by
+:data:`DUPLICATE_PREFERENCE`.
+
 Organs are matched by :func:`canonical_agency`.
 """
 
@@ -32,17 +37,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from .metrics import (
+from .schema import coerce_figures, select_figures
+from .vocabulary import (
     APPLICANT_COLUMNS,
-    DENIED_REASONS,
-    NOT_PROCESSED_REASONS,
-    OTHER_REASONS_2021,
+    APPLICANTS,
     REVIEW_BLOCKS,
-    STANDARD_VERSIONS,
-    UNABLE_REASONS,
-    select_figures,
+    REVIEW_PARTS,
+    STANDARD_LAYOUTS,
+    parts,
+    result_leaves,
+    table3_rows,
 )
-from .schema import coerce_figures
 
 ALIASES_PATH = Path(__file__).resolve().parent / "data" / "agency_aliases.csv"
 
@@ -70,22 +75,9 @@ TOLERANCE = 1e-6
 # names such as 数字政府… are left alone.
 _PEOPLES_GOVERNMENT_RE = re.compile(r"(?<=[省市县区州旗盟镇乡])(?<!人民)政府")
 
-# Table 三 rows (identity 2) and result rows (identity 3), by layout.
-_RESULT_LEAVES_COMMON = (
-    ["results_granted", "results_partial"]
-    + [f"results_denied_{r}" for r in DENIED_REASONS]
-    + [f"results_unable_{r}" for r in UNABLE_REASONS]
-    + [f"results_not_processed_{r}" for r in NOT_PROCESSED_REASONS]
-)
-RESULT_LEAVES: dict[str, list[str]] = {
-    "gov2019": _RESULT_LEAVES_COMMON + ["results_other_total"],
-    "gov2021": _RESULT_LEAVES_COMMON + [f"results_other_{r}" for r in OTHER_REASONS_2021],
-}
-TABLE3_ROWS: dict[str, list[str]] = {
-    version: ["requests_received", "requests_carried_over", *leaves, "results_total", "requests_carried_forward"]
-    for version, leaves in RESULT_LEAVES.items()
-}
-ALL_COLUMNS = (*APPLICANT_COLUMNS, "total")
+# Table 三 rows (identity 2) and result rows (identity 3), by layout (data/subtotals.csv).
+RESULT_LEAVES: dict[str, tuple[str, ...]] = {layout: result_leaves(layout) for layout in STANDARD_LAYOUTS}
+TABLE3_ROWS: dict[str, tuple[str, ...]] = {layout: table3_rows(layout) for layout in STANDARD_LAYOUTS}
 VALID_ROLLFORWARD = ("regulations", "normative_docs")
 
 
@@ -155,7 +147,7 @@ def identity_checks(figures: pd.DataFrame) -> pd.DataFrame:
     """
     figures = coerce_figures(figures)
     figures["report_id"] = figures["report_id"].fillna(figures["source_file"])
-    standard = figures[figures["format_version"].isin(STANDARD_VERSIONS)]
+    standard = figures[figures["format_version"].isin(STANDARD_LAYOUTS)]
     if standard.empty:
         return empty_checks()
     values = _value_table(standard)
@@ -189,7 +181,7 @@ def identity_checks(figures: pd.DataFrame) -> pd.DataFrame:
             leaves = RESULT_LEAVES[version]
             # Columns the report has no row for at all are not checked (1, 3); identity 2
             # needs the applicant columns, so without any it is one incomplete row.
-            columns = [a for a in ALL_COLUMNS if a in applicants_of.get(report_id, set())]
+            columns = [a for a in APPLICANTS if a in applicants_of.get(report_id, set())]
             for applicant in columns:
                 add("1", applicant,
                     _sum([get("requests_received", applicant), get("requests_carried_over", applicant)]),
@@ -206,11 +198,10 @@ def identity_checks(figures: pd.DataFrame) -> pd.DataFrame:
                     "（七）总计 = （一）+（二）+Σ（三）+Σ（四）+Σ（五）+Σ（六）")
         if "review_litigation" in tables_of.get(report_id, set()):
             for block in REVIEW_BLOCKS:
-                if not any((report_id, f"{block}_{part}", "total") in lookup
-                           for part in ("upheld", "corrected", "other", "pending", "total")):
+                if not any((report_id, f"{block}_{part}", "total") in lookup for part in REVIEW_PARTS):
                     continue  # the block is absent, not blank
                 add("4", block, get(f"{block}_total"),
-                    _sum([get(f"{block}_{part}") for part in ("upheld", "corrected", "other", "pending")]),
+                    _sum([get(part) for part in parts(f"{block}_total", version)]),
                     "总计 = 维持+纠正+其他+尚未审结")
     return _typed(pd.DataFrame(rows)) if rows else empty_checks()
 
@@ -277,12 +268,94 @@ def cross_year_checks(figures: pd.DataFrame) -> pd.DataFrame:
     return _typed(pd.DataFrame(rows)) if rows else empty_checks()
 
 
+# --------------------------------------------------------------------------- duplicates
+
+#: Which of several reports of one organ and year is kept, in order: the one with more
+#: figures read from tables (table 二/三/四 cells, not derived), then the one with fewer
+#: figures read by OCR (a text layer beats recognised pixels), then the first file name.
+DUPLICATE_PREFERENCE = ("more figures read from tables", "fewer OCR figures", "file name")
+_REPORT_KEY = ["report_id", "source_file"]
+
+
+def report_instances(figures: pd.DataFrame) -> pd.DataFrame:
+    """One row per report read (``report_id`` and ``source_file``: identical files are two reports).
+
+    Columns: report_id, source_file, agency (canonical), report_year, format_version,
+    figures, table_figures, ocr_figures.
+    """
+    figures = coerce_figures(figures)
+    figures["report_id"] = figures["report_id"].fillna(figures["source_file"])
+    figures["source_file"] = figures["source_file"].fillna(figures["report_id"])
+    if figures.empty:
+        return pd.DataFrame(columns=[*_REPORT_KEY, "agency", "report_year", "format_version", "figures",
+                                     "table_figures", "ocr_figures"])
+    figures["_table"] = (figures["table"].fillna("narrative") != "narrative") & ~figures["derived"].fillna(False)
+    figures["_ocr"] = figures["read_via"].fillna("") == "ocr"
+    grouped = figures.groupby(_REPORT_KEY, sort=False, dropna=False)
+    out = grouped.agg(agency=("agency", "first"), report_year=("report_year", "first"),
+                      format_version=("format_version", "first"), figures=("metric", "size"),
+                      table_figures=("_table", "sum"), ocr_figures=("_ocr", "sum")).reset_index()
+    out["agency"] = out["agency"].map(canonical_agency).astype("string")
+    return out
+
+
+def duplicate_reports(figures: pd.DataFrame) -> pd.DataFrame:
+    """Reports of an organ and year read more than once, with ``kept`` true on the one preferred.
+
+    The preference is :data:`DUPLICATE_PREFERENCE`; reports without organ or year
+    are never grouped.  Empty when there are no duplicates.
+    """
+    reports = report_instances(figures)
+    reports = reports[reports["agency"].notna() & reports["report_year"].notna()]
+    counts = reports.groupby(["agency", "report_year"])["report_id"].transform("size")
+    dupes = reports[counts > 1].copy()
+    if dupes.empty:
+        return dupes.assign(kept=pd.Series(dtype=bool))
+    dupes = dupes.sort_values(["agency", "report_year", "table_figures", "ocr_figures", "source_file"],
+                              ascending=[True, True, False, True, True], kind="stable")
+    dupes["kept"] = ~dupes.duplicated(["agency", "report_year"], keep="first")
+    return dupes.reset_index(drop=True)
+
+
+def drop_duplicate_reports(figures: pd.DataFrame) -> pd.DataFrame:
+    """``figures`` with one report per organ and year (see :func:`duplicate_reports`)."""
+    dupes = duplicate_reports(figures)
+    dropped = dupes.loc[~dupes["kept"], _REPORT_KEY]
+    if dropped.empty:
+        return figures
+    key = figures["report_id"].fillna(figures["source_file"]).astype(str) + "\x1f" + \
+        figures["source_file"].fillna(figures["report_id"]).astype(str)
+    drop = set(dropped["report_id"].astype(str) + "\x1f" + dropped["source_file"].astype(str))
+    return figures[~key.isin(drop)].reset_index(drop=True)
+
+
+def duplicate_checks(figures: pd.DataFrame) -> pd.DataFrame:
+    """One ``duplicate`` warning row per extra report of an organ and year, naming the one kept."""
+    dupes = duplicate_reports(figures)
+    if dupes.empty:
+        return empty_checks()
+    rows = []
+    for (agency, year), group in dupes.groupby(["agency", "report_year"], sort=True):
+        kept = group[group["kept"]].iloc[0]
+        for _, extra in group[~group["kept"]].iterrows():
+            rows.append({
+                "report_id": extra["report_id"], "source_file": extra["source_file"], "agency": agency,
+                "report_year": year, "format_version": extra["format_version"], "kind": "duplicate",
+                "identity": "same_organ_year", "column": "report", "left": len(group), "right": 1,
+                "difference": len(group) - 1, "status": "warning",
+                "detail": f"{len(group)} reports of this organ and year; kept {kept['source_file']} "
+                          f"(by {', then '.join(DUPLICATE_PREFERENCE)})",
+            })
+    return _typed(pd.DataFrame(rows))
+
+
 # --------------------------------------------------------------------------- both
 
 
 def run_checks(figures: pd.DataFrame) -> pd.DataFrame:
-    """Identity checks followed by cross-year checks, one table (:data:`CHECK_COLUMNS`)."""
-    parts = [p for p in (identity_checks(figures), cross_year_checks(figures)) if not p.empty]
+    """Identity, cross-year and duplicate checks, one table (:data:`CHECK_COLUMNS`)."""
+    parts = [p for p in (identity_checks(figures), cross_year_checks(figures), duplicate_checks(figures))
+             if not p.empty]
     if not parts:
         return empty_checks()
     return _typed(pd.concat(parts, ignore_index=True))

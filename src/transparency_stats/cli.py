@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
 from . import __version__
+
+
+class UsageError(Exception):
+    """A command refused before writing anything; the message says why."""
 
 
 def _companion(output: Path, kind: str) -> Path:
@@ -15,19 +20,60 @@ def _companion(output: Path, kind: str) -> Path:
     return output.with_name(f"{output.stem}.{kind}.csv")
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def check_output_file(raw: str, inputs: list[Path]) -> Path:
+    """The output path of ``-o``, or :class:`UsageError` when writing there would harm something.
+
+    Refused: a path naming a folder (an existing one, or one written with a
+    trailing slash), a symlink (even a dangling one), anything that exists and
+    is not a regular file (a device such as ``/dev/null``, a FIFO, a socket),
+    and a path that is one of the inputs.
+    """
+    if raw.endswith(("/", os.sep)):
+        raise UsageError(f"-o {raw}: names a folder; give a file name such as {raw.rstrip('/')}/figures.csv")
+    path = Path(raw)
+    if path.is_symlink():
+        raise UsageError(f"-o {raw}: is a symbolic link; refusing to replace it (give the real file)")
+    if path.is_dir():
+        raise UsageError(f"-o {raw}: is a folder; give a file name such as {path / 'figures.csv'}")
+    if path.exists() and not path.is_file():
+        raise UsageError(f"-o {raw}: is not a regular file (a device, FIFO or socket); refusing to replace it")
+    for item in inputs:
+        if _same_file(path, item) or path.resolve() == item.resolve():
+            raise UsageError(f"-o {raw}: is an input ({item}); refusing to overwrite it")
+    return path
+
+
+def _report_kinds() -> str:
+    from .reading import SUPPORTED_SUFFIXES
+
+    return " ".join(SUPPORTED_SUFFIXES)
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
-    from .extract import extract_paths
+    from .extract import extract_paths, iter_report_files
     from .store import FigureCsvWriter
 
-    output = Path(args.output)
+    missing = [p for p in args.paths if not Path(p).exists() and not Path(p).is_symlink()]
+    if missing:
+        raise UsageError("; ".join(f"{p}: no such file or folder" for p in missing))
+    files = list(iter_report_files(args.paths))
+    if not files:
+        raise UsageError(f"no report file found in {', '.join(args.paths)} (looked for {_report_kinds()})")
+    output = check_output_file(args.output, files)
     errors_path = _companion(output, "errors")
     warnings_path = _companion(output, "warnings")
-    missing = [p for p in args.paths if not Path(p).exists()]
-    for path in missing:
-        print(f"{path}: error: no such file or folder", file=sys.stderr)
+    for companion in (errors_path, warnings_path):
+        check_output_file(str(companion), files)
     reports = failed = figures = warnings = 0
     with FigureCsvWriter(output, errors_path, warnings_path) as writer:
-        for result in extract_paths(args.paths, progress=not args.quiet, jobs=args.jobs):
+        for result in extract_paths(files, progress=not args.quiet, jobs=args.jobs):
             writer.write(result)
             reports += 1
             figures += len(result.figures)
@@ -35,7 +81,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
             errors = [i for i in result.issues if i.severity == "error"]
             if errors:
                 failed += 1
-                reason = "; ".join(i.message for i in errors)
+                reason = "; ".join(dict.fromkeys(i.message for i in errors))
                 print(f"{result.source_file}: error: {reason}", file=sys.stderr)
     if not args.quiet:
         print(
@@ -43,25 +89,44 @@ def cmd_extract(args: argparse.Namespace) -> int:
             f" (errors: {errors_path.name}, warnings: {warnings_path.name})",
             file=sys.stderr,
         )
+    if failed == reports:
+        print(f"transparency-stats extract: error: every input failed ({failed} of {reports}); "
+              f"reasons in {errors_path}", file=sys.stderr)
+        return 1
     return 0
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    raw = Path(args.raw)
+    if not raw.is_dir():
+        raise UsageError(f"{args.raw} not found: run `transparency-stats build` in a project folder "
+                         "(one with data/raw/) or pass --raw FOLDER")
+    processed = Path(args.processed)
+    if processed.is_symlink() or (processed.exists() and not processed.is_dir()):
+        raise UsageError(f"--processed {args.processed}: is not a folder")
     from .pipeline import build_processed
 
-    summary = build_processed(Path(args.raw), Path(args.processed), progress=not args.quiet)
+    summary = build_processed(raw, processed, progress=not args.quiet)
     if not args.quiet:
         print(summary, file=sys.stderr)
     return 0
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .report import export_reports, export_tables
+    notebooks, processed, out = Path(args.notebooks), Path(args.processed), Path(args.out)
+    if not notebooks.is_dir():
+        raise UsageError(f"{args.notebooks} not found: no notebooks to run (pass --notebooks FOLDER)")
+    from .report import export_reports, export_tables, list_notebooks
 
-    out = Path(args.out)
-    export_tables(Path(args.processed), out)
-    data_dir = str(Path(args.processed).resolve())
-    written = export_reports(Path(args.notebooks), out, parameters={"DATA_DIR": data_dir})
+    if not list_notebooks(notebooks):
+        raise UsageError(f"no numbered notebooks (01-….ipynb) in {args.notebooks}")
+    if not any((processed / f"figures.{ext}").is_file() for ext in ("parquet", "csv")):
+        raise UsageError(f"no figures in {args.processed}: run `transparency-stats build` first")
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise UsageError(f"--out {args.out}: is not a folder")
+    export_tables(processed, out)
+    data_dir = str(processed.resolve())
+    written = export_reports(notebooks, out, parameters={"DATA_DIR": data_dir})
     if not args.quiet:
         print(f"wrote {len(written)} HTML reports and index.html to {out}", file=sys.stderr)
     return 0
@@ -104,6 +169,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
+    except UsageError as exc:
+        print(f"transparency-stats {args.command}: error: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except OSError as exc:

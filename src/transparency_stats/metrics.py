@@ -13,10 +13,10 @@ audited.  Conventions:
   through in ``value`` with NA numerator and denominator and a ``note``.
 * Only ``applicant == "total"`` rows are used, except by :func:`applicant_mix`.
 
-Choosing among several rows for one metric of one report
-(:func:`select_figures`): a row with a value beats a blank one; then a table
-row beats a narrative (text) row; then a read row beats a derived one; ties
-keep the order of the input.
+Choosing among several rows for one metric of one report follows
+:func:`transparency_stats.schema.select_figures`: a row with a value beats a
+blank one; then a table row beats a narrative (text) row; then a read row beats
+a derived one; ties keep the order of the input.
 
 Subtotals (``results_denied_total``, ``results_unable_total``,
 ``results_not_processed_total``, ``results_other_total``, ``litigation_total``,
@@ -26,8 +26,10 @@ report has any sub-row (a blank sub-row makes the subtotal NA), and kept as
 given only when the report has no sub-rows at all.
 
 ``comparable_group`` (from the field registry) names the set of reports whose
-values form one series; :func:`series_breaks` lists where a series crosses a
-layout change.
+values form one series.  Series over the years (year-on-year change, compound
+growth, where a series crosses a layout change) are computed from this table
+in :mod:`transparency_stats.series`; ``metrics.yoy_change``, ``metrics.cagr``
+and ``metrics.series_breaks`` are kept as names for them.
 """
 
 from __future__ import annotations
@@ -36,7 +38,18 @@ import numpy as np
 import pandas as pd
 
 from . import registry
-from .schema import coerce_figures
+from .schema import coerce_figures, select_figures
+from .vocabulary import (
+    APPLICANT_COLUMNS,
+    DENIED_REASONS,
+    REVIEW_BLOCKS,
+    STANDARD_LAYOUTS,
+    derived_sums,
+    parts,
+)
+
+#: Totals the tables do not print (table 三 block sums, litigation totals), from ``data/subtotals.csv``.
+SUBTOTALS: tuple[str, ...] = (*derived_sums("requests"), *derived_sums("review_litigation"))
 
 REPORT_KEYS = ["report_id", "agency", "report_year", "format_version"]
 METRIC_COLUMNS = [
@@ -52,71 +65,12 @@ METRIC_COLUMNS = [
     "note",
 ]
 
-APPLICANT_COLUMNS = ("natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org")
-STANDARD_VERSIONS = ("gov2019", "gov2021")
-
-DENIED_REASONS = (
-    "state_secret",
-    "law_prohibited",
-    "security_stability",
-    "third_party",
-    "internal_affairs",
-    "process_info",
-    "enforcement_file",
-    "query_matter",
-)
-UNABLE_REASONS = ("not_held", "needs_creation", "unclear")
-NOT_PROCESSED_REASONS = ("petition", "duplicate", "publication", "excessive", "confirmation")
-OTHER_REASONS_2021 = ("no_correction", "unpaid_fee", "misc")
-
-#: subtotal id -> its sub-row ids (by layout: the 2019 layout prints （六） as one row).
-SUBTOTALS: dict[str, dict[str, tuple[str, ...]]] = {
-    "results_denied_total": {"*": tuple(f"results_denied_{r}" for r in DENIED_REASONS)},
-    "results_unable_total": {"*": tuple(f"results_unable_{r}" for r in UNABLE_REASONS)},
-    "results_not_processed_total": {"*": tuple(f"results_not_processed_{r}" for r in NOT_PROCESSED_REASONS)},
-    "results_other_total": {
-        "gov2019": (),
-        "*": tuple(f"results_other_{r}" for r in OTHER_REASONS_2021),
-    },
-    "litigation_total": {"*": ("litigation_direct_total", "litigation_after_review_total")},
-    "litigation_corrected": {"*": ("litigation_direct_corrected", "litigation_after_review_corrected")},
-}
-
-REVIEW_BLOCKS = ("reconsideration", "litigation_direct", "litigation_after_review")
-
 NOTE_STATED = "stated in the report"
 NOTE_ON_TIME_STANDARD = "not stated; the standard tables (gov2019/gov2021) cannot give an on-time rate"
 NOTE_NOT_STATED = "not stated in the report"
 
 
 # --------------------------------------------------------------------------- selection
-
-
-def select_figures(figures: pd.DataFrame, applicant: str | None = "total") -> pd.DataFrame:
-    """One row per (report, metric, applicant), chosen by the rule in the module docstring.
-
-    ``applicant=None`` keeps every applicant column; a missing applicant counts
-    as ``total``.
-    """
-    frame = coerce_figures(figures)
-    frame["applicant"] = frame["applicant"].fillna("total")
-    frame["report_id"] = frame["report_id"].fillna(frame["source_file"])
-    if applicant is not None:
-        frame = frame[frame["applicant"] == applicant]
-    if frame.empty:
-        return frame.reset_index(drop=True)
-    rank = pd.DataFrame(
-        {
-            "_no_value": frame["value"].isna().astype(int),
-            "_text": (frame["table"].fillna("narrative") == "narrative").astype(int),
-            "_derived": frame["derived"].fillna(False).astype(bool).astype(int),
-            "_order": np.arange(len(frame)),
-        },
-        index=frame.index,
-    )
-    ordered = frame.join(rank).sort_values(["_no_value", "_text", "_derived", "_order"], kind="stable")
-    chosen = ordered.drop_duplicates(["report_id", "metric", "applicant"], keep="first")
-    return chosen.sort_values("_order").drop(columns=list(rank.columns)).reset_index(drop=True)
 
 
 def reports(figures: pd.DataFrame) -> pd.DataFrame:
@@ -150,11 +104,11 @@ def report_wide(figures: pd.DataFrame, applicant: str = "total") -> pd.DataFrame
         .astype(bool)
     )
     versions = info["format_version"].reindex(values.index)
-    for subtotal, by_layout in SUBTOTALS.items():
+    for subtotal in SUBTOTALS:
         resolved = []
         for report_id in values.index:
             version = versions.get(report_id)
-            leaves = by_layout.get(str(version), by_layout["*"])
+            leaves = parts(subtotal, None if pd.isna(version) else str(version))
             given = values.at[report_id, subtotal] if subtotal in values.columns else pd.NA
             read = subtotal in derived.columns and exists.at[report_id, subtotal] and not derived.at[report_id, subtotal]
             has_leaf = any(leaf in exists.columns and exists.at[report_id, leaf] for leaf in leaves)
@@ -358,7 +312,7 @@ def correction_rates(figures: pd.DataFrame) -> pd.DataFrame:
 def _stated(figures: pd.DataFrame, metric: str, standard_note: str = "", other_note: str = "") -> pd.DataFrame:
     wide = report_wide(figures)
     value = _col(wide, metric)
-    standard = wide["format_version"].isin(STANDARD_VERSIONS).fillna(False)
+    standard = wide["format_version"].isin(STANDARD_LAYOUTS).fillna(False)
     missing_note = np.where(standard, standard_note, other_note)
     note = pd.Series(np.where(value.isna(), missing_note, NOTE_STATED), index=wide.index)
     na = pd.Series(pd.NA, index=wide.index, dtype="Float64")
@@ -399,130 +353,6 @@ def proactive_counts(figures: pd.DataFrame) -> pd.DataFrame:
     return _concat([_rows(wide, m, _col(wide, m)) for m in ids if m in wide.columns])
 
 
-# --------------------------------------------------------------------------- series
-
-
-def _series_frame(metrics: pd.DataFrame, metric: str | None) -> pd.DataFrame:
-    frame = metrics.copy()
-    if "comparable_group" not in frame.columns:
-        frame["comparable_group"] = [
-            registry.comparable_group(m, v) for m, v in zip(frame["metric"], frame.get("format_version"), strict=False)
-        ]
-    if metric is not None:
-        frame = frame[frame["metric"] == metric]
-    frame = frame[frame["report_year"].notna()]
-    # One value per organ, metric and year: the first non-NA one.
-    frame = frame.assign(_na=frame["value"].isna().astype(int)).sort_values(
-        ["agency", "metric", "report_year", "_na"], kind="stable"
-    )
-    return frame.drop_duplicates(["agency", "metric", "report_year"]).drop(columns="_na")
-
-
-def yoy_change(metrics: pd.DataFrame, metric: str | None = None) -> pd.DataFrame:
-    """Year-on-year change of each organ's series (``<metric>__yoy``).
-
-    ``numerator`` = value(N) − value(N−1), ``denominator`` = value(N−1),
-    ``value`` = relative change.  Only consecutive years in the same
-    ``comparable_group`` are compared: across a layout change, or a missing
-    year, the change is not computed (no row).
-    """
-    frame = _series_frame(metrics, metric)
-    rows = []
-    for (agency, name), series in frame.groupby(["agency", "metric"], sort=True, dropna=False):
-        by_year = series.set_index("report_year")
-        for year, row in by_year.iterrows():
-            prev_year = int(year) - 1
-            if prev_year not in by_year.index:
-                continue
-            prev = by_year.loc[prev_year]
-            if prev["comparable_group"] != row["comparable_group"]:
-                continue
-            rows.append(
-                {
-                    "report_id": row["report_id"],
-                    "agency": agency,
-                    "report_year": int(year),
-                    "format_version": row["format_version"],
-                    "metric": f"{name}__yoy",
-                    "numerator": row["value"] - prev["value"],
-                    "denominator": prev["value"],
-                    "comparable_group": row["comparable_group"],
-                    "note": f"{prev_year}→{int(year)}",
-                }
-            )
-    if not rows:
-        return empty_metrics()
-    out = _typed(pd.DataFrame(rows))
-    out["value"] = _ratio(out["numerator"], out["denominator"])
-    return out
-
-
-def cagr(metrics: pd.DataFrame, metric: str | None = None) -> pd.DataFrame:
-    """Compound annual growth of each organ's series within one ``comparable_group``.
-
-    Uses the first and last years with a value: ``value`` =
-    (last / first) ** (1 / (last_year − first_year)) − 1, with ``numerator`` =
-    last value, ``denominator`` = first value and the span in ``note``.  A first
-    value ≤ 0 or a single year gives NA.  ``report_year`` is the last year.
-    """
-    frame = _series_frame(metrics, metric)
-    frame = frame[frame["value"].notna()]
-    rows = []
-    for (agency, name, group), series in frame.groupby(
-        ["agency", "metric", "comparable_group"], sort=True, dropna=False
-    ):
-        series = series.sort_values("report_year")
-        first, last = series.iloc[0], series.iloc[-1]
-        span = int(last["report_year"]) - int(first["report_year"])
-        value: object = pd.NA
-        if span > 0 and first["value"] > 0 and last["value"] >= 0:
-            value = (float(last["value"]) / float(first["value"])) ** (1.0 / span) - 1.0
-        rows.append(
-            {
-                "report_id": last["report_id"],
-                "agency": agency,
-                "report_year": int(last["report_year"]),
-                "format_version": last["format_version"],
-                "metric": f"{name}__cagr",
-                "numerator": last["value"],
-                "denominator": first["value"],
-                "value": value,
-                "comparable_group": group,
-                "note": f"{int(first['report_year'])}–{int(last['report_year'])}",
-            }
-        )
-    if not rows:
-        return empty_metrics()
-    return _typed(pd.DataFrame(rows))
-
-
-def series_breaks(metrics: pd.DataFrame) -> pd.DataFrame:
-    """Where an organ's series of a metric changes ``comparable_group`` between reports.
-
-    Columns: agency, metric, year_before, group_before, year_after, group_after.
-    Charts draw such series as separate segments.
-    """
-    frame = _series_frame(metrics, None).sort_values(["agency", "metric", "report_year"])
-    rows = []
-    for (agency, name), series in frame.groupby(["agency", "metric"], sort=True, dropna=False):
-        previous = None
-        for _, row in series.iterrows():
-            if previous is not None and previous["comparable_group"] != row["comparable_group"]:
-                rows.append(
-                    {
-                        "agency": agency,
-                        "metric": name,
-                        "year_before": int(previous["report_year"]),
-                        "group_before": previous["comparable_group"],
-                        "year_after": int(row["report_year"]),
-                        "group_after": row["comparable_group"],
-                    }
-                )
-            previous = row
-    columns = ["agency", "metric", "year_before", "group_before", "year_after", "group_after"]
-    return pd.DataFrame(rows, columns=columns)
-
-
 # --------------------------------------------------------------------------- everything
 
 
@@ -553,3 +383,18 @@ def compute_metrics(figures: pd.DataFrame, keep_empty: bool = False) -> pd.DataF
         noted = out["note"].fillna("").str.len() > 0
         out = out[known | noted]
     return out.sort_values(["agency", "report_year", "report_id", "metric"], kind="stable").reset_index(drop=True)
+
+
+_SERIES = ("yoy_change", "cagr", "series_breaks")
+
+
+def __getattr__(name: str):  # the series functions live in .series, which imports this module
+    if name in _SERIES:
+        from . import series
+
+        return getattr(series, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_SERIES))

@@ -1,8 +1,16 @@
 """The field registry: one row per metric id, with its unit and labels.
 
 The registry lives in ``data/fields.csv`` (package data) with the columns
-``metric, table, dtype, unit, label_zh, label_en, description, comparability``.
-Every chart and table label is taken from it, so a label is fixed in one place.
+``metric, table, dtype, unit, label_zh, label_en, description, comparability,
+min_value, max_value``.  Every chart and table label is taken from it, so a
+label is fixed in one place.  ``min_value``/``max_value`` bound what a figure
+may be (blank: unbounded): counts are never negative except the 2019 table's
+``*_items_change`` (本年增/减); rates are fractions in [0, 1].
+
+The columns of the figures table itself (name, dtype, the vocabulary their
+values come from) are registered in ``data/figure_columns.csv``
+(:func:`figure_columns`); :mod:`transparency_stats.schema` takes the column
+order and dtypes from there and :mod:`transparency_stats.validate` the checks.
 
 ``comparability`` says which reports give the same quantity for a metric:
 
@@ -16,13 +24,36 @@ Derived series ids take a suffix: ``<metric>__yoy`` (year-on-year change) and
 
 from __future__ import annotations
 
+import csv
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
 FIELDS_PATH = Path(__file__).resolve().parent / "data" / "fields.csv"
-FIELD_COLUMNS = ["metric", "table", "dtype", "unit", "label_zh", "label_en", "description", "comparability"]
+FIGURE_COLUMNS_PATH = Path(__file__).resolve().parent / "data" / "figure_columns.csv"
+FIELD_COLUMNS = ["metric", "table", "dtype", "unit", "label_zh", "label_en", "description", "comparability",
+                 "min_value", "max_value"]
+
+
+class FigureColumn(NamedTuple):
+    """One column of the figures table: its name, pandas dtype, value set and meaning."""
+
+    column: str
+    dtype: str
+    #: what its values are checked against: ``year``, ``value``, ``fraction``, ``bool``, ``metrics``,
+    #: or a vocabulary (``format_versions``, ``tables``, ``applicants``, ``cell_kinds``, ``read_via``); blank: free text
+    values: str
+    description: str
+
+
+@lru_cache(maxsize=1)
+def figure_columns() -> tuple[FigureColumn, ...]:
+    """The columns of the tidy figures table, in order (``data/figure_columns.csv``)."""
+    with FIGURE_COLUMNS_PATH.open(encoding="utf-8", newline="") as handle:
+        return tuple(FigureColumn(r["column"], r["dtype"], r["values"], r["description"])
+                     for r in csv.DictReader(handle))
 
 UNIT_LABELS: dict[str, dict[str, str]] = {
     "count": {"zh": "件", "en": "count"},
@@ -47,8 +78,14 @@ def _load() -> pd.DataFrame:
 
 
 def fields() -> pd.DataFrame:
-    """The whole registry as a DataFrame (one row per metric id)."""
-    return _load().reset_index(drop=True).copy()
+    """The data dictionary: one row per metric id with its table, unit, zh/en labels and description.
+
+    Besides :data:`FIELD_COLUMNS`, ``unit_zh`` and ``unit_en`` give the unit's display label.
+    """
+    frame = _load().reset_index(drop=True).copy()
+    for lang in LANGS:
+        frame[f"unit_{lang}"] = frame["unit"].map(lambda code, _l=lang: UNIT_LABELS.get(code, {}).get(_l, code))
+    return frame
 
 
 def metric_ids(table: str | None = None) -> list[str]:

@@ -10,47 +10,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
+import numpy as np
 import pandas as pd
 
-FIGURE_COLUMNS: list[str] = [
-    "source_file",
-    "report_id",
-    "agency",
-    "report_year",
-    "format_version",
-    "table",
-    "metric",
-    "applicant",
-    "value",
-    "cell",
-    "approximate",
-    "derived",
-    "raw_label",
-    "raw_value",
-    "location",
-    "read_via",
-    "confidence",
+from .registry import figure_columns
+from .vocabulary import APPLICANTS, CELL_KINDS, FORMAT_VERSIONS, TABLES
+
+__all__ = [
+    "APPLICANTS", "CELL_KINDS", "FIGURE_COLUMNS", "FIGURE_DTYPES", "FORMAT_VERSIONS", "ISSUE_COLUMNS", "READ_VIA",
+    "TABLES", "Figure", "Issue", "ReportResult", "coerce_figures", "empty_figures", "figures_to_frame",
+    "issues_to_frame", "select_figures",
 ]
 
-FIGURE_DTYPES: dict[str, str] = {
-    "source_file": "string",
-    "report_id": "string",
-    "agency": "string",
-    "report_year": "Int64",
-    "format_version": "string",
-    "table": "string",
-    "metric": "string",
-    "applicant": "string",
-    "value": "Float64",
-    "cell": "string",
-    "approximate": "boolean",
-    "derived": "boolean",
-    "raw_label": "string",
-    "raw_value": "string",
-    "location": "string",
-    "read_via": "string",
-    "confidence": "Float64",
-}
+#: The tidy table's columns in order, and their pandas dtypes, from the column registry
+#: (``data/figure_columns.csv``, :func:`transparency_stats.registry.figure_columns`).
+FIGURE_COLUMNS: list[str] = [c.column for c in figure_columns()]
+FIGURE_DTYPES: dict[str, str] = {c.column: c.dtype for c in figure_columns()}
 
 #: How a figure was read (column ``read_via``, added after the contract's columns).
 READ_VIA = ("text", "html_table", "docx_table", "markdown_table", "pdf_text", "ocr", "figure_table")
@@ -58,18 +33,6 @@ READ_VIA = ("text", "html_table", "docx_table", "markdown_table", "pdf_text", "o
 #: Columns of the companion errors/warnings table.
 ISSUE_COLUMNS: list[str] = ["source_file", "report_id", "severity", "kind", "message", "location"]
 
-FORMAT_VERSIONS = ("narrative", "gov2019", "gov2021")
-TABLES = ("narrative", "proactive", "requests", "review_litigation")
-APPLICANTS = (
-    "natural_person",
-    "commercial",
-    "research",
-    "social_welfare",
-    "legal_services",
-    "other_org",
-    "total",
-)
-CELL_KINDS = ("number", "zero", "blank", "not_applicable", "text")
 
 
 @dataclass
@@ -180,3 +143,33 @@ def issues_to_frame(issues: Iterable[Issue]) -> pd.DataFrame:
     rows = [asdict(i) for i in issues]
     frame = pd.DataFrame(rows, columns=ISSUE_COLUMNS)
     return frame.astype("string")
+
+
+def select_figures(figures: pd.DataFrame, applicant: str | None = "total") -> pd.DataFrame:
+    """One row per (report, metric, applicant), chosen by rank.
+
+    A row with a value beats a blank one; then a table row beats a narrative
+    (text) row; then a read row beats a derived one; ties keep the input order.
+
+    ``applicant=None`` keeps every applicant column; a missing applicant counts
+    as ``total``.
+    """
+    frame = coerce_figures(figures)
+    frame["applicant"] = frame["applicant"].fillna("total")
+    frame["report_id"] = frame["report_id"].fillna(frame["source_file"])
+    if applicant is not None:
+        frame = frame[frame["applicant"] == applicant]
+    if frame.empty:
+        return frame.reset_index(drop=True)
+    rank = pd.DataFrame(
+        {
+            "_no_value": frame["value"].isna().astype(int),
+            "_text": (frame["table"].fillna("narrative") == "narrative").astype(int),
+            "_derived": frame["derived"].fillna(False).astype(bool).astype(int),
+            "_order": np.arange(len(frame)),
+        },
+        index=frame.index,
+    )
+    ordered = frame.join(rank).sort_values(["_no_value", "_text", "_derived", "_order"], kind="stable")
+    chosen = ordered.drop_duplicates(["report_id", "metric", "applicant"], keep="first")
+    return chosen.sort_values("_order").drop(columns=list(rank.columns)).reset_index(drop=True)

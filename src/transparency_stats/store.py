@@ -14,6 +14,8 @@ from typing import IO
 
 import pandas as pd
 
+from . import validate
+from .csvsafe import safe_cell, safe_frame
 from .extract import extract_paths
 from .schema import (
     FIGURE_COLUMNS,
@@ -61,9 +63,13 @@ def atomic_text(target: str | Path, encoding: str = "utf-8-sig") -> Iterator[IO[
 
 
 def write_csv(frame: pd.DataFrame, target: str | Path) -> None:
-    """CSV with a BOM (opens in Excel with Chinese intact), written atomically."""
+    """CSV with a BOM (opens in Excel with Chinese intact), formula-like text neutralised, written atomically.
+
+    Lines end in CRLF (RFC 4180, as :class:`FigureCsvWriter` writes them), so a
+    cell holding a lone CR is quoted and survives the round trip.
+    """
     with atomic_text(target) as handle:
-        frame.to_csv(handle, index=False)
+        safe_frame(frame).to_csv(handle, index=False, lineterminator="\r\n")
 
 
 def write_parquet(frame: pd.DataFrame, target: str | Path) -> None:
@@ -75,29 +81,16 @@ def write_parquet(frame: pd.DataFrame, target: str | Path) -> None:
 
 
 def read_figure_table(path: str | Path) -> pd.DataFrame:
-    """A figure table an analyst compiled (CSV or XLSX in the tidy layout).
+    """A figure table an analyst compiled (CSV or XLSX in the tidy layout), validated.
 
-    Needs at least ``metric`` and ``value``; missing contract columns become NA,
-    ``source_file`` defaults to the table's own path.
+    See :mod:`transparency_stats.validate`: rows with an invalid cell are left
+    out (with a logged warning here; :func:`load_batch` keeps them as warning
+    rows); a file that cannot be read raises ``validate.FigureTableError``.
     """
-    path = Path(path)
-    if path.suffix.lower() == ".xlsx":
-        frame = pd.read_excel(path, dtype=str)
-    else:
-        frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False, na_values=[""])
-    missing = {"metric", "value"} - set(frame.columns)
-    if missing:
-        raise ValueError(f"{path}: not a figure table (missing columns {', '.join(sorted(missing))})")
-    if "source_file" not in frame.columns:
-        frame["source_file"] = str(path)
-    frame["source_file"] = frame["source_file"].fillna(str(path))
-    if "applicant" not in frame.columns:
-        frame["applicant"] = "total"
-    frame["applicant"] = frame["applicant"].fillna("total")
-    for flag in ("approximate", "derived"):
-        if flag not in frame.columns:
-            frame[flag] = False
-    return coerce_figures(frame)
+    frame, issues = validate.read_figure_table(path)
+    for issue in issues:
+        log.warning("%s: %s", issue.source_file, issue.message)
+    return frame
 
 
 def _figure_tables(paths: Iterable[str | Path]) -> Iterator[Path]:
@@ -166,7 +159,9 @@ def load_batch(
             on_result(result)
     for table in _figure_tables(paths):
         try:
-            batch.figure_frames.append(read_figure_table(table))
+            frame, issues = validate.read_figure_table(table)
+            batch.figure_frames.append(frame)
+            batch.issues.extend(issues)
         except (ValueError, OSError) as exc:
             batch.issues.append(Issue(str(table), "error", "figure_table", str(exc)))
     return batch
@@ -223,6 +218,8 @@ class FigureCsvWriter:
 
 
 def _csv_value(value: object) -> object:
+    if isinstance(value, str):
+        return safe_cell(value)
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..schema import Figure, Issue
+from ..vocabulary import TABLE_NUMERALS
 from .cells import Cell, convert_unit
 from .labels import LabelMap
 
-TABLE_ZH = {"proactive": "二", "requests": "三", "review_litigation": "四"}
+TABLE_ZH = TABLE_NUMERALS
 
 
 @dataclass

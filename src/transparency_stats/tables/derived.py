@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..schema import Figure
+from ..vocabulary import parts as subtotal_parts
 from .collect import Collector
 from .template import BLOCKS, REQUEST_COLUMNS, REVIEW_FIELDS, REVIEW_GROUPS, REVIEW_SUMS
-
-#: What (七)总计 of table 三 adds up.
-RESULT_PARTS = ("results_granted", "results_partial", *BLOCKS)
 
 
 def derive(out: Collector) -> None:
@@ -34,8 +32,8 @@ def derive(out: Collector) -> None:
     for applicant in REQUEST_COLUMNS:
         # (七)总计 missing or unreadable: the results it totals, when all of them are known
         if ("results_total", applicant) not in read:
-            parts = [read.get((m, applicant)) for m in RESULT_PARTS]
-            _add_sum(out, "requests", "results_total", applicant, parts, "sum of the results (一)–(六)")
+            cells = [read.get((m, applicant)) for m in subtotal_parts("results_total", out.layout)]
+            _add_sum(out, "requests", "results_total", applicant, cells, "sum of the results (一)–(六)")
     for group in REVIEW_GROUPS:
         # a block of table 四 whose 总计 cell is missing: its four results
         if (f"{group}_total", "total") not in read:

@@ -243,7 +243,8 @@ def _rows_by_position(rows: list[_TextRow], out: Collector) -> list[_TextRow]:
         pieces = [Token(m.group(), t.start + m.start(), t.alone) for t in row.tokens for m in _PIECE_RE.finditer(t.text)]
         kinds = [bool(_CELLISH_RE.fullmatch(p.text)) and not _ORDINAL_PIECE_RE.fullmatch(p.text) for p in pieces]
         first_text = next((i for i, cell in enumerate(kinds) if not cell), None)
-        if first_text is None or first_text == 0:
+        # a heading row (a block label such as (四)无法提供) has no cells of its own before the next label
+        if first_text is None or (first_text == 0 and row.metric in order):
             result.append(row)
             continue
         end_text = next((i for i in range(first_text, len(kinds)) if kinds[i]), len(kinds))
@@ -254,9 +255,10 @@ def _rows_by_position(rows: list[_TextRow], out: Collector) -> list[_TextRow]:
         # the label proper starts after the last ordinal (before it: debris of a wrapped label)
         last_ordinal = max((i for i, p in enumerate(between) if _ORDINAL_PIECE_RE.fullmatch(p.text)), default=0)
         label = "".join(p.text for p in between[last_ordinal:])
-        after = rows[k + 1].metric if k + 1 < len(rows) else None
+        after = next((r.metric for r in rows[k + 1:] if r.metric in order), None)
+        before = next((r.metric for r in reversed(result + [row]) if r.metric in order), None)
         taken = {r.metric for r in rows} | {key[1] for key in out.seen if key[0] == "requests"}
-        metric = row_by_position(out.labels, "requests", order, row.metric, after, label, taken)
+        metric = row_by_position(out.labels, "requests", order, before, after, label, taken)
         if metric is None:
             result.append(row)
             continue
