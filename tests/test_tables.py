@@ -19,12 +19,13 @@ from transparency_stats.schema import APPLICANTS, Figure
 from transparency_stats.tables import (
     BLOCKS,
     REVIEW_COLUMNS,
-    _row_sum_splits,
     extract_tables,
     label_key,
     load_label_map,
     parse_cell,
+    table_completeness,
 )
+from transparency_stats.tables.splitting import row_sum_splits
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tables"
 EXPECTED = FIXTURES / "expected"
@@ -49,6 +50,8 @@ LEFT_OUT: dict[str, set[tuple[str, str]]] = {
     "gov2021_runtogether.txt": {(f"normative_docs_{c}", "total") for c in ("issued", "repealed", "valid")}
     | {("requests_received", a) for a in APPLICANTS}
     | {("requests_carried_over", a) for a in APPLICANTS},
+    "gov2019_markdown.md": {("procurement_amount_yuan", "total")},  # no header, no unit: 元 or 万元 unknown
+    "gov2021_markdown.md": {("fees_amount_wan", "total")},
     "gov2021.html": {(m, a) for m in BLOCKS["results_not_processed_total"] for a in ("research", "total")}
     | {("coercion_decisions", "total"), ("results_not_processed_total", "research"),
        ("results_not_processed_total", "total")},
@@ -100,12 +103,7 @@ def _design(layout: str) -> dict[tuple[str, str], float | None]:
 # --------------------------------------------------------------------------- golden outputs
 
 
-def _golden_rows(figures: list[Figure]) -> list[list[str]]:
-    return sorted(
-        [f.table, f.metric, f.applicant, "" if f.value is None else repr(f.value), f.cell, str(f.derived).lower(),
-         f.raw_value]
-        for f in figures
-    )
+_golden_rows = make_fixtures.golden_rows
 
 
 @pytest.mark.parametrize("name", FILES)
@@ -229,14 +227,14 @@ def test_ordinal_of_next_label_is_not_a_digit() -> None:
 def test_run_together_table_four_split_by_block_totals() -> None:
     text = (
         "申请人情况一、本年新收政府信息公开申请数量0000000四、结转下年度继续办理0000000"
-        "四、政府信息公开行政复议、行政诉讼情况行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计"
-        "未经复议直接起诉复议后起诉结果维持结果纠正其他结果尚未审结总计结果维持结果纠正其他结果尚未审结总计"
-        "10203120001200000五、存在的主要问题及改进情况"
+        "四、政府信息公开行政复议、行政诉讼情况\n行政复议\n行政诉讼\n结果维持结果纠正其他结果尚未审结总计\n"
+        "未经复议直接起诉\n复议后起诉\n结果维持结果纠正其他结果尚未审结总计\n结果维持结果纠正其他结果尚未审结总计\n"
+        "2103612071000000\n五、存在的主要问题及改进情况"
     )
     figures, issues = extract_tables(Document("t.txt", "txt", text), "gov2021")
     values = {f.metric: f.value for f in figures if f.table == "review_litigation"}
-    assert [values[m] for m in REVIEW_COLUMNS] == [1, 0, 2, 0, 3, 12, 0, 0, 0, 12, 0, 0, 0, 0, 0]
-    assert values["litigation_total"] == 12
+    assert [values[m] for m in REVIEW_COLUMNS] == [2, 1, 0, 3, 6, 1, 2, 0, 7, 10, 0, 0, 0, 0, 0]
+    assert values["litigation_total"] == 10
 
 
 @settings(max_examples=150, deadline=None)
@@ -245,7 +243,7 @@ def test_row_split_never_invents_a_row(cells: list[int]) -> None:
     """The printed row is always among the splits, so a unique split is the printed row."""
     row = [*cells, sum(cells)]
     digits = "".join(str(v) for v in row)
-    splits = _row_sum_splits(digits, 7, cap=10_000)
+    splits = row_sum_splits(digits, 7, cap=10_000)
     found = [[int(digits[a:b]) for a, b in split] for split in splits]
     assert row in found
     if len(found) == 1:
@@ -356,3 +354,209 @@ def test_table_three_header_spelled_heji_and_qita_zuzhi() -> None:
     assert [values[("requests_received", a)] for a in APPLICANTS] == [7, 2, 0, 0, 1, 3, 13]
     assert values[("requests_carried_forward", "total")] == 1
     assert not [i for i in issues if i.kind == "unknown_label"]
+
+
+# --------------------------------------------------------------------------- cells
+
+
+@pytest.mark.parametrize(("text", "kind", "value", "unit"), [
+    ("+9", "number", 9.0, ""),
+    ("-4", "number", -4.0, ""),
+    ("\u22124", "number", -4.0, ""),
+    ("\uff11\uff12\uff13", "number", 123.0, ""),
+    ("1,234", "number", 1234.0, ""),
+    ("12,500.5元", "number", 12500.5, "元"),
+    ("3.6 万元", "number", 3.6, "万元"),
+    ("7件", "number", 7.0, ""),
+    ("十二", "number", 12.0, ""),
+    ("\uff10", "zero", 0.0, ""),
+    ("/", "not_applicable", None, ""),
+    ("", "blank", None, ""),
+    ("见附件", "text", None, ""),
+])
+def test_cell_signs_units_separators_and_full_width_digits(text: str, kind: str, value: float | None,
+                                                          unit: str) -> None:
+    cell = parse_cell(text)
+    assert (cell.kind, cell.value, cell.unit, cell.count) == (kind, value, unit, None)
+
+
+def test_compound_cell_holds_a_count_and_an_amount() -> None:
+    cell = parse_cell("4个 86,000元")
+    assert (cell.count, cell.value, cell.unit) == (4.0, 86000.0, "元")
+    assert parse_cell("2项,1.5万元").count == 2.0
+
+
+def test_compound_cell_gives_both_figures_where_the_template_has_both() -> None:
+    grid = [["第二十条第(九)项", "", ""], ["信息内容", "采购项目数量", "采购总金额"], ["政府集中采购", "4个86000元", "4个86000元"]]
+    figures, issues = extract_tables(Document("t.html", "html", "", [grid]), "gov2019")
+    values = {f.metric: f for f in figures if f.table == "proactive"}
+    assert values["procurement_amount_yuan"].value == 86000.0
+    assert values["procurement_items"].value == 4.0 and values["procurement_items"].raw_value == "4个86000元"
+
+
+def test_compound_cell_where_the_template_has_one_number_is_left_out() -> None:
+    grid = [["第二十条第(六)项", ""], ["信息内容", "本年处理决定数量"], ["行政处罚", "3个500元"], ["行政强制", "2"]]
+    figures, issues = extract_tables(Document("t.html", "html", "", [grid]), "gov2021")
+    assert not [f for f in figures if f.metric == "penalty_decisions"]
+    assert [i for i in issues if i.kind == "compound_cell"]
+
+
+# --------------------------------------------------------------------------- reading by the template
+
+
+_T3_HEADER = [
+    ["", "申请人情况"] + ["申请人情况"] * 6,
+    ["", "自然人", "法人或其他组织", "法人或其他组织", "法人或其他组织", "法人或其他组织", "法人或其他组织", "总计"],
+    ["", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"],
+]
+
+
+def _requests_grid(rows: list[list[str]]) -> tuple[dict[tuple[str, str], Figure], list]:
+    figures, issues = extract_tables(Document("t.html", "html", "", [_T3_HEADER + rows]), "gov2021")
+    return {(f.metric, f.applicant): f for f in figures}, issues
+
+
+def test_garbled_row_label_is_read_by_its_place_in_the_template() -> None:
+    found, issues = _requests_grid([
+        ["一、本年新收政府信息公开申请数量", "5", "1", "0", "0", "0", "0", "6"],
+        ["二、上年结转政府信息公开串请数量", "2", "0", "0", "0", "0", "0", "2"],  # 申 read as 串
+        ["(一)予以公开", "4", "1", "0", "0", "0", "0", "5"],
+    ])
+    carried = found[("requests_carried_over", "total")]
+    assert carried.value == 2.0 and carried.raw_label == "二、上年结转政府信息公开串请数量"
+    assert [i for i in issues if i.kind == "label_by_position" and "串" in i.message]
+
+
+def test_dropped_and_doubled_characters_in_labels_are_read_by_place() -> None:
+    found, _ = _requests_grid([
+        ["(一)予以公开", "4", "1", "0", "0", "0", "0", "5"],
+        ["(二)部分公开(区分处理的,只计这一情形,不计其他形)", "1", "0", "0", "0", "0", "0", "1"],  # 情 dropped
+        ["1.属于国家秘密", "0", "0", "0", "0", "0", "0", "0"],
+        ["2.其他法律行政法规禁止公公开", "1", "0", "0", "0", "0", "0", "1"],  # 公 doubled
+        ["3.危及“三安全一稳定”", "0", "0", "0", "0", "0", "0", "0"],
+    ])
+    assert found[("results_partial", "total")].value == 1.0
+    assert found[("results_denied_law_prohibited", "natural_person")].value == 1.0
+
+
+def test_labels_the_template_cannot_place_are_left_out() -> None:
+    found, issues = _requests_grid([
+        ["一、本年新收政府信息公开申请数量", "5", "1", "0", "0", "0", "0", "6"],
+        ["(一)予以公幵", "4", "1", "0", "0", "0", "0", "5"],  # two rows missing before it: no single place
+        ["(二)部分公幵(区分处理的,只计这一情形,不计其他情形)", "1", "0", "0", "0", "0", "0", "1"],
+        ["1.属于国家秘密", "0", "0", "0", "0", "0", "0", "0"],
+        ["2.其他某某事项", "9", "0", "0", "0", "0", "0", "9"],  # its one place, but not its label
+        ["3.危及“三安全一稳定”", "0", "0", "0", "0", "0", "0", "0"],
+    ])
+    metrics = {m for m, _ in found}
+    assert not metrics & {"requests_carried_over", "results_granted", "results_partial",
+                          "results_denied_law_prohibited"}
+    assert len([i for i in issues if i.kind == "unknown_label"]) == 3
+
+
+def test_garbled_label_in_text_rows_is_read_by_place() -> None:
+    text = (FIXTURES / "gov2021_spaced.txt").read_text(encoding="utf-8")
+    text = text.replace("2.没有现成信息需要另行制作", "2.没有现成信息需要另行制做")
+    text = text.replace("7.属于行政执法案卷", "7.属于行政执法桉卷")
+    figures, issues = extract_tables(Document("t.txt", "txt", normalize_text(text).text), "gov2021")
+    values = {(f.metric, f.applicant): f for f in figures}
+    design = _design("gov2021")
+    for metric in ("results_unable_needs_creation", "results_denied_enforcement_file", "results_unable_not_held"):
+        assert [values[(metric, a)].value for a in APPLICANTS] == [design[(metric, a)] for a in APPLICANTS]
+    assert "制做" in values[("results_unable_needs_creation", "total")].raw_label
+    assert len([i for i in issues if i.kind == "label_by_position"]) == 2
+
+
+_RESULT_LEAVES_2021 = (
+    "1.属于国家秘密", "2.其他法律行政法规禁止公开", "3.危及“三安全一稳定”", "4.保护第三方合法权益",
+    "5.属于三类内部事务信息", "6.属于四类过程性信息", "7.属于行政执法案卷", "8.属于行政查询事项",
+    "1.本机关不掌握相关政府信息", "2.没有现成信息需要另行制作", "3.补正后申请内容仍不明确",
+    "1.信访举报投诉类申请", "2.重复申请", "3.要求提供公开出版物", "4.无正当理由大量反复申请",
+    "5.要求行政机关确认或重新出具已获取信息",
+    "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+    "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+)
+
+
+def test_missing_total_row_is_derived_from_its_parts() -> None:
+    rows = [
+        ["(一)予以公开", "4", "1", "0", "0", "0", "0", "5"],
+        ["(二)部分公开(区分处理的,只计这一情形,不计其他情形)", "1", "0", "0", "0", "0", "0", "1"],
+        *([label, "0", "0", "0", "0", "0", "0", "0"] for label in _RESULT_LEAVES_2021),
+        ["3.其他", "1", "0", "0", "0", "0", "0", "1"],
+        ["(七)##", "6", "1", "0", "0", "0", "0", "7"],  # the total row's label is unreadable
+    ]
+    found, _ = _requests_grid(rows)
+    total = found[("results_total", "total")]
+    assert total.derived and total.value == 7.0 and found[("results_total", "natural_person")].value == 6.0
+
+
+def test_missing_table_four_block_total_is_derived() -> None:
+    fields = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    grid = [
+        ["行政复议"] * 5 + ["行政诉讼"] * 10,
+        ["行政复议"] * 5 + ["未经复议直接起诉"] * 5 + ["复议后起诉"] * 5,
+        ["结果维持", "结果纠正", "其他结果", "尚未审结", "总汁"] + fields + fields,  # 计 read as 汁
+        ["2", "1", "0", "1", "4", "3", "0", "0", "0", "3", "0", "0", "0", "0", "0"],
+    ]
+    figures, _ = extract_tables(Document("t.html", "html", "", [grid]), "gov2021")
+    values = {f.metric: f for f in figures}
+    assert values["reconsideration_total"].derived and values["reconsideration_total"].value == 4.0
+    assert values["litigation_direct_total"].value == 3.0 and not values["litigation_direct_total"].derived
+
+
+# --------------------------------------------------------------------------- completeness and read_via
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_completeness_counts_the_template_cells(name: str) -> None:
+    figures, _ = _extract(name)
+    facts = table_completeness(figures, _layout_of(name))
+    assert facts["cells_expected"] == {"gov2019": 198, "gov2021": 200}[_layout_of(name)]
+    printed = {(f.table, f.metric, f.applicant) for f in figures if not f.derived}
+    assert facts["cells_read"] <= len(printed)
+    assert facts["cells_blank"] + facts["cells_not_applicable"] + facts["cells_text"] <= facts["cells_read"]
+    assert facts["cells_read"] >= facts["cells_expected"] - len(LEFT_OUT.get(name, ()))
+    assert facts["cells_completeness"] == round(facts["cells_read"] / facts["cells_expected"], 4)
+    assert table_completeness(figures, "narrative") == {}
+
+
+@pytest.mark.parametrize(("name", "via"), [
+    ("gov2019.html", "html_table"), ("gov2021.docx", "docx_table"), ("gov2021.pdf", "pdf_text"),
+    ("gov2019_markdown.md", None),
+    ("gov2019_spaced.txt", "text"), ("gov2021_runtogether.txt", "text"),
+])
+def test_figures_say_how_they_were_read(name: str, via: str | None) -> None:
+    figures, _ = _extract(name)
+    if via is None:  # Markdown: tables 二 and 三 from its pipe tables, table 四 (no header) from its text
+        assert {f.read_via for f in figures if f.table != "review_litigation"} == {"markdown_table"}
+        assert {f.read_via for f in figures if f.table == "review_litigation"} == {"text"}
+        return
+    assert figures and {f.read_via for f in figures} == {via}
+
+
+@pytest.mark.parametrize("layout", ["gov2019", "gov2021"])
+def test_markdown_placeholder_headers_are_read_by_the_template(layout: str) -> None:
+    """Placeholder and wrong headers, labels before their cells, a stray cell: each value where it belongs."""
+    figures, issues = _extract(f"{layout}_markdown.md")
+    kinds = [i.kind for i in issues]
+    assert kinds.count("read_by_template") == len(make_fixtures.PROACTIVE_CELLS_ROWS[layout]) + 1
+    assert not [i for i in issues if i.kind in ("unknown_label", "misaligned_row", "missing_table")]
+    values = {(f.metric, f.applicant): f.value for f in figures if not f.derived}
+    want = _design(layout)
+    assert values[("requests_carried_over", "total")] == want[("requests_carried_over", "total")]
+    assert values[("results_not_processed_duplicate", "commercial")] == want[
+        ("results_not_processed_duplicate", "commercial")]
+
+
+def test_markdown_rows_that_break_the_template_are_left_out(tmp_path: Path) -> None:
+    text = (FIXTURES / "gov2021_markdown.md").read_text(encoding="utf-8")
+    # a third bare row of cells after two labels; a row whose cells do not add up to its 总计
+    text = text.replace("| 6 | 2 | 0 | 0 | 0 | 0 | 8 |", "| 6 | 2 | 0 | 0 | 0 | 0 | 8 |\n| 1 | 1 | 1 | 1 | 1 | 1 | 6 |")
+    text = text.replace("| 2.重复申请 | 3 | 1 | 0 | 0 | 0 | 0 | 4 |", "| 2.重复申请 | 1 | 3 | 0 | 0 | 0 | 0 | 5 |")
+    path = tmp_path / "broken.md"
+    path.write_text(text, encoding="utf-8")
+    figures, issues = extract_tables(read_document(path), "gov2021")
+    metrics = {f.metric for f in figures if not f.derived}
+    assert not {"requests_received", "requests_carried_over", "results_not_processed_duplicate"} & metrics
+    assert len([i for i in issues if i.kind == "read_by_template" and "left out" in i.message]) == 2

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from .compact_text import CompactText as _Compact
 from .numbers import parse_quantity
 from .reading import Document
 from .schema import FORMAT_VERSIONS, Figure, Issue
@@ -222,7 +223,6 @@ _ANNEX_UNIT = r"(?:条|件|个|次|元|项)"
 # At most three numbers (more is no annex row); the compact text has one space between numbers.
 _ANNEX_VALUE_RE = re.compile(rf"\s?{_ANNEX_UNIT}?\s?(?P<digits>\d+(?:\s\d+){{0,2}})(?!\s?\d)(?P<ordinal>[.、])?")
 
-_PAGE_FOOTER_RE = re.compile(r"(?m)^[ \t]*[-—]\s{0,3}\d{1,3}\s{0,3}[-—][ \t]*$")
 _CLAUSE_END = "。;,:、!?()“”"
 _SENTENCE_END = "。;!?"
 _SHARE_AFTER_RE = re.compile(r"[,(]?占")
@@ -240,29 +240,6 @@ class _Candidate(NamedTuple):
 
 
 # --------------------------------------------------------------------------- compact text
-
-
-class _Compact(NamedTuple):
-    text: str
-    offsets: list[int]  # compact index → doc.text index
-
-
-def _compact(text: str) -> _Compact:
-    """Text without line breaks, page footers or spaces; a gap between two digits stays one space."""
-    if _PAGE_FOOTER_RE.search(text):
-        text = _PAGE_FOOTER_RE.sub(lambda m: " " * len(m.group()), text)
-    pieces: list[str] = []
-    offsets: list[int] = []
-    previous_end = -1
-    for match in re.finditer(r"\S+", text):
-        start, end = match.span()
-        if pieces and pieces[-1][-1].isdigit() and text[start].isdigit() and start > previous_end:
-            pieces.append(" ")
-            offsets.append(previous_end)
-        pieces.append(match.group())
-        offsets.extend(range(start, end))
-        previous_end = end
-    return _Compact("".join(pieces), offsets)
 
 
 def _original(doc_text: str, compact: _Compact, start: int, end: int) -> str:
@@ -541,7 +518,7 @@ def extract_text_figures(doc: Document, layout: str) -> tuple[list[Figure], list
     if layout not in FORMAT_VERSIONS:
         raise ValueError(f"unknown layout {layout!r}; expected one of {FORMAT_VERSIONS}")
     allowed = _allowed_metrics(layout)
-    compact = _compact(doc.text)
+    compact = _Compact(doc.text, digit_gaps=True)
     issues: list[Issue] = []
     annex = _ANNEX_START_RE.search(compact.text) if layout == "narrative" else None
     limit = annex.start() if annex else len(compact.text)

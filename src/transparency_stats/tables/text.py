@@ -1,0 +1,457 @@
+"""Standard tables read from text (PDF text layer, TXT): rows found by their labels."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+
+from ..compact_text import CompactText, blank_footers
+from .cells import parse_cell
+from .collect import TABLE_ZH, Collector
+from .labels import registered_metrics, row_by_position, spelling_regex
+from .splitting import (
+    INT_RE,
+    Part,
+    Token,
+    column_re,
+    cut_parts,
+    joined_digits,
+    resolve_with_columns,
+    row_sum_splits,
+    split_columns,
+    split_review,
+)
+from .template import NOT_APPLICABLE, REQUEST_COLUMNS, REVIEW_COLUMNS, request_rows
+
+
+def _heading(*words: str) -> re.Pattern[str]:
+    """Pattern for any of the headings in whitespace-free text."""
+    return re.compile("|".join(spelling_regex(w) for w in words))
+
+
+_T2_HEADING = _heading("主动公开政府信息情况")
+_T2_FIRST = _heading("第二十条第(一)项", "第二十条第一项")
+_T2_INFO = _heading("信息内容")
+_T3_HEADING = _heading("收到和处理政府信息公开申请情况")
+_T3_FIRST = _heading("一、本年新收政府信息公开申请数量")
+_T3_LAST = _heading("结转下年度继续办理")
+_T4_HEADING = _heading("政府信息公开行政复议、行政诉讼情况", "行政复议、行政诉讼情况")
+_T4_FIRST = _heading("行政复议")
+_T4_END = _heading("存在的主要问题", "主要问题及改进情况", "其他需要报告的事项", "五、")
+
+
+
+def _tokens(region: str, offset: int) -> list[Token]:
+    """Whitespace-separated tokens of a region, with their document offsets."""
+    tokens = []
+    for t in _TOKEN_RE.finditer(region):
+        before = region.rfind("\n", 0, t.start())
+        after = region.find("\n", t.end())
+        alone = (
+            before >= 0 and after >= 0
+            and not region[before + 1: t.start()].strip() and not region[t.end(): after].strip()
+        )
+        tokens.append(Token(t.group(), offset + t.start(), alone))
+    return tokens
+
+
+@dataclass
+class _TextRow:
+    """A row label of a text table and the tokens after it."""
+
+    label: str
+    metric: str
+    tokens: list[Token]
+    location: str
+    columns: list[tuple[str, str]] = field(default_factory=list)  # table 二: (suffix, header text)
+
+
+def read_text(text: str, out: Collector, tables: list[str]) -> None:
+    """Find tables 二, 三 and 四 in the text by their headings and first and last rows, and read those asked for."""
+    text = blank_footers(text)
+    compact = CompactText(text, round_brackets=True)
+    first = compact.find(_T3_FIRST)
+    if first is None:
+        if "requests" in tables:
+            out.warn("missing_table", "table 三 (收到和处理政府信息公开申请情况) not found")
+        return
+    heading = compact.rfind(_T3_HEADING, 0, first.start())
+    t3_start = first.start()  # text between the heading and the first row is prose
+    last = compact.find(_T3_LAST, first.end())
+    t4_heading = compact.find(_T4_HEADING, last.end() if last else first.end())
+    if t4_heading is not None:
+        t4_start = t4_heading.end()
+    else:
+        t4_first = compact.find(_T4_FIRST, last.end() if last else first.end())
+        t4_start = t4_first.start() if t4_first else len(compact.text)
+    t3_end = t4_heading.start() if t4_heading else t4_start
+    end = compact.find(_T4_END, t4_start)
+    t4_end = end.start() if end else min(len(compact.text), t4_start + 1500)
+    t2_end = heading.start() if heading else t3_start
+    t2_first = compact.rfind(_T2_FIRST, 0, t2_end)
+    t2_start: int | None = t2_first.start() if t2_first else None
+    if t2_start is None:
+        t2_heading = compact.rfind(_T2_HEADING, 0, t2_end)
+        t2_info = compact.find(_T2_INFO, t2_heading.end(), t2_end) if t2_heading else None
+        t2_start = t2_info.start() if t2_info else None
+
+    spaced: bool | None = None
+    if "requests" in tables:
+        rows = _rows_by_position(_text_rows(text, compact, out, "requests", t3_start, t3_end), out)
+        counted = [len(r.tokens) for r in rows]
+        spaced = bool(counted) and sum(c == len(REQUEST_COLUMNS) for c in counted) * 2 >= len(counted)
+        _text_requests(rows, out, spaced)
+    if "proactive" in tables and t2_start is not None:
+        rows = _text_rows(text, compact, out, "proactive", t2_start, t2_end)
+        _text_proactive(rows, out, spaced)
+    if "review_litigation" in tables and t4_start < len(compact.text):
+        _text_review(text, compact, out, t4_start, t4_end, spaced)
+
+
+_CJK_RUN_RE = re.compile(r"[\u3400-\u9fff][\u3400-\u9fff、,，。“”\"()（）:：]*(?:\s+[\u3400-\u9fff、,，。“”\"()（）:：]+)*")
+_DEBRIS_ORDINAL_RE = re.compile(r"[((][一二三四五六七八九十]{1,2}[))][\u3400-\u9fff]*|[一二三四五六七八九十]{1,2}、")
+_TRAILING_ORDINAL_RE = re.compile(r"(?:\d{1,2}\s*[.、]|[((]\s*\d{1,2}\s*[))]|[\u2460-\u2473])\s*$")
+_TOKEN_RE = re.compile(r"\S+")
+
+
+def _clean_region(region: str, fragments: str) -> str:
+    """Cell text between two labels, without pieces of wrapped labels and stray ordinals.
+
+    A piece of a label is dropped only before or after the cells: text between
+    two runs of digits may be a row whose label is not known, and stays.
+    """
+    region = _PLACEHOLDER_RE.sub(lambda m: " " * len(m.group()), region)  # never a cell
+    spans = [m.span() for m in _DEBRIS_ORDINAL_RE.finditer(region)]
+    for m in _CJK_RUN_RE.finditer(region):
+        joined = _LABEL_PUNCT_RE.sub("", m.group())  # the region is normalised already
+        if joined and joined not in NOT_APPLICABLE and len(joined) >= 2 and joined in fragments:
+            spans.append(m.span())
+    m = _TRAILING_ORDINAL_RE.search(region)
+    if m:
+        spans.append(m.span())
+    if not spans:
+        return region
+    chars = list(region)
+    for a, b in spans:
+        if _HAS_DIGIT.search(region, 0, a) and _HAS_DIGIT.search(region, b):
+            continue
+        chars[a:b] = " " * (b - a)
+    return re.sub(r"(?<!\S)[()（）,，、:：]+(?!\S)", lambda m: " " * len(m.group()), "".join(chars))
+
+
+_HAS_DIGIT = re.compile(r"\d")
+#: Column names a PDF converter puts over a table it has no header for (``数据1``, ``列2``, ``Column3``).
+_PLACEHOLDER_RE = re.compile(r"(?<!\S)(?:数据|列|Column|Col)\s?\d{1,2}(?!\S)", re.IGNORECASE)
+_LABEL_PUNCT_RE = re.compile(r"[\s:：,，、.．·•'\"“”‘’「」『』]+")
+
+
+def _text_rows(text: str, compact: CompactText, out: Collector, table: str, start: int, end: int) -> list[_TextRow]:
+    """Data rows of one table in text: each known row label with the tokens up to the next label."""
+    labels = out.labels
+    spellings = labels.spellings
+    matches = list(labels.pattern(table).finditer(compact.text, start, end))
+    rows: list[_TextRow] = []
+    columns: list[tuple[str, str]] = []
+    after_row = False
+    fragments = labels.fragments[table]
+    for k, m in enumerate(matches):
+        spelling = spellings[int(m.lastgroup[1:])]  # type: ignore[index]
+        if spelling.kind == "column":
+            if after_row:
+                columns = []
+                after_row = False
+            columns.append((spelling.metric, spelling.raw_label))
+            continue
+        if spelling.kind == "header":
+            if table == "proactive" and spelling.raw_label.startswith("第二十条"):
+                columns = []
+                after_row = False
+            continue
+        after_row = True
+        region_start = compact.offset(m.end() - 1) + 1
+        region_end = compact.offset(matches[k + 1].start() if k + 1 < len(matches) else end)
+        region = _clean_region(text[region_start:region_end], fragments)
+        tokens = _tokens(region, region_start)
+        label = text[compact.offset(m.start()): region_start]
+        label = re.sub(r"\s+", "", label)
+        if not tokens:
+            continue  # a block heading followed directly by its first sub-row
+        rows.append(_TextRow(label, spelling.metric, tokens, f"char:{compact.offset(m.start())}", list(columns)))
+    return rows
+
+
+_CELLISH_RE = re.compile(r"[\d.,\-—–/]+(?:万元|元)?|无|不适用|零")
+
+
+def _value_tokens(row: _TextRow, out: Collector, table: str, expected: int) -> list[Token]:
+    """The row's cell tokens: all of them when they are exactly the cells, else those before any text."""
+    tokens = row.tokens
+    if len(tokens) == expected + 1 and tokens[-1].alone and re.fullmatch(r"\d{1,3}", tokens[-1].text):
+        tokens = tokens[:-1]  # a bare page number on its own line after the row
+    if len(tokens) == expected:
+        return tokens
+    for i, tok in enumerate(tokens):
+        if not _CELLISH_RE.fullmatch(tok.text):
+            rest = tokens[i:]
+            if i == 0 or any(_CELLISH_RE.fullmatch(t.text) for t in rest):
+                out.warn("unknown_label", f"unknown text {tok.text!r} after row {row.label!r} in table "
+                         f"{TABLE_ZH[table]}: the cells after it are left out", f"char:{tok.start}")
+            return tokens[:i]
+    return tokens
+
+
+def _may_split(spaced: bool | None, tokens: list[Token]) -> bool:
+    """Whether a row's digits may be cut anywhere: in run-together text, or one bare token.
+
+    In spaced text a row with the wrong number of cells is left out: merging
+    tokens could as well join a page number or a stray figure to a cell.
+    """
+    return spaced is False or (spaced is None and len(tokens) == 1)
+
+
+_NA_CHARS_RE = re.compile(r"[—/]+")
+
+
+def _na_cells(tokens: list[Token], n: int) -> list[Part] | None:
+    """n single-character not-applicable marks run together (``///////``), or None."""
+    if not all(_NA_CHARS_RE.fullmatch(t.text) for t in tokens):
+        return None
+    parts = [Part(ch, t.start + k) for t in tokens for k, ch in enumerate(t.text)]
+    return parts if len(parts) == n else None
+
+
+
+# ----- table 三
+
+
+_ORDINAL_PIECE_RE = re.compile(r"\d{1,2}[.、]")
+_PIECE_RE = re.compile(r"[\d.,\-—–/]+(?:万元|元)?|[^\d.,\-—–/\s]+")
+
+
+def _rows_by_position(rows: list[_TextRow], out: Collector) -> list[_TextRow]:
+    """Rows whose label was not recognised (a typo, an OCR confusion), found after the previous row's cells.
+
+    The unknown text between two runs of cells is read as the label of the
+    template row that its place leaves (see :func:`row_by_position`); the
+    cells after it become that row's.  Anything else is left as it was (and
+    reported when the row is read).
+    """
+    order = request_rows(out.layout)
+    result: list[_TextRow] = []
+    for k, row in enumerate(rows):
+        pieces = [Token(m.group(), t.start + m.start(), t.alone) for t in row.tokens for m in _PIECE_RE.finditer(t.text)]
+        kinds = [bool(_CELLISH_RE.fullmatch(p.text)) and not _ORDINAL_PIECE_RE.fullmatch(p.text) for p in pieces]
+        first_text = next((i for i, cell in enumerate(kinds) if not cell), None)
+        # a heading row (a block label such as (四)无法提供) has no cells of its own before the next label
+        if first_text is None or (first_text == 0 and row.metric in order):
+            result.append(row)
+            continue
+        end_text = next((i for i in range(first_text, len(kinds)) if kinds[i]), len(kinds))
+        if end_text == len(kinds) or not all(kinds[end_text:]):
+            result.append(row)
+            continue
+        between = pieces[first_text:end_text]
+        # the label proper starts after the last ordinal (before it: debris of a wrapped label)
+        last_ordinal = max((i for i, p in enumerate(between) if _ORDINAL_PIECE_RE.fullmatch(p.text)), default=0)
+        label = "".join(p.text for p in between[last_ordinal:])
+        after = next((r.metric for r in rows[k + 1:] if r.metric in order), None)
+        before = next((r.metric for r in reversed(result + [row]) if r.metric in order), None)
+        taken = {r.metric for r in rows} | {key[1] for key in out.seen if key[0] == "requests"}
+        metric = row_by_position(out.labels, "requests", order, before, after, label, taken)
+        if metric is None:
+            result.append(row)
+            continue
+        location = f"char:{pieces[first_text].start}"
+        out.warn("label_by_position", f"table 三 row label {label!r} read as {metric} by its place in the template",
+                 location)
+        result.append(_TextRow(row.label, row.metric, pieces[:first_text], row.location, row.columns))
+        result.append(_TextRow(label, metric, pieces[end_text:], location, row.columns))
+    return result
+
+
+def _text_requests(rows: list[_TextRow], out: Collector, spaced: bool) -> None:
+    """Table 三 from text rows: spaced rows as printed, run-together rows split by the identities."""
+    n = len(REQUEST_COLUMNS)
+    candidates: dict[str, list[list[Part]]] = {}  # rows of whole numbers: the identities apply
+    fixed: dict[str, list[Part]] = {}  # rows with other cells, read as printed
+    row_of: dict[str, _TextRow] = {}
+    for row in rows:
+        if row.metric in row_of:
+            continue
+        row_of[row.metric] = row
+        tokens = _value_tokens(row, out, "requests", n)
+        if not tokens:
+            continue
+        if spaced and len(tokens) == n:
+            cells = [Part(t.text, t.start) for t in tokens]
+            if all(INT_RE.fullmatch(p.text) for p in cells):
+                candidates[row.metric] = [cells]
+            else:
+                fixed[row.metric] = cells
+            continue
+        na = _na_cells(tokens, n)
+        if na is not None:
+            fixed[row.metric] = na
+            continue
+        joined = joined_digits(tokens)
+        if joined is None:
+            out.warn("unsplittable_row", f"table 三 row {row.label!r}: cells {' '.join(t.text for t in tokens)!r} "
+                     "cannot be told apart; left out", row.location)
+            continue
+        digits, offsets = joined
+        if not _may_split(spaced, tokens):
+            out.warn("unsplittable_row", f"table 三 row {row.label!r}: {len(tokens)} cells where 7 are printed; "
+                     "left out", row.location)
+            continue
+        splits = row_sum_splits(digits, n)
+        if not splits:
+            out.warn("unsplittable_row", f"table 三 row {row.label!r}: no split of {digits!r} into "
+                     "six columns and their 总计; left out", row.location)
+            continue
+        if len(splits) >= 64:
+            out.warn("ambiguous_split", f"table 三 row {row.label!r}: too many splits of {digits!r}; left out",
+                     row.location)
+            continue
+        candidates[row.metric] = [cut_parts(digits, offsets, s) for s in splits]
+    resolve_with_columns(candidates)
+    for metric, cells in fixed.items():
+        candidates[metric] = [cells]
+    for metric, options in candidates.items():
+        row = row_of[metric]
+        if len(options) != 1:
+            shown = "; ".join("|".join(p.text for p in o) for o in options[:4])
+            out.warn("ambiguous_split", f"table 三 row {row.label!r}: {len(options)} splits fit ({shown}); "
+                     "left out", row.location)
+            continue
+        for applicant, part in zip(REQUEST_COLUMNS, options[0], strict=True):
+            out.add("requests", metric, applicant, parse_cell(part.text), row.label, part.text, f"char:{part.start}")
+
+
+
+def _text_proactive(rows: list[_TextRow], out: Collector, spaced: bool | None) -> None:
+    """Table 二 from text rows: each row's cells under the column headers read before it."""
+    metrics = registered_metrics()["proactive"]
+    for row in rows:
+        columns = row.columns
+        if not columns:
+            out.warn("unknown_label", f"table 二 row {row.label!r} has no column header; left out", row.location)
+            continue
+        bad = [h for s, h in columns if f"{row.metric}_{s}" not in metrics]
+        if bad:
+            out.warn("unknown_label", f"no metric for {row.label!r} × {bad[0]!r} in table 二", row.location)
+            continue
+        n = len(columns)
+        tokens = _value_tokens(row, out, "proactive", n)
+        if not tokens:
+            continue
+        cells: list[Part] | None = None
+        if len(tokens) == n and (spaced is not False or n == 1):
+            cells = [Part(t.text, t.start) for t in tokens]
+        elif _may_split(spaced, tokens):
+            cells = _split_proactive(row, tokens, [s for s, _ in columns])
+        if cells is None:
+            out.warn("ambiguous_split", f"table 二 row {row.label!r}: {' '.join(t.text for t in tokens)!r} "
+                     f"does not split into {n} columns in exactly one way; left out", row.location)
+            continue
+        for (suffix, header), part in zip(columns, cells, strict=True):
+            metric = f"{row.metric}_{suffix}"
+            out.add("proactive", metric, "total", parse_cell(part.text), f"{row.label}/{header}", part.text,
+                    f"char:{part.start}", header)
+
+
+def _split_proactive(row: _TextRow, tokens: list[Token], suffixes: list[str]) -> list[Part] | None:
+    """The one cut of a run-together table 二 row into its columns, or None."""
+    unit = ""
+    chars: list[str] = []
+    offsets: list[int] = []
+    for i, tok in enumerate(tokens):
+        text = tok.text
+        m = re.search(r"(万元|元)$", text)
+        if m and i == len(tokens) - 1:
+            unit, text = m.group(), text[: m.start()]
+        if not re.fullmatch(r"[-\d.—/]+", text):
+            return None
+        chars.extend(text)
+        offsets.extend(range(tok.start, tok.start + len(text)))
+    joined = "".join(chars)
+    splits = split_columns(joined, [column_re(s) for s in suffixes])
+    if len(splits) != 1:
+        return None
+    parts, pos = [], 0
+    for k, end in enumerate(splits[0]):
+        text = joined[pos:end] + (unit if k == len(suffixes) - 1 else "")
+        parts.append(Part(text, offsets[pos]))
+        pos = end
+    return parts
+
+
+
+# ----- table 四
+
+
+def _review_without_header(text: str, compact: CompactText, out: Collector, start: int, end: int) -> None:
+    """Table 四 under its heading but without its column header (a converter's ``数据1 … 数据15``).
+
+    The fifteen cells are read in the template's order only when they are
+    the first thing under the heading, all whole numbers, and each block's
+    总计 is the sum of its four results; otherwise the table is left out.
+    """
+    region_start = compact.offset(start)
+    region = _clean_region(text[region_start:compact.offset(end)], out.labels.fragments["review_litigation"])
+    tokens = _tokens(region, region_start)
+    cells = list(itertools.takewhile(lambda t: INT_RE.fullmatch(t.text) is not None, tokens))
+    n = len(REVIEW_COLUMNS)
+    values = [int(t.text) for t in cells[:n]]
+    blocks = [values[k: k + 5] for k in range(0, len(values), 5)]
+    if len(cells) < n or (len(cells) > n and not cells[n].alone) or any(sum(b[:4]) != b[4] for b in blocks):
+        out.warn("missing_table", "table 四 (行政复议、行政诉讼) header not found")
+        return
+    out.warn("read_by_template", "table 四 has no column header: its 15 cells are read in the template's order "
+             "(each block adds up to its 总计)", f"char:{cells[0].start}")
+    for metric, tok in zip(REVIEW_COLUMNS, cells[:n], strict=True):
+        out.add("review_litigation", metric, "total", parse_cell(tok.text), f"[{metric}]", tok.text, f"char:{tok.start}")
+
+
+def _text_review(text: str, compact: CompactText, out: Collector, start: int, end: int, spaced: bool | None) -> None:
+    """Table 四 from text: the fifteen cells after its header, split by the block totals when run together."""
+    matches = list(out.labels.pattern("review_litigation").finditer(compact.text, start, end))
+    if not matches:
+        _review_without_header(text, compact, out, start, end)
+        return
+    region_start = compact.offset(matches[-1].end() - 1) + 1
+    region_end = compact.offset(end)
+    region = _clean_region(text[region_start:region_end], out.labels.fragments["review_litigation"])
+    row = _TextRow("行政复议/行政诉讼", "", _tokens(region, region_start), f"char:{region_start}")
+    n = len(REVIEW_COLUMNS)
+    tokens = _value_tokens(row, out, "review_litigation", n)
+    if not tokens:
+        out.warn("missing_values", "table 四 has no values after its header", row.location)
+        return
+    if len(tokens) == n and spaced is not False:
+        cells: list[Part | None] = [Part(t.text, t.start) for t in tokens]
+    else:
+        joined = joined_digits(tokens)
+        if joined is None or not _may_split(spaced, tokens):
+            out.warn("unsplittable_row", f"table 四: {len(tokens)} cells where 15 are printed; left out",
+                     row.location)
+            return
+        digits, offsets = joined
+        cells = split_review(digits, offsets)
+        if cells is None:
+            out.warn("unsplittable_row", f"table 四: no split of {digits!r} fits the block totals; left out",
+                     row.location)
+            return
+    headers = [f"{g}/{f}" for g in ("行政复议", "行政诉讼/未经复议直接起诉", "行政诉讼/复议后起诉")
+               for f in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")]
+    undecided = []
+    for metric, header, part in zip(REVIEW_COLUMNS, headers, cells, strict=True):
+        if part is None:
+            undecided.append(metric)
+            continue
+        out.add("review_litigation", metric, "total", parse_cell(part.text), header, part.text, f"char:{part.start}")
+    if undecided:
+        out.warn("ambiguous_split", f"table 四: several splits fit for {', '.join(undecided)}; left out",
+                 row.location)
+
+
