@@ -136,6 +136,12 @@ def test_docx_limit_can_be_raised(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert _figure_rows(extract_report(path)) == _solo("gov2021.docx")
 
 
+def test_docx_within_the_limit_that_lxml_refuses_is_an_error_row(tmp_path: Path) -> None:
+    path = tmp_path / "long_text_node.docx"
+    path.write_bytes(_docx_with_padding(11 << 20))  # one whitespace node beyond lxml's 10 MB
+    assert "not a readable .docx" in _only_error(extract_report(path))
+
+
 # --------------------------------------------------------------------------- huge HTML page
 
 
@@ -274,3 +280,4 @@ def test_unreadable_folder_and_bad_symlinks_each_get_an_error_row(
     assert reasons["dangling.txt"].startswith("dangling symlink")
     assert reasons["loop_a.txt"].startswith("symlink loop") and reasons["loop_b.txt"].startswith("symlink loop")
     assert reasons["back"].startswith("folder reached twice")
+

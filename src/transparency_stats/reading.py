@@ -501,9 +501,12 @@ def _docx_parts(data: bytes, limits: Limits | None = None) -> tuple[str, list[li
         from docx.text.paragraph import Paragraph
     except ImportError as exc:  # pragma: no cover - dependency is declared
         raise ReadError("python-docx is not installed") from exc
+    from lxml import etree
+
     try:
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
+        # XMLSyntaxError includes lxml's own resource limits (a text node of over 10 MB, …)
         raise ReadError(f"not a readable .docx file: {exc}") from exc
     lines: list[str] = []
     tables: list[list[list[str]]] = []
