@@ -54,6 +54,7 @@ def iter_report_files(paths: Iterable[str | Path]) -> Iterator[Path]:
 
 
 def _walk_folder(root: Path) -> Iterator[Path]:
+    """Report files under ``root`` plus every entry that cannot be searched or read."""
     seen: set[tuple[int, int]] = set()
     stack = [root]
     while stack:
