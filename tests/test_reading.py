@@ -4,9 +4,10 @@ from pathlib import Path
 
 import pytest
 
+from transparency_stats import reading
 from transparency_stats.meta import detect_agency, detect_year
 from transparency_stats.normalize import find_mojibake, normalize_label, normalize_text
-from transparency_stats.reading import ReadError, decode_bytes, read_document
+from transparency_stats.reading import Limits, ReadError, decode_bytes, decode_report_bytes, read_document
 
 SAMPLE = "本年报数据的统计期限是2020年1月1日到2020年12月31日为止。全年主动公开政府信息１２３条。"
 
@@ -150,3 +151,64 @@ def test_wrong_container_is_a_clear_error(tmp_path: Path, name: str, content: by
 def test_year_and_agency_from_title_and_period(text: str, year: int, agency: str) -> None:
     assert detect_year(text) == year
     assert detect_agency(text) == agency
+
+
+# --------------------------------------------------------------------------- undecodable bytes and limits
+
+
+def test_stray_byte_is_replaced_and_touching_digits_masked() -> None:
+    data = SAMPLE.encode("utf-8").replace("１２３".encode(), "１２".encode() + b"\x80" + "３".encode())
+    offset = SAMPLE.encode("utf-8").index("３".encode())
+    text, encoding, bad = decode_report_bytes(data)
+    assert encoding == "utf-8"
+    assert "信息\ufffd\ufffd\ufffd\ufffd条" in text  # １２, the bad byte and ３ are all masked
+    [run] = bad
+    assert run.raw == b"\x80" and run.byte_start == offset
+    assert run.masked == "１２\ufffd３"
+
+
+def test_clean_text_has_no_bad_bytes_and_gbk_is_not_taken_for_broken_utf8() -> None:
+    assert decode_report_bytes(SAMPLE.encode("utf-8"))[2] == []
+    text, encoding, bad = decode_report_bytes(SAMPLE.encode("gbk"))
+    assert (text, encoding, bad) == (SAMPLE, "gb18030", [])
+
+
+def test_utf16_cut_mid_character_is_read_but_a_shifted_one_is_not() -> None:
+    data = SAMPLE.encode("utf-16")
+    text, encoding, bad = decode_report_bytes(data[:-1])
+    assert encoding == "utf-16" and text.startswith(SAMPLE[:-1]) and bad[0].byte_start == len(data) - 2
+    with pytest.raises(ReadError, match="utf-16"):
+        decode_report_bytes(data[:10] + b"\x00" + data[10:-2] + b"\xd8")  # misaligned, ends in a lone surrogate
+
+
+def test_limits_come_from_the_environment_and_can_be_set() -> None:
+    limits = Limits.from_env({"TRANSPARENCY_STATS_MAX_TABLE_CELLS": "5_000", "UNRELATED": "x"})
+    assert limits.max_table_cells == 5000 and limits.max_text_bytes == Limits().max_text_bytes
+    with pytest.raises(ValueError, match="TRANSPARENCY_STATS_MAX_TEXT_BYTES"):
+        Limits.from_env({"TRANSPARENCY_STATS_MAX_TEXT_BYTES": "ten"})
+    before = reading.LIMITS
+    try:
+        assert reading.set_limits(max_html_depth=50).max_html_depth == 50
+        assert reading.LIMITS.max_html_depth == 50 and reading.LIMITS.max_table_cells == before.max_table_cells
+    finally:
+        reading.LIMITS = before
+
+
+def test_table_spans_expand_up_to_the_cell_limit(tmp_path: Path) -> None:
+    row = "<tr>" + '<td colspan="10" rowspan="3">甲</td>' * 3 + "</tr>"
+    path = tmp_path / "spans.html"
+    path.write_text(f"<html><body><table>{row}{row}{row}</table></body></html>", encoding="utf-8")
+    doc = read_document(path, limits=Limits(max_table_cells=270))
+    assert [len(r) for r in doc.tables[0]] == [30, 60, 90]  # each row also carries the spans from above
+    with pytest.raises(ReadError, match="max_table_cells=179"):
+        read_document(path, limits=Limits(max_table_cells=179))
+
+
+def test_html_size_limit_ignores_inline_images(tmp_path: Path) -> None:
+    image = '<img src="data:image/png;base64,' + "QUJD" * 300 + '">'
+    path = tmp_path / "page.html"
+    path.write_text(HTML_PAGE.replace("</body>", image + "</body>"), encoding="utf-8")
+    small = Limits(max_text_bytes=len(HTML_PAGE.encode()) + 100)
+    assert "某市某局2022年政府信息公开工作年度报告" in read_document(path, limits=small).text
+    with pytest.raises(ReadError, match="max_text_bytes"):
+        read_document(path, limits=Limits(max_text_bytes=100))

@@ -7,8 +7,10 @@ broken file never stops a batch.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -27,18 +29,69 @@ def iter_report_files(paths: Iterable[str | Path]) -> Iterator[Path]:
     """Files to extract: given files as they are, folders searched recursively.
 
     Inside folders only report file types (and legacy .doc, to report them) are
-    taken; hidden files are skipped.
+    taken; hidden files are skipped.  Symlinked folders are followed once.
+    Nothing is skipped silently: an unreadable subfolder, a dangling or looping
+    symlink, or a folder reached twice through symlinks is yielded too, so that
+    reading it gives the file its error row (see :func:`unreadable_reason`).
     """
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if not child.is_file() or any(p.startswith(".") for p in child.relative_to(path).parts):
-                    continue
-                if child.suffix.lower() in SUPPORTED_SUFFIXES + (".doc",):
-                    yield child
+            yield from sorted(_walk_folder(path))
         else:
             yield path
+
+
+def _walk_folder(root: Path) -> Iterator[Path]:
+    """Report files under ``root`` plus every entry that cannot be searched or read."""
+    seen: set[tuple[int, int]] = set()
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            info = folder.stat()
+            if (info.st_dev, info.st_ino) in seen:
+                yield folder  # a symlink loop, or a folder reached twice
+                continue
+            seen.add((info.st_dev, info.st_ino))
+            entries = list(os.scandir(folder))
+        except OSError:
+            yield folder  # unreadable folder
+            continue
+        for entry in entries:
+            child = Path(entry.path)
+            if entry.name.startswith("."):
+                continue
+            try:
+                is_dir = entry.is_dir()
+                is_file = entry.is_file()
+            except OSError:  # a symlink loop
+                is_dir = is_file = False
+            if is_dir:
+                stack.append(child)
+            elif not is_file and entry.is_symlink():
+                yield child  # dangling or looping symlink
+            elif is_file and child.suffix.lower() in SUPPORTED_SUFFIXES + (".doc",):
+                yield child
+
+
+def unreadable_reason(path: str | Path, exc: OSError) -> str:
+    """Why ``path`` cannot be read, for its error row (folders and symlinks named as such)."""
+    path = Path(path)
+    if path.is_symlink() and not path.exists():
+        try:
+            os.stat(path)
+        except OSError as stat_exc:
+            if stat_exc.errno == errno.ELOOP:
+                return f"symlink loop: {path} -> {os.readlink(path)}"
+        return f"dangling symlink: {path} -> {os.readlink(path)} (target missing)"
+    if path.is_dir():
+        try:
+            os.listdir(path)
+        except OSError as list_exc:
+            return f"unreadable folder: {list_exc.strerror or list_exc}"
+        return "folder reached twice through symlinks (a symlink loop?): searched once"
+    return f"cannot read file: {exc.strerror or exc}"
 
 
 def extract_document(doc: Document) -> tuple[str, list[Figure], list[Issue]]:
@@ -71,7 +124,7 @@ def extract_report(path: str | Path) -> ReportResult:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        result.issues.append(Issue(source, "error", "read", f"cannot read file: {exc.strerror or exc}"))
+        result.issues.append(Issue(source, "error", "read", unreadable_reason(path, exc)))
         return result
     result.report_id = report_id_for(data)
     try:
@@ -90,6 +143,7 @@ def extract_report(path: str | Path) -> ReportResult:
         )
         return result
     result.format_version = layout
+    issues = doc.issues + issues
     if recognition.truncated:
         issues.append(Issue(source, recognition.truncated_severity, "truncated", recognition.truncated))
     for span in doc.mojibake:

@@ -6,17 +6,23 @@ and PDF (.pdf, text layer).  Every reader returns a :class:`Document` whose
 whose ``tables`` hold each data table as a grid of cell texts with row and
 column spans expanded.  Both are normalised (see :mod:`.normalize`).
 
-Failures raise :class:`ReadError` with a reason a person can act on.
+Failures raise :class:`ReadError` with a reason a person can act on.  What one
+file may expand to is bounded by :data:`LIMITS` (see :class:`Limits`).
 """
 
 from __future__ import annotations
 
+import codecs
+import contextvars
+import dataclasses
 import io
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .normalize import MojibakeSpan, normalize_text
+from .normalize import MASK, MojibakeSpan, normalize_text
+from .schema import Issue
 
 SUPPORTED_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf")
 
@@ -29,12 +35,77 @@ class ReadError(Exception):
     """A file that cannot be read as a report; the message says why."""
 
 
+# --------------------------------------------------------------------------- limits
+
+_ENV_PREFIX = "TRANSPARENCY_STATS_"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what one input file may cost; a file beyond one is an error row.
+
+    Each field can be raised for a run with :func:`set_limits`, per call with
+    ``read_document(path, limits=...)``, or through the environment variable
+    ``TRANSPARENCY_STATS_<FIELD>`` (upper case; read at import, so it also
+    reaches worker processes), e.g. ``TRANSPARENCY_STATS_MAX_TEXT_BYTES=50000000``.
+    """
+
+    #: Size of a text, Markdown or HTML file (HTML counted without inline ``data:`` images).
+    max_text_bytes: int = 10_000_000
+    #: Cells one HTML table may expand to once its rowspan/colspan are copied out.
+    max_table_cells: int = 100_000
+    #: Element nesting depth of an HTML page (deeper pages are refused, never cut short);
+    #: at most 2,048, the HTML parser's own ceiling.
+    max_html_depth: int = 2_000
+    #: Decompressed size of all parts of a .docx together (a ZIP bomb stops here).
+    max_docx_unpacked_bytes: int = 200_000_000
+    #: Undecodable bytes replaced (and warned about) before a file counts as undecodable.
+    max_decode_errors: int = 100
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Limits:
+        """Defaults, overridden by ``TRANSPARENCY_STATS_<FIELD>`` variables."""
+        environ = dict(os.environ if environ is None else environ)
+        changes = {}
+        for f in dataclasses.fields(cls):
+            raw = environ.get(_ENV_PREFIX + f.name.upper())
+            if raw:
+                try:
+                    changes[f.name] = int(raw.replace("_", ""))
+                except ValueError:
+                    raise ValueError(f"{_ENV_PREFIX + f.name.upper()} must be an integer, not {raw!r}") from None
+        return cls(**changes)
+
+
+#: The limits in force; replace with :func:`set_limits`.
+LIMITS = Limits.from_env()
+
+
+def set_limits(**changes: int) -> Limits:
+    """Change the limits in force for this process (e.g. ``set_limits(max_text_bytes=10**8)``)."""
+    global LIMITS
+    LIMITS = dataclasses.replace(LIMITS, **changes)
+    return LIMITS
+
+
+def _over_limit(what: str, name: str, value: int) -> ReadError:
+    """The error for a file beyond a limit, naming the limit and how to raise it."""
+    return ReadError(
+        f"{what} exceeds the limit {name}={value:,} "
+        f"(raise it with {_ENV_PREFIX}{name.upper()} or reading.set_limits({name}=...))"
+    )
+
+
 Grid = list[list[str]]
 
 
 @dataclass
 class Document:
-    """A report's text and tables after decoding and normalisation."""
+    """A report's text and tables after decoding and normalisation.
+
+    ``issues`` are warnings found while reading (undecodable bytes replaced, …);
+    their ``source_file`` is the path read.
+    """
 
     path: str
     kind: str
@@ -42,6 +113,7 @@ class Document:
     tables: list[Grid] = field(default_factory=list)
     encoding: str | None = None
     mojibake: list[MojibakeSpan] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- bytes
@@ -52,31 +124,139 @@ def decode_bytes(data: bytes, *, declared: str | None = None) -> tuple[str, str]
 
     BOMs first (UTF-8, UTF-16), then strict UTF-8, then a declared charset, then
     charset-normalizer's best guess.  GBK and GB2312 are decoded as GB18030, their
-    superset.  Raises :class:`ReadError` for empty, binary or undecodable input.
+    superset.  A few undecodable bytes (a stray byte, a file cut mid-character)
+    are replaced with U+FFFD, and so are the digits touching them (see
+    :func:`decode_report_bytes` for where).  Raises :class:`ReadError` for empty,
+    binary or undecodable input.
     """
+    text, encoding, _ = decode_report_bytes(data, declared=declared)
+    return text, encoding
+
+
+@dataclass
+class BadBytes:
+    """A run of undecodable bytes replaced while decoding."""
+
+    byte_start: int
+    byte_end: int
+    char_start: int  # where the masked text starts in the decoded text
+    masked: str  # the decoded text that was masked (U+FFFD for the bytes, plus touching digits)
+    raw: bytes
+
+
+_BAD = "\U0010fffd"  # placeholder for a replaced byte run while decoding
+_NUMBER_CHARS = "0-9０-９.,，．零〇一二三四五六七八九十百千万亿两"
+_AROUND_BAD_RE = re.compile(rf"[{_NUMBER_CHARS}]*{_BAD}+[{_NUMBER_CHARS}]*")
+_bad_runs: contextvars.ContextVar[tuple[list[tuple[int, int]], int]] = contextvars.ContextVar("_bad_runs")
+
+
+class _TooManyBadBytes(Exception):
+    pass
+
+
+def _record_bad_bytes(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    runs, limit = _bad_runs.get()
+    runs.append((exc.start, exc.end))
+    if len(runs) > limit:
+        raise _TooManyBadBytes
+    return _BAD, exc.end
+
+
+codecs.register_error("transparency_stats.record_bad_bytes", _record_bad_bytes)
+
+
+def _decode_tolerant(data: bytes, encoding: str, limit: int, offset: int = 0) -> tuple[str, list[BadBytes]] | None:
+    """Decode replacing undecodable byte runs; None when there are more than ``limit``.
+
+    Each run becomes U+FFFD, and digits or numerals touching it are masked too
+    (a number with a broken byte inside is no number).
+    """
+    runs: list[tuple[int, int]] = []
+    token = _bad_runs.set((runs, limit))
+    try:
+        text = data.decode(encoding, "transparency_stats.record_bad_bytes")
+    except (_TooManyBadBytes, LookupError):
+        return None
+    finally:
+        _bad_runs.reset(token)
+    if not runs:
+        return text, []
+    bad: list[BadBytes] = []
+    pieces: list[str] = []
+    last = 0
+    run_iter = iter(runs)
+    for match in _AROUND_BAD_RE.finditer(text):
+        pieces.append(text[last : match.start()])
+        masked = match.group().replace(_BAD, MASK)
+        pieces.append(MASK * len(masked))
+        last = match.end()
+        for _ in range(match.group().count(_BAD)):
+            start, end = next(run_iter)
+            bad.append(BadBytes(start + offset, end + offset, match.start(), masked, data[start:end]))
+    pieces.append(text[last:])
+    return "".join(pieces), bad
+
+
+def _decode_utf16(data: bytes, encoding: str) -> tuple[str, list[BadBytes]] | None:
+    """UTF-16 strictly, or cut mid-character (one odd last byte); anything else is None.
+
+    A stray byte inside UTF-16 shifts every character after it, so only a
+    broken last character can be replaced safely.
+    """
+    decoded = _decode_tolerant(data, encoding, 1)
+    if decoded is None or (decoded[1] and decoded[1][0].byte_end != len(data)):
+        return None
+    return decoded
+
+
+def decode_report_bytes(
+    data: bytes, *, declared: str | None = None, limits: Limits | None = None
+) -> tuple[str, str, list[BadBytes]]:
+    """:func:`decode_bytes` that also returns the undecodable byte runs it replaced.
+
+    Strict decodings are tried first, in the order :func:`decode_bytes` gives,
+    except that a file that is clearly UTF-8 apart from a few bad runs (ten
+    valid non-ASCII characters per run) is taken as UTF-8 before any other
+    charset is guessed.  When no strict decoding fits, the first candidate with
+    at most ``limits.max_decode_errors`` bad runs is taken.
+    """
+    limits = limits or LIMITS
+    limit = limits.max_decode_errors
     if not data.strip():
         raise ReadError("empty file")
     if data.startswith(b"\xef\xbb\xbf"):
-        return _strict(data[3:], "utf-8"), "utf-8-sig"
+        decoded = _decode_tolerant(data[3:], "utf-8", limit, offset=3)
+        if decoded is None:
+            raise _over_limit("undecodable bytes: the number of invalid utf-8 places", "max_decode_errors", limit)
+        _reject_binary(decoded[0])
+        return decoded[0], "utf-8-sig", decoded[1]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return _strict(data, "utf-16"), "utf-16"
+        decoded = _decode_utf16(data, "utf-16")
+        if decoded is None:
+            raise ReadError("undecodable bytes: invalid utf-16 (a UTF-16 text with a broken or extra byte)")
+        _reject_binary(decoded[0])
+        return decoded[0], "utf-16", decoded[1]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         pass
     else:
         _reject_binary(text)
-        return text, "utf-8"
+        return text, "utf-8", []
     if b"\x00" in data[:4096]:
         # UTF-16 without BOM has a NUL in every other byte of ASCII text.
         for encoding in ("utf-16-le", "utf-16-be"):
-            try:
-                text = data.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-            if _looks_like_text(text):
-                return text, encoding
+            decoded = _decode_utf16(data, encoding)
+            if decoded is not None and _looks_like_text(decoded[0]):
+                return decoded[0], encoding, decoded[1]
         raise ReadError("binary file (NUL bytes; not a text report)")
+    utf8 = _decode_tolerant(data, "utf-8", limit)
+    if utf8 is not None:
+        non_ascii = sum(1 for ch in utf8[0] if ord(ch) > 127 and ch != MASK)
+        if non_ascii >= 10 * len(utf8[1]) and _looks_like_text(utf8[0]):
+            return utf8[0], "utf-8", utf8[1]
     candidates = []
     if declared:
         candidates.append(_gb_superset(declared))
@@ -86,14 +266,20 @@ def decode_bytes(data: bytes, *, declared: str | None = None) -> tuple[str, str]
     if best is not None:
         candidates.append(_gb_superset(best.encoding))
     candidates.append("gb18030")
-    for encoding in dict.fromkeys(candidates):
+    candidates = list(dict.fromkeys(candidates))
+    for encoding in candidates:
         try:
             text = data.decode(encoding)
         except (UnicodeDecodeError, LookupError):
             continue
         if _looks_like_text(text):
-            return text, encoding
-    raise ReadError("undecodable bytes: not UTF-8, UTF-16 or GB18030 text")
+            return text, encoding, []
+    for encoding in candidates:
+        decoded = _decode_tolerant(data, encoding, limit)
+        if decoded is not None and _looks_like_text(decoded[0]):
+            return decoded[0], encoding, decoded[1]
+    raise _over_limit("undecodable bytes: not UTF-8, UTF-16 or GB18030 text; the number of "
+                      "undecodable places in each", "max_decode_errors", limit)
 
 
 def _gb_superset(encoding: str) -> str:
@@ -101,15 +287,6 @@ def _gb_superset(encoding: str) -> str:
     if name in ("gbk", "gb2312", "cp936", "euccn", "hz", "gb18030", "ms936"):
         return "gb18030"
     return encoding
-
-
-def _strict(data: bytes, encoding: str) -> str:
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise ReadError(f"undecodable bytes: invalid {encoding} at byte {exc.start}") from exc
-    _reject_binary(text)
-    return text
 
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
@@ -138,15 +315,39 @@ _DROP_TAGS = {"script", "style", "noscript", "template", "iframe", "object", "sv
 _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.I)
 
 
-def _html_parts(html_text: str) -> tuple[str, list[list[list[str]]]]:
-    """Raw (un-normalised) block text and table grids of an HTML page."""
+_PARSER_MAX_DEPTH = 2_048  # libxml2's nesting ceiling, even with huge_tree
+_DATA_URI_RE = re.compile(rb";base64,[A-Za-z0-9+/=\s]{1024,}")
+
+
+def _strip_data_uris(data: bytes) -> bytes:
+    """Drop the payload of inline ``data:`` URIs (embedded images): they hold no report text."""
+    if b";base64," not in data:
+        return data
+    return _DATA_URI_RE.sub(b";base64,", data)
+
+
+def _html_parts(html_text: str, limits: Limits | None = None) -> tuple[str, list[list[list[str]]]]:
+    """Raw (un-normalised) block text and table grids of an HTML page.
+
+    Deep pages are parsed in full (``huge_tree``) and walked without recursion,
+    up to ``limits.max_html_depth`` levels; each table may expand to at most
+    ``limits.max_table_cells`` cells.
+    """
     import lxml.html
     from lxml import etree
 
+    limits = limits or LIMITS
     try:
-        root = lxml.html.document_fromstring(html_text)
+        parser = lxml.html.HTMLParser(huge_tree=True)
+        root = lxml.html.document_fromstring(html_text, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise ReadError(f"unparsable HTML: {exc}") from exc
+    if any("Excessive depth" in error.message for error in parser.error_log):
+        # libxml2 drops everything below its ceiling: refuse rather than read part of the page
+        if limits.max_html_depth < _PARSER_MAX_DEPTH:
+            raise _over_limit("HTML nesting depth", "max_html_depth", limits.max_html_depth)
+        raise ReadError(f"HTML nested deeper than {_PARSER_MAX_DEPTH:,} levels, the HTML parser's ceiling "
+                        "(max_html_depth cannot raise it)")
     lines: list[str] = []
     current: list[str] = []
     tables: list[list[list[str]]] = []
@@ -157,31 +358,8 @@ def _html_parts(html_text: str) -> tuple[str, list[list[list[str]]]]:
             lines.append(line)
         current.clear()
 
-    def walk(element: etree._Element) -> None:
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if not tag or tag in _DROP_TAGS:
-            # comments, processing instructions, scripts: drop, keep their tail
-            if element.tail:
-                current.append(element.tail)
-            return
-        if tag == "table" and not element.xpath(".//table"):
-            flush()
-            grid = _html_grid(element)
-            if grid:
-                tables.append(grid)
-                for row in grid:
-                    lines.append(" ".join(c for c in row if c))
-            if element.tail:
-                current.append(element.tail)
-            return
-        block = tag in _BLOCK_TAGS or tag in ("td", "th")
-        if block:
-            flush()
-        if element.text:
-            current.append(element.text)
-        for child in element:
-            walk(child)
-        if tag in ("td", "th"):
+    def leave(element: etree._Element, block: bool, cell: bool) -> None:
+        if cell:
             current.append(" ")
         if block:
             flush()
@@ -191,8 +369,42 @@ def _html_parts(html_text: str) -> tuple[str, list[list[list[str]]]]:
     title = root.find("head/title")
     if title is not None and title.text and title.text.strip():
         lines.append(title.text.strip())  # the page title often is the report's title
+    # An explicit stack instead of recursion: ("enter", element, depth) or ("leave", element, block, cell).
     body = root.find("body")
-    walk(body if body is not None else root)
+    stack: list[tuple] = [("enter", body if body is not None else root, 0)]
+    while stack:
+        item = stack.pop()
+        if item[0] == "leave":
+            leave(item[1], item[2], item[3])
+            continue
+        _, element, depth = item
+        if depth > limits.max_html_depth:
+            raise _over_limit("HTML nesting depth", "max_html_depth", limits.max_html_depth)
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if not tag or tag in _DROP_TAGS:
+            # comments, processing instructions, scripts: drop, keep their tail
+            if element.tail:
+                current.append(element.tail)
+            continue
+        if tag == "table" and not element.xpath(".//table"):
+            flush()
+            grid = _html_grid(element, limits.max_table_cells, len(tables) + 1)
+            if grid:
+                tables.append(grid)
+                for row in grid:
+                    lines.append(" ".join(c for c in row if c))
+            if element.tail:
+                current.append(element.tail)
+            continue
+        cell = tag in ("td", "th")
+        block = tag in _BLOCK_TAGS or cell
+        if block:
+            flush()
+        if element.text:
+            current.append(element.text)
+        stack.append(("leave", element, block, cell))
+        stack.extend(("enter", child, depth + 1) for child in reversed(element))
+
     flush()
     return "\n".join(lines), tables
 
@@ -209,9 +421,17 @@ def _span(value: str | None) -> int:
         return 1
 
 
-def _html_grid(table: object) -> list[list[str]]:
-    """Rows of cell texts with rowspan/colspan expanded (copies of the spanning text)."""
+def _html_grid(table: object, max_cells: int | None = None, number: int = 1) -> list[list[str]]:
+    """Rows of cell texts with rowspan/colspan expanded (copies of the spanning text).
+
+    Raises :class:`ReadError` when the expanded grid would hold more than
+    ``max_cells`` cells (``LIMITS.max_table_cells`` by default); ``number`` names
+    the table in that message.
+    """
+    if max_cells is None:
+        max_cells = LIMITS.max_table_cells
     grid: list[list[str]] = []
+    cells_so_far = 0
     pending: dict[int, tuple[int, str]] = {}  # column -> (rows left, text)
 
     def fill_spanned(row: list[str], col: int) -> int:
@@ -239,7 +459,12 @@ def _html_grid(table: object) -> list[list[str]]:
                 if rowspan > 1:
                     pending[col] = (rowspan - 1, text)
                 col += 1
+            if cells_so_far + len(row) > max_cells:
+                raise _over_limit(
+                    f"HTML table {number} expanded by its rowspan/colspan", "max_table_cells", max_cells
+                )
         fill_spanned(row, col)
+        cells_so_far += len(row)
         if any(c for c in row):
             grid.append(row)
     return grid
@@ -248,18 +473,40 @@ def _html_grid(table: object) -> list[list[str]]:
 # --------------------------------------------------------------------------- DOCX
 
 
-def _docx_parts(data: bytes) -> tuple[str, list[list[list[str]]]]:
+def _check_unpacked_size(data: bytes, limit: int) -> None:
+    """Refuse a ZIP container whose parts declare more than ``limit`` decompressed bytes together.
+
+    The declared sizes are enough: :mod:`zipfile` never inflates a part beyond
+    its declared size (a part whose header lies fails its CRC check instead).
+    """
     import zipfile
 
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise ReadError(f"not a readable .docx file: {exc}") from exc
+    if unpacked > limit:
+        raise _over_limit(f"decompressed size of the .docx parts ({unpacked:,} bytes)",
+                          "max_docx_unpacked_bytes", limit)
+
+
+def _docx_parts(data: bytes, limits: Limits | None = None) -> tuple[str, list[list[list[str]]]]:
+    import zipfile
+
+    _check_unpacked_size(data, (limits or LIMITS).max_docx_unpacked_bytes)
     try:
         import docx
         from docx.table import Table
         from docx.text.paragraph import Paragraph
     except ImportError as exc:  # pragma: no cover - dependency is declared
         raise ReadError("python-docx is not installed") from exc
+    from lxml import etree
+
     try:
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
+        # XMLSyntaxError includes lxml's own resource limits (a text node of over 10 MB, …)
         raise ReadError(f"not a readable .docx file: {exc}") from exc
     lines: list[str] = []
     tables: list[list[list[str]]] = []
@@ -350,19 +597,26 @@ def _normalise(path: str, kind: str, raw_text: str, raw_tables: list[Grid], enco
     return Document(path, kind, text, tables, encoding, spans)
 
 
-def read_document(path: str | Path) -> Document:
+def read_document(path: str | Path, *, limits: Limits | None = None) -> Document:
     """Read one report file into a normalised :class:`Document`.
 
-    Raises :class:`ReadError` (missing, empty, binary, undecodable, unsupported
-    or unparsable files) with the reason.
+    Raises :class:`ReadError` (missing, empty, binary, undecodable, unsupported,
+    unparsable or beyond :data:`LIMITS`) with the reason.  ``limits`` replaces
+    :data:`LIMITS` for this call.
     """
+    limits = limits or LIMITS
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         if suffix == ".doc":
             raise ReadError("legacy .doc (Word 97-2003) is not supported; save it as .docx")
         raise ReadError(f"unsupported file type {suffix or '(none)'}")
+    text_kind = suffix not in (".pdf", ".docx")
     try:
+        # refuse an oversized text file before reading it (an HTML page may hold inline images)
+        size = path.stat().st_size
+        if text_kind and size > limits.max_text_bytes * (10 if suffix in (".html", ".htm") else 1):
+            raise _over_limit(f"file size {size:,} bytes", "max_text_bytes", limits.max_text_bytes)
         data = path.read_bytes()
     except OSError as exc:
         raise ReadError(f"cannot read file: {exc.strerror or exc}") from exc
@@ -375,17 +629,40 @@ def read_document(path: str | Path) -> Document:
     if suffix == ".docx":
         if not data.startswith(b"PK"):
             raise ReadError("not a .docx file (not a ZIP container)")
-        text, tables = _docx_parts(data)
+        text, tables = _docx_parts(data, limits)
         return _normalise(str(path), "docx", text, tables, None)
     declared = None
-    if suffix in (".html", ".htm"):
+    html = suffix in (".html", ".htm")
+    if html:
+        data = _strip_data_uris(data)
         match = _CHARSET_RE.search(data[:4096])
         declared = match.group(1).decode("ascii", "ignore") if match else None
-    text, encoding = decode_bytes(data, declared=declared)
-    if suffix in (".html", ".htm"):
-        body, tables = _html_parts(text)
-        return _normalise(str(path), "html", body, tables, encoding)
-    if suffix in (".md", ".markdown"):
+    if len(data) > limits.max_text_bytes:
+        raise _over_limit(f"file size {len(data):,} bytes", "max_text_bytes", limits.max_text_bytes)
+    text, encoding, bad = decode_report_bytes(data, declared=declared, limits=limits)
+    if html:
+        body, tables = _html_parts(text, limits)
+        doc = _normalise(str(path), "html", body, tables, encoding)
+    elif suffix in (".md", ".markdown"):
         body, tables = _markdown_parts(text)
-        return _normalise(str(path), "md", body, tables, encoding)
-    return _normalise(str(path), "txt", text, [], encoding)
+        doc = _normalise(str(path), "md", body, tables, encoding)
+    else:
+        doc = _normalise(str(path), "txt", text, [], encoding)
+    if bad:
+        # spans of nothing but replacement characters are the bytes just reported, not mojibake
+        doc.mojibake = [s for s in doc.mojibake if s.text.strip(MASK)]
+        doc.issues.extend(_bad_bytes_issues(str(path), bad, encoding))
+    return doc
+
+
+def _bad_bytes_issues(source: str, bad: list[BadBytes], encoding: str) -> list[Issue]:
+    """One ``decode`` warning per undecodable byte run, located by its byte offset."""
+    issues = []
+    for run in bad:
+        masked = f"; {run.masked!r} left out of extraction" if run.masked != MASK else ""
+        issues.append(Issue(
+            source, "warning", "decode",
+            f"undecodable bytes {run.raw!r} in {encoding} text replaced with U+FFFD{masked}",
+            f"byte:{run.byte_start}",
+        ))
+    return issues
