@@ -401,3 +401,15 @@ def test_figures_stated_in_words(text: str, layout: str, expected: dict[str, flo
 )
 def test_statements_that_do_not_cover_the_whole_give_nothing(text: str) -> None:
     assert _text(text, "gov2021") == {}
+
+
+def test_taiwan_wording_is_converted_with_its_profile() -> None:
+    figures = _figures(FIXTURES / "taiwan_wording.txt")
+    assert _values(figures) == {
+        "proactive_items_total": 1250,
+        "requests_received": 17,
+        "requests_online": 9,
+        "fees_collected_yuan": 0,
+        "reconsideration_total": 0,
+        "litigation_total": 0,
+    }
