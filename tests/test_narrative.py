@@ -150,7 +150,9 @@ def test_run_together_annex_without_proof_is_left_out() -> None:
 
 def test_standard_report_reads_only_what_tables_cannot_give() -> None:
     figures = _figures(FIXTURES / "standard_pdf_text.txt", "gov2021")
-    assert _values(figures) == {"proactive_items_total": 4100, "press_conferences": 5, "fees_collected_yuan": 8000}
+    assert _values(figures) == {
+        "proactive_items_total": 4100, "press_conferences": 5, "fees_collected_yuan": 8000, "on_time_rate": 1.0,
+    }
     assert _approximate(figures) == {"proactive_items_total"}
     assert figures["fees_collected_yuan"].raw_value == "0.8 万元"
 
@@ -343,3 +345,50 @@ def test_annex_proactive_rows_contradicted_by_prose_are_left_out() -> None:
     figures, issues = extract_text_figures(Document(path="inline.txt", kind="txt", text=text), "narrative")
     assert figures == []
     assert any(i.kind == "ambiguous" and "proactive_items_website" in i.message for i in issues)
+
+
+# --------------------------------------------------------------------------- figures stated in words
+
+
+@pytest.mark.parametrize(
+    ("text", "layout", "expected"),
+    [
+        ("本年度本所没有收到政府信息公开申请。", "narrative", {"requests_received": 0}),
+        ("2013年我乡没有接到公民、法人和其他组织的信息公开申请。", "narrative", {"requests_received": 0}),
+        ("本年受理政府信息公开申请0宗。", "narrative", {"requests_received": 0}),
+        ("全年共主动发布各类政府信息2760条。", "gov2021", {"proactive_items_total": 2760}),
+        ("六、其他需要报告的事项 本机关本年度未发生收费情况。", "gov2021", {"fees_collected_yuan": 0}),
+        ("本年共收到政府信息公开申请31件,均在法定期限内予以答复。", "gov2019", {"on_time_rate": 1.0}),
+        ("依申请公开的14件申请全部按期答复。", "gov2021", {"on_time_rate": 1.0}),
+        ("本年办理人大建议11件、政协提案19件,办结率100%。", "gov2021",
+         {"npc_suggestions": 11, "cppcc_proposals": 19, "proposal_completion_rate": 1.0}),
+    ],
+)
+def test_figures_stated_in_words(text: str, layout: str, expected: dict[str, float]) -> None:
+    assert _text(text, layout) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "本年收到政府信息公开申请20件,其中18件均在法定期限内答复。",  # a part, not all requests
+        "部分申请延期答复,其余均在法定期限内答复。",
+        "来信来访均已答复。",  # no time stated
+        "本年没有收到针对政府信息公开的行政复议申请。",  # review, not requests
+        "本年度未发生收费标准调整。",
+    ],
+)
+def test_statements_that_do_not_cover_the_whole_give_nothing(text: str) -> None:
+    assert _text(text, "gov2021") == {}
+
+
+def test_taiwan_wording_is_converted_with_its_profile() -> None:
+    figures = _figures(FIXTURES / "taiwan_wording.txt")
+    assert _values(figures) == {
+        "proactive_items_total": 1250,
+        "requests_received": 17,
+        "requests_online": 9,
+        "fees_collected_yuan": 0,
+        "reconsideration_total": 0,
+        "litigation_total": 0,
+    }

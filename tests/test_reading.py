@@ -6,7 +6,7 @@ import pytest
 
 from transparency_stats import reading
 from transparency_stats.meta import detect_agency, detect_year
-from transparency_stats.normalize import find_mojibake, normalize_label, normalize_text
+from transparency_stats.normalize import find_mojibake, normalize_label, normalize_text, opencc_profile
 from transparency_stats.reading import Limits, ReadError, decode_bytes, decode_report_bytes, read_document
 
 SAMPLE = "本年报数据的统计期限是2020年1月1日到2020年12月31日为止。全年主动公开政府信息１２３条。"
@@ -212,3 +212,24 @@ def test_html_size_limit_ignores_inline_images(tmp_path: Path) -> None:
     assert "某市某局2022年政府信息公开工作年度报告" in read_document(path, limits=small).text
     with pytest.raises(ReadError, match="max_text_bytes"):
         read_document(path, limits=Limits(max_text_bytes=100))
+@pytest.mark.parametrize(
+    ("text", "profile"),
+    [
+        ("政府資訊公開，透過網路申請", "tw2sp"),
+        ("衞生局啓動綫上申請", "hk2s"),
+        ("政府信息公開工作年度報告", "t2s"),
+        ("資訊", "t2s"),  # one word is no evidence
+    ],
+)
+def test_opencc_profile_follows_the_wording(text: str, profile: str) -> None:
+    assert opencc_profile(text) == profile
+
+
+def test_taiwan_and_hong_kong_wording_become_mainland_simplified() -> None:
+    assert normalize_text("政府資訊公開申請共3宗，網路申請2宗").text == "政府信息公开申请共3宗,网络申请2宗"
+    assert normalize_text("衞生局啓動綫上申請").text == "卫生局启动线上申请"
+
+
+@pytest.mark.parametrize("text", ["開（kāi）放", "開[kai1]放", "開 (kāi)放", "開【kāi】放"])
+def test_pinyin_in_other_forms_is_removed(text: str) -> None:
+    assert normalize_text(text).text == "开放"

@@ -15,8 +15,12 @@ single split is possible or the prose confirms one.
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import NamedTuple
 
 from .compact_text import CompactText as _Compact
@@ -58,7 +62,6 @@ _QUANTITY = (
 )
 _N = rf"(?P<n>{_QUANTITY})"
 _R = rf"(?P<n>{_QUANTITY}%|百分之{_QUANTITY})"
-_COUNT = r"(?P<u>件|例|条|个|次)"
 _TO_BE = r"(?:共|共计|总计|合计|累计)?(?:为|达|达到|是)?"
 
 
@@ -67,7 +70,8 @@ class Rule:
     """One way a report states one or more figures.
 
     ``pattern`` has a group ``n`` (the number, optionally followed by a unit group
-    ``u``) or none (a statement that the figures are zero).  ``context`` must occur
+    ``u``) or none: then it states the figures in words, as ``stated`` (0 for a
+    statement of none, 1.0 for "all requests answered on time").  ``context`` must occur
     in the sentence; ``exclude`` must not occur in the clause before the match (it
     marks a part of the whole: one department, one channel).
     """
@@ -77,6 +81,7 @@ class Rule:
     context: str = ""
     exclude: str = ""
     share_is_part: bool = False  # "…215条,占64.2%": a count followed by its share is a part
+    stated: float = 0.0
 
 
 _PART = (r"各(?:部门|乡镇|街道|单位|县区|区县|科室)|[区县市]直|乡镇|其中.{0,6}(?:部门|单位)|其他|应主动公开"
@@ -88,101 +93,50 @@ _CAUSE = (r"(?:因|涉及)?(?:政府)?信息公开(?:申请)?(?:而)?(?:引起�
           r"(?:被)?(?:申请|提起)?(?:的)?")
 _WHO = r"(?:(?:我|全|本)[区市县省局委办]?)?(?:各级|各类)?(?:单位|部门|机关)?"
 _REQ = r"(?:依申请公开|申请)(?:信息)?(?:数)?"
-_CASES = r"(?P<u>件|例|起|宗)"
 _NONE = r"(?:无(?![法论需须])|未(?:收到|发生|出现|产生|有)|没有(?:发生|出现|产生|收到)?)"
 _NO_GAP = r",;:。、!?()\d"  # a statement of none stays inside one clause and names no number
 
-TEXT_RULES: tuple[Rule, ...] = (
-    # proactive disclosure
-    Rule(("proactive_items_total",), rf"主动公开{_WHO}政府信息(?:条数|件数|总数|数量)?{_TO_BE}{_N}(?P<u>条|件)",
-         exclude=_PART, share_is_part=True),
-    Rule(("proactive_items_total",), rf"共(?:主动)?公布政府信息{_TO_BE}{_N}(?P<u>条)", exclude=_PART,
-         share_is_part=True),
-    Rule(("disclosure_units",), rf"{_N}(?P<u>个)政府信息公开(?:工作)?单位", exclude=r"新增|增加|减少|撤销|调整|其中"),
-    Rule(("new_media_items",),
-         rf"(?:政务)?(?:微博[、和及与]{{1,2}}(?:政务)?微信|微信[、和及与]{{1,2}}(?:政务)?微博)"
-         rf"(?:等新媒体)?(?:平台)?(?:公开|发布)(?:政府|政务)?信息(?:数量)?{_TO_BE}{_N}(?P<u>条)"),
-    Rule(("new_media_items",), rf"政务新媒体(?:共)?(?:公开|发布)(?:政府|政务)?信息(?:数量)?{_TO_BE}{_N}(?P<u>条)"),
-    Rule(("wechat_posts",),
-         rf"微信(?:公众号|公众平台)(?:\d+个,?)?(?:共|累计)?(?:发布|推送|公开)(?:政府|政务)?信息{_TO_BE}{_N}(?P<u>条)"),
-    Rule(("weibo_posts",), rf"(?:发布|发送)政务微博{_TO_BE}{_N}(?P<u>条)"),
-    Rule(("weibo_posts",),
-         rf"(?<![、和及与])(?:政务)?微博(?:账号)?(?:\d+个,?)?(?:共|累计)?(?:发布|推送|公开)(?:政府|政务)?信息"
-         rf"{_TO_BE}{_N}(?P<u>条)"),
-    Rule(("press_conferences",), rf"新闻发布会{_TO_BE}{_N}(?P<u>场|次)"),
-    Rule(("press_conferences",), rf"(?:召开|举办|举行|组织)(?:了)?{_N}(?P<u>场|次)新闻发布会"),
-    # proposals
-    Rule(("npc_suggestions",), rf"人大代表建议{_TO_BE}{_N}(?P<u>件)"),
-    Rule(("cppcc_proposals",), rf"政协(?:委员)?提案{_TO_BE}{_N}(?P<u>件)"),
-    Rule(("proposal_completion_rate", "proposal_satisfaction_rate"),
-         rf"(?:办结率[和、及与]满意率|满意率[和、及与]办结率)(?:均)?(?:为|达|达到)?{_R}", context=_PROPOSALS),
-    Rule(("proposal_completion_rate",), rf"(?<![和、及与])办结率(?:为|达|达到)?{_R}", context=_PROPOSALS),
-    Rule(("proposal_satisfaction_rate",), rf"(?<![和、及与])满意率(?:为|达|达到)?{_R}", context=_PROPOSALS),
-    # requests and their outcomes (narrative reports only, see TABLE_METRICS)
-    Rule(("requests_received",),
-         rf"(?:收到|受理|接到|接收)(?:了)?(?:政府信息公开申请|信息公开申请|依申请公开(?:信息)?(?:申请)?){_TO_BE}{_N}{_COUNT}"),
-    Rule(("requests_received",),
-         rf"(?:收到|受理|接到|接收)(?:了)?{_N}{_COUNT}(?:政府信息公开申请|信息公开申请|依申请公开)"),
-    Rule(("requests_received",),
-         rf"(?:收到|受理|接到|接收)(?:了)?(?:有关|涉及)(?:政府信息公开|信息公开)(?:的)?申请{_TO_BE}{_N}{_COUNT}",
-         exclude=_PART),
-    Rule(("requests_received",),
-         r"未(?:收到|受理|接到)(?:过)?(?:有关|任何)?(?:政府信息公开|信息公开|依申请公开)(?:的)?申请"),
-    Rule(("requests_received",),
-         r"(?:未|没有)(?:收到|接到|受理)(?:过)?(?:任何)?(?:群众|公民|申请人)?(?:主动)?(?:要求|申请)公开政府信息的申请"),
-    Rule(("requests_written",), rf"(?:书面|信函){_REQ}{_TO_BE}{_N}{_COUNT}", context=_REQUESTS),
-    Rule(("requests_online",), rf"(?:网上|网络|在线){_REQ}{_TO_BE}{_N}{_COUNT}", context=_REQUESTS),
-    Rule(("requests_in_person",), rf"当面{_REQ}{_TO_BE}{_N}{_COUNT}", context=_REQUESTS),
-    Rule(("requests_fax",), rf"(?<![、和及与])传真{_REQ}{_TO_BE}{_N}{_COUNT}", context=_REQUESTS),
-    Rule(("requests_email",), rf"电子邮件{_REQ}{_TO_BE}{_N}{_COUNT}", context=_REQUESTS),
-    Rule(("requests_other_channel",), rf"其[他它](?:形式|方式){_REQ}{_TO_BE}{_N}{_COUNT}", context=_REQUESTS),
-    Rule(("results_granted",), rf"(?<!不)(?:同意公开|予以公开|全部公开)(?:答复)?{_TO_BE}{_N}{_CASES}",
-         context=r"申请|答复"),
-    Rule(("results_granted",), rf"(?<![不部分])同意公开答复数{_TO_BE}{_N}{_COUNT}", context=r"申请|答复"),
-    Rule(("results_partial",), rf"同意部分公开答复数{_TO_BE}{_N}{_COUNT}", context=r"申请|答复"),
-    Rule(("results_denied_total",), rf"(?:否决|不予)公开答复数{_TO_BE}{_N}{_COUNT}", context=r"申请|答复"),
-    Rule(("results_total",), rf"对(?:依申请公开|申请)(?:信息)?(?:的)?答复(?:总)?数{_TO_BE}{_N}{_COUNT}"),
-    Rule(("results_partial",), rf"(?<!公开[及和与、])(?:同意)?部分公开(?:答复)?{_TO_BE}{_N}{_CASES}", context=r"申请|答复"),
-    Rule(("results_denied_total",), rf"(?:不予公开|不同意公开|否决公开)(?:答复)?{_TO_BE}{_N}{_CASES}",
-         context=r"申请|答复"),
-    Rule(("results_total",),
-         rf"(?:(?<=[,;:。])|共|累计|合计|全部|均已|已)答复(?:申请(?:人)?)?{_TO_BE}{_N}{_CASES}", context=_REQUESTS),
-    Rule(("on_time_rate",), rf"(?:按时|按期|及时)答复率(?:为|达|达到)?{_R}"),
-    # fees
-    Rule(("fees_collected_yuan",),
-         rf"收取(?:了)?(?:政府信息公开)?(?:的)?(?:信息处理费|检索费|复制费|邮寄费|申请费用?)"
-         rf"(?:[、和](?:检索费|复制费|邮寄费))*(?:等费用)?{_TO_BE}{_N}(?P<u>元)", context=_FEES),
-    Rule(("fees_collected_yuan",),
-         r"(?:未|没有|均未|从未|无)收取(?:过)?(?:任何)?(?:政府)?(?:信息公开)?(?:申请(?:人)?)?(?:的)?(?:任何|相关)?费用",
-         context=_FEES),
-    Rule(("fees_collected_yuan",), r"(?:未|没有|均未|无)收取(?:任何)?(?:政府信息公开)?信息处理费"),
-    Rule(("fees_collected_yuan",),
-         r"(?:未|没有|均未|从未|无)收取(?:过)?(?:与|和)(?:政府)?信息(?:公开)?(?:申请)?(?:有关|相关)的(?:任何)?费用"),
-    Rule(("fees_collected_yuan",),
-         r"(?:没有|无|未)(?:因|发生)?(?:依申请公开|(?:政府)?信息公开)(?:申请)?(?:而)?(?:产生|发生)?(?:的)?(?:任何)?收费"
-         r"(?!标准|项目|目录|清单|依据|办法|政策)"),
-    Rule(("fees_collected_yuan",), r"依申请(?:公开|提供)政府信息(?:均|暂|一律)?(?:不|未)收(?:取)?(?:任何)?费"),
-    # review, litigation and complaints
-    Rule(("reconsideration_total", "litigation_total"),
-         r"(?:无|未(?:收到|发生|出现)|没有)(?:有关|任何)?(?:因|涉及)?政府信息公开(?:申请)?(?:而|引起的|引发的)?"
-         r"(?:申请)?行政复议[、和及或]{1,2}(?:提起)?行政诉讼"),
-    Rule(("reconsideration_total",),
-         r"(?:无|未(?:收到|发生|出现)|没有)(?:有关|任何)?(?:因|涉及)?政府信息公开(?:申请)?(?:的)?行政复议申请"),
-    Rule(("reconsideration_total", "litigation_total"),
-         rf"{_NONE}[^{_NO_GAP}]{{0,12}}?(?:政府)?信息公开[^{_NO_GAP}]{{0,12}}?行政复议(?:案件?|申请)?"
-         rf"[、和及与或]{{1,2}}(?:被)?(?:提起)?行政诉讼(?:案件?)?(?![^{_NO_GAP}]{{0,30}}?{_QUANTITY}[件例起宗份])"),
-    Rule(("reconsideration_total",), rf"{_CAUSE}行政复议(?:案件|申请)?{_TO_BE}{_N}{_CASES}"),
-    Rule(("reconsideration_total",),
-         rf"(?:收到|受理|发生)(?:了)?{_N}(?P<u>份|件|起|例)(?:有关|涉及)?(?:因)?(?:政府)?信息公开(?:的)?行政复议"),
-    Rule(("litigation_total",), rf"{_CAUSE}行政诉讼(?:案件)?{_TO_BE}{_N}{_CASES}"),
-    Rule(("litigation_total",),
-         rf"{_CAUSE}行政复议(?:案件|申请)?{_TO_BE}{_QUANTITY}(?:件|例|起|宗)[、,]"
-         rf"(?:被)?(?:提起)?(?:的)?行政诉讼(?:案件)?{_TO_BE}{_N}{_CASES}"),
-    Rule(("complaints_total",),
-         rf"(?:政府信息公开|信息公开)(?:工作)?(?:方面)?(?:的)?(?:举报|投诉)(?:共)?{_N}{_CASES}"),
-    Rule(("complaints_total",),
-         r"(?:无|未(?:收到|发生)|没有)(?:有关|任何)?(?:政府信息公开|信息公开)(?:工作)?(?:方面)?(?:的)?(?:举报|投诉)"),
-)
+#: Building blocks a phrasing may name as ``{NAME}`` (``{U}`` is the phrasing's unit column).
+BLOCKS: dict[str, str] = {
+    "N": _N, "R": _R, "QUANTITY": _QUANTITY, "TO_BE": _TO_BE, "WHO": _WHO, "REQ": _REQ, "CAUSE": _CAUSE,
+    "NONE": _NONE, "NO_GAP": _NO_GAP, "PART": _PART, "PROPOSALS": _PROPOSALS, "REQUESTS": _REQUESTS,
+    "FEES": _FEES,
+}
+_BLOCK_RE = re.compile(r"\{([A-Z_]+)\}")
+PHRASINGS_CSV = files("transparency_stats") / "data" / "prose_phrasings.csv"
+
+
+def _expand(template: str, unit: str) -> str:
+    blocks = {**BLOCKS, "U": f"(?P<u>{unit})"}
+    return _BLOCK_RE.sub(lambda m: blocks[m.group(1)], template)
+
+
+def load_rules(path: Traversable | Path = PHRASINGS_CSV) -> tuple[Rule, ...]:
+    """The prose phrasings (``data/prose_phrasings.csv``): metrics, pattern, unit, context, exclude.
+
+    ``metrics`` are space-separated ids the phrasing states at once; ``pattern`` uses the
+    :data:`BLOCKS` and ``{U}`` for the unit alternatives of ``unit``; a pattern without
+    ``{N}``/``{R}`` states its figures in words: ``stated`` (default 0).  Each pattern is compiled here, so a
+    bad row fails at import with its line number.
+    """
+    rules = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        for line, row in enumerate(csv.DictReader(handle), start=2):
+            unit = row["unit"]
+            try:
+                rule = Rule(
+                    tuple(row["metrics"].split()), _expand(row["pattern"], unit),
+                    context=_expand(row["context"], unit), exclude=_expand(row["exclude"], unit),
+                    share_is_part=row["share_is_part"] == "yes", stated=float(row["stated"] or 0),
+                )
+                re.compile(rule.pattern)
+            except (KeyError, re.error) as exc:
+                raise ValueError(f"{path}, line {line}: bad phrasing: {exc}") from exc
+            rules.append(rule)
+    return tuple(rules)
+
+
+TEXT_RULES: tuple[Rule, ...] = load_rules()
 
 #: A sentence about totals since some earlier year is not this year's figure.
 _SINCE = r"(?<!今年)(?<!年初)(?<!本年)以来|截至|截止|历年|累计至|到(?:目前|现在|年底|年末)|至今|迄今|目前累计"
@@ -309,7 +263,8 @@ def _prose_candidates(doc_text: str, compact: _Compact, limit: int, allowed: set
                 continue
             label = _original(doc_text, compact, _clause_start(text, match.start(), _CLAUSE_END), match.end())
             if "n" not in match.groupdict():
-                value, approximate, cell = 0.0, False, "zero"
+                value, approximate = rule.stated, False
+                cell = "zero" if value == 0 else "number"
                 raw_value, at = _original(doc_text, compact, match.start(), match.end()), match.start()
             else:
                 start, end = match.span("n")

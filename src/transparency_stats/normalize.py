@@ -4,8 +4,10 @@ Order matters and is fixed:
 
 1. mojibake spans are found and masked with U+FFFD (reported with their
    location, never "repaired"; a masked span can never produce a number);
-2. traditional → simplified with OpenCC;
-3. pinyin annotations after characters are removed (``開(kāi)`` → 开);
+2. traditional → simplified with the OpenCC profile the wording calls for
+   (``tw2sp`` for Taiwan wording such as 資訊, ``hk2s`` for Hong Kong forms, else ``t2s``);
+3. pinyin annotations after characters are removed (``開(kāi)``, ``開（kāi）``,
+   ``開[kai1]``, ``開 (kāi)`` → 开);
 4. NFKC (full-width digits, letters and brackets; Kangxi radicals), with
    circled numbers and superscripts protected so they cannot turn into digits;
 5. CJK radical-supplement look-alikes → ordinary characters; zero-width
@@ -28,7 +30,11 @@ _TONE_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _SYLLABLE = rf"[a-zü{_TONE_VOWELS}]{{0,5}}[{_TONE_VOWELS}][a-zü{_TONE_VOWELS}]{{0,5}}"
 # The bracket comes first so the search can skip to brackets; the lookbehind then checks the
 # character before it.
-_PINYIN_RE = re.compile(rf"[(（](?<=[\u3400-\u9fff\ufffd][(（])({_SYLLABLE})[)）]")
+_NUMBERED_SYLLABLE = r"[a-zü]{1,6}[1-5]"  # kai1: tone as a digit
+_PINYIN_RE = re.compile(
+    rf"[(（\[【](?<=[\u3400-\u9fff\ufffd][(（\[【])({_SYLLABLE}|{_NUMBERED_SYLLABLE})[)）\]】]"
+    rf"|[ \u3000][(（](?<=[\u3400-\u9fff\ufffd][ \u3000][(（])({_SYLLABLE})[)）]"
+)
 _CJK_RE = re.compile(r"[\u3400-\u9fff]")
 _ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES_RE = re.compile(r"[ \t\u00a0\u3000\u2002-\u200a\u202f\u205f]+")
@@ -75,14 +81,35 @@ class NormalizedText:
     mojibake: list[MojibakeSpan] = field(default_factory=list)
 
 
-@functools.lru_cache(maxsize=1)
-def _converter() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
+#: Wording only Taiwan's usage has (資訊 for 信息, 網路, 軟體 …): convert with ``tw2sp``,
+#: which also turns these phrases into mainland ones.
+TAIWAN_EVIDENCE: tuple[str, ...] = ("資訊", "網路", "軟體", "資料庫", "伺服器", "線上申請", "臺灣", "臺北")
+#: Characters in Hong Kong's standard forms (衞, 綫, 啓 …): convert with ``hk2s``.
+HONG_KONG_EVIDENCE: tuple[str, ...] = ("衞", "綫", "啓", "僱", "峯", "麪", "裏", "爲", "着")
 
 
-def to_simplified(text: str) -> str:
-    """Traditional → simplified Chinese (OpenCC ``t2s``)."""
-    return _converter().convert(text)
+@functools.lru_cache(maxsize=4)
+def _converter(profile: str = "t2s") -> opencc.OpenCC:
+    return opencc.OpenCC(profile)
+
+
+def opencc_profile(text: str) -> str:
+    """The OpenCC profile the text's own wording calls for: ``tw2sp``, ``hk2s`` or ``t2s``.
+
+    Taiwan wording needs two distinct pieces of evidence, Hong Kong forms three, so one
+    stray word does not switch the profile.
+    """
+    head = text[:200_000]
+    if sum(word in head for word in TAIWAN_EVIDENCE) >= 2:
+        return "tw2sp"
+    if sum(ch in head for ch in HONG_KONG_EVIDENCE) >= 3:
+        return "hk2s"
+    return "t2s"
+
+
+def to_simplified(text: str, profile: str | None = None) -> str:
+    """Traditional → simplified Chinese with the OpenCC profile the text calls for (or ``profile``)."""
+    return _converter(profile or opencc_profile(text)).convert(text)
 
 
 def _in_gb2312(ch: str) -> bool:
