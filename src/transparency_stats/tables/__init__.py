@@ -37,11 +37,19 @@ from .completeness import table_completeness
 from .derived import derive
 from .grids import read_grids
 from .labels import LabelMap, label_key, load_label_map
-from .template import BLOCKS, PROACTIVE_CELLS, REQUEST_COLUMNS, REVIEW_COLUMNS, STANDARD_LAYOUTS, TABLES
+from .template import (
+    BLOCKS,
+    PROACTIVE_CELLS,
+    REQUEST_COLUMNS,
+    REVIEW_COLUMNS,
+    REVIEW_SUMS,
+    STANDARD_LAYOUTS,
+    TABLES,
+)
 from .text import read_text
 
 __all__ = [
-    "BLOCKS", "REQUEST_COLUMNS", "REVIEW_COLUMNS", "Cell", "LabelMap",
+    "BLOCKS", "REQUEST_COLUMNS", "REVIEW_COLUMNS", "REVIEW_SUMS", "Cell", "LabelMap",
     "extract_tables", "label_key", "load_label_map", "parse_cell", "table_completeness",
 ]
 
