@@ -123,7 +123,8 @@ def test_build_writes_processed_outputs(tmp_path: Path) -> None:
     shutil.copy(SEED, raw / SEED.name)
     processed = tmp_path / "processed"
     assert main(["build", "--raw", str(raw), "--processed", str(processed), "-q"]) == 0
-    for name in ("figures.parquet", "figures.csv", "errors.csv", "warnings.csv", "checks.csv", "metrics.csv"):
+    for name in ("manifest.json", "figures.csv", "errors.csv", "warnings.csv", "checks.csv", "metrics.csv",
+                 "reports.csv"):
         assert (processed / name).exists(), name
     assert not [p for p in os.listdir(processed) if p.endswith(".tmp")]
     loaded = ts.load_processed(processed)

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "extract_report", "load", "load_batch", "read_document", "load_processed"]
+__all__ = [
+    "__version__", "extract_report", "load", "load_batch", "read_document", "load_processed", "load_reports",
+]
 
 
 def __getattr__(name: str):  # lazy: importing the package stays cheap
@@ -27,8 +29,8 @@ def __getattr__(name: str):  # lazy: importing the package stays cheap
         from .reading import read_document
 
         return read_document
-    if name == "load_processed":
-        from .pipeline import load_processed
+    if name in ("load_processed", "load_reports"):
+        from . import processed
 
-        return load_processed
+        return getattr(processed, name)
     raise AttributeError(f"module 'transparency_stats' has no attribute {name!r}")

@@ -1,4 +1,6 @@
-"""From a report file to tidy figures: read → normalise → recognise → extract.
+"""From one report file to tidy figures: read → normalise → recognise → extract.
+
+Many files at once (engines, cache, time limits) are :mod:`.batch`'s business.
 
 :func:`extract_report` never raises for a bad file: it returns a
 :class:`~.schema.ReportResult` whose issues name the file and the reason, so one
@@ -10,12 +12,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .layout import detect_layout
 from .meta import detect_agency, detect_year
-from .reading import SUPPORTED_SUFFIXES, Document, ReadError, read_document
+from .reading import Document, ReadError, read_document
 from .schema import Figure, Issue, ReportResult
 
 log = logging.getLogger(__name__)
@@ -32,24 +33,6 @@ _NARRATIVE_TOPICS = ("主动公开", "依申请公开", "政府信息公开")
 def report_id_for(data: bytes) -> str:
     """Stable report id: the first 16 hex digits of the file's SHA-256."""
     return hashlib.sha256(data).hexdigest()[:16]
-
-
-def iter_report_files(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Files to extract: given files as they are, folders searched recursively.
-
-    Inside folders only report file types (and legacy .doc, to report them) are
-    taken; hidden files are skipped.
-    """
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if not child.is_file() or any(p.startswith(".") for p in child.relative_to(path).parts):
-                    continue
-                if child.suffix.lower() in SUPPORTED_SUFFIXES + (".doc",):
-                    yield child
-        else:
-            yield path
 
 
 def _looks_like_report(doc: Document) -> bool:
@@ -141,37 +124,3 @@ def extract_report(path: str | Path) -> ReportResult:
     result.figures = figures
     result.issues = issues
     return result
-
-
-def extract_paths(
-    paths: Iterable[str | Path], *, progress: bool = True, jobs: int = 1
-) -> Iterator[ReportResult]:
-    """Extract every report under ``paths``, one result at a time, in input order.
-
-    ``jobs`` > 1 spreads files over that many worker processes; results still
-    stream back one by one, so memory stays flat however large the batch.
-    """
-    files = list(iter_report_files(paths))
-    bar = None
-    if progress:
-        from tqdm import tqdm
-
-        bar = tqdm(total=len(files), desc="extracting", unit="report", disable=None, leave=False)
-    try:
-        if jobs > 1 and len(files) > 1:
-            from concurrent.futures import ProcessPoolExecutor
-
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                for result in pool.map(extract_report, files, chunksize=8):
-                    if bar is not None:
-                        bar.update()
-                    yield result
-        else:
-            for path in files:
-                result = extract_report(path)
-                if bar is not None:
-                    bar.update()
-                yield result
-    finally:
-        if bar is not None:
-            bar.close()

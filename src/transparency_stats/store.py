@@ -1,4 +1,4 @@
-"""Loading figures (from reports and from figure tables) and writing them atomically."""
+"""Figures in memory: ``ts.load`` of reports and figure tables, CSV output, atomic files."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from typing import IO
 
 import pandas as pd
 
-from .extract import extract_paths
 from .schema import (
     FIGURE_COLUMNS,
     ISSUE_COLUMNS,
@@ -28,9 +27,6 @@ from .schema import (
 
 log = logging.getLogger(__name__)
 
-FIGURE_TABLE_SUFFIXES = (".csv", ".xlsx")
-#: Files in a raw folder that describe the data rather than hold it.
-NON_DATA_FILES = {"sources.csv"}
 
 
 # --------------------------------------------------------------------------- atomic output
@@ -100,20 +96,6 @@ def read_figure_table(path: str | Path) -> pd.DataFrame:
     return coerce_figures(frame)
 
 
-def _figure_tables(paths: Iterable[str | Path]) -> Iterator[Path]:
-    for raw in paths:
-        path = Path(raw)
-        candidates = sorted(path.rglob("*")) if path.is_dir() else [path]
-        for child in candidates:
-            if (
-                child.is_file()
-                and child.suffix.lower() in FIGURE_TABLE_SUFFIXES
-                and child.name.lower() not in NON_DATA_FILES
-                and not child.name.startswith(".")
-            ):
-                yield child
-
-
 # --------------------------------------------------------------------------- batch
 
 
@@ -154,17 +136,26 @@ def load_batch(
     *,
     progress: bool = False,
     on_result: Callable[[ReportResult], None] | None = None,
+    jobs: int = 1,
+    engine: str = "local",
 ) -> BatchResult:
-    """Extract every report under ``paths`` and merge in any figure tables found there."""
+    """Extract every report under ``paths`` and merge in any figure tables found there.
+
+    Everything is held in memory: for a corpus larger than a few thousand
+    reports, write a dataset (``transparency-stats build`` or
+    :func:`.batch.extract_to_dataset`) and read it with filters instead.
+    """
+    from .batch import extract_paths, iter_figure_tables
+
     if isinstance(paths, (str, Path)):
         paths = [paths]
     paths = list(paths)
     batch = BatchResult()
-    for result in extract_paths(paths, progress=progress):
+    for result in extract_paths(paths, progress=progress, jobs=jobs, engine=engine):
         batch.add(result)
         if on_result is not None:
             on_result(result)
-    for table in _figure_tables(paths):
+    for table in iter_figure_tables(paths):
         try:
             batch.figure_frames.append(read_figure_table(table))
         except (ValueError, OSError) as exc:
