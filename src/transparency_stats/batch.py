@@ -354,10 +354,14 @@ def run_chunks(
 
 
 def _chunk_deadline(chunk: list[InputFile], timeout: float | None) -> float | None:
-    """Hard limit for a whole chunk: one file's limit plus a generous allowance per file."""
+    """Hard limit for a whole chunk: one file's limit plus a generous allowance per file.
+
+    Within it each file has its own (soft) limit; the hard one ends a worker stuck
+    where no signal reaches it.
+    """
     if not timeout:
         return None
-    return timeout + 10.0 * len(chunk)
+    return timeout + min(10.0, timeout) * len(chunk)
 
 
 def _run_pool(work, lost, chunks, *, jobs: int, timeout: float | None):
