@@ -401,7 +401,7 @@ def dask_client(scheduler: str | None = None, jobs: int = 2, processes: bool = T
     if scheduler:
         return Client(scheduler)
     cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=processes,
-                           dashboard_address=None)
+                           dashboard_address=None, silence_logs=logging.WARNING)
     return Client(cluster)
 
 
