@@ -13,7 +13,14 @@ import pytest
 import transparency_stats as ts
 from transparency_stats import batch, build
 from transparency_stats.cli import main
-from transparency_stats.dataset import DatasetRun, FolderBusy, read_figures, read_manifest, read_table
+from transparency_stats.dataset import (
+    DatasetRun,
+    FolderBusy,
+    folder_lock,
+    read_figures,
+    read_manifest,
+    read_table,
+)
 from transparency_stats.processed import load_bundle
 from transparency_stats.schema import coerce_figures
 
@@ -186,3 +193,17 @@ def test_build_keeps_checks_when_nothing_changed(tmp_path: Path) -> None:
     second = read_manifest(out)
     assert second["derived"] == first["derived"] and second["run"] != first["run"]
     assert len(ts.load_processed(out)) == 17
+
+
+def test_csv_output_cleans_stale_temporaries_and_refuses_a_second_writer(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    stale = out / ".figures.csv.abc123.tmp"
+    stale.write_text("left by a killed run")
+    with folder_lock(out):
+        assert main(["extract", str(SEED), "-o", str(out / "figures.csv"), "-q"]) != 0
+        assert "another transparency-stats run" in capsys.readouterr().err
+        assert not (out / "figures.csv").exists()
+    assert main(["extract", str(SEED), "-o", str(out / "figures.csv"), "-q"]) == 0
+    assert not stale.exists()
+    assert sorted(p.name for p in out.iterdir()) == ["figures.csv", "figures.errors.csv", "figures.warnings.csv"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -244,8 +245,12 @@ def build_processed(
     if not raw.is_dir():
         raise FileNotFoundError(f"{raw} not found (a folder of reports and figure tables)")
 
+    timings: dict[str, float] = {}
+
     def finish(run: DatasetRun) -> dict:
+        started = time.monotonic()
         derived = write_derived(run, progress=progress)
+        timings["checks and metrics"] = time.monotonic() - started
         run.derived_tables = derived["tables"]  # type: ignore[attr-defined]
         reports = sum(c.counts.get("reports", 0) for c in run.chunks.values())
         wanted = csv == "yes" or (csv == "auto" and reports <= CSV_AUTO_REPORTS)
@@ -257,6 +262,8 @@ def build_processed(
             derived["csv"] = []
         for name in LEGACY_FILES:
             (processed / name).unlink(missing_ok=True)
+        timings["csv copies"] = time.monotonic() - started - timings["checks and metrics"]
+        derived["seconds"] = {k: round(v, 2) for k, v in timings.items()}
         return derived
 
     summary = extract_to_dataset(
@@ -269,5 +276,6 @@ def build_processed(
     return (
         f"{summary.files} reports and figure tables ({summary.read} read, {summary.reused} unchanged) → "
         f"{counts['figures']} figures, {failed} failed in this run, {summary.warnings} warnings in this run; "
-        f"published figures, reports, issues, checks, metrics to {processed} in {summary.seconds:.1f} s"
+        f"published figures, reports, issues, checks, metrics to {processed} in {summary.seconds:.1f} s "
+        f"({', '.join(f'{k} {v:.1f} s' for k, v in timings.items())})"
     )

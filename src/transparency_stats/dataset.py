@@ -27,7 +27,8 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,6 +75,35 @@ _PANDAS_TYPES = {
 
 class FolderBusy(RuntimeError):
     """Another run holds the folder's lock."""
+
+
+@contextmanager
+def folder_lock(folder: str | Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder`` itself (no file is created); refuse when another run holds it.
+
+    The lock goes with the process: a killed run never leaves a stale one.
+    """
+    folder = Path(folder)
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise FolderBusy(
+                f"{folder}: another transparency-stats run is writing here; "
+                "wait for it to finish or choose another output folder"
+            ) from None
+        yield
+    finally:
+        os.close(descriptor)
+
+
+def remove_stale_temporaries(folder: str | Path, names: Iterable[str]) -> None:
+    """Delete temporaries (``.NAME.*.tmp``) a killed run left beside the outputs ``names``."""
+    folder = Path(folder)
+    for name in names:
+        for path in folder.glob(f".{name}.*.tmp"):
+            path.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)

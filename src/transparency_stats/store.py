@@ -182,7 +182,11 @@ def load(paths: str | Path | Iterable[str | Path], *, progress: bool = False) ->
 
 
 class FigureCsvWriter:
-    """Streams figures and error rows to CSV files that appear atomically on close."""
+    """Streams figures and error rows to CSV files that appear atomically on close.
+
+    While open it holds the output folder's lock (a second run writing there is
+    refused) and it first removes temporaries a killed run left beside its files.
+    """
 
     def __init__(self, figures_path: str | Path, errors_path: str | Path, warnings_path: str | Path):
         self._targets = [Path(figures_path), Path(errors_path), Path(warnings_path)]
@@ -190,6 +194,14 @@ class FigureCsvWriter:
         self._handles: list[IO[str]] = []
 
     def __enter__(self) -> FigureCsvWriter:
+        from .dataset import folder_lock, remove_stale_temporaries
+
+        folder = self._targets[0].parent
+        folder.mkdir(parents=True, exist_ok=True)
+        lock = folder_lock(folder)
+        lock.__enter__()
+        self._stack.append(lock)
+        remove_stale_temporaries(folder, [t.name for t in self._targets])
         for target, columns in zip(self._targets, [FIGURE_COLUMNS, ISSUE_COLUMNS, ISSUE_COLUMNS], strict=True):
             manager = atomic_text(target)
             handle = manager.__enter__()
