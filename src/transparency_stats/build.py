@@ -11,6 +11,7 @@ they are kept as they are.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import shutil
 import time
@@ -79,17 +80,18 @@ def _bucket_ids(batch: pa.RecordBatch, buckets: int, memo: dict[str, int]) -> pa
     return pa.array(ids, pa.int32()).take(encoded.indices)
 
 
-def _buckets(figures: ds.Dataset, rows: int, scratch: Path) -> Iterator[pd.DataFrame]:
-    """Figures grouped so that each organ's rows are in one frame, each frame about :data:`BUCKET_ROWS`."""
+def _bucket_tasks(dataset: ds.Dataset, files: list[str], rows: int, scratch: Path) -> list[list[str]]:
+    """Parquet files to derive from, one list per bucket: each organ's rows in one bucket,
+    each bucket about :data:`BUCKET_ROWS` rows (one bucket: the figure parts themselves).
+    """
     buckets = max(1, -(-rows // BUCKET_ROWS))
     if buckets == 1:
-        yield coerce_figures(figures.to_table().to_pandas(types_mapper=_pandas_type))
-        return
+        return [files] if files else []
     scratch.mkdir(parents=True, exist_ok=True)
     writers: dict[int, pq.ParquetWriter] = {}
     memo: dict[str, int] = {}
     try:
-        for batch in figures.to_batches(batch_size=200_000):
+        for batch in dataset.to_batches(batch_size=200_000):
             ids = _bucket_ids(batch, buckets, memo)
             for bucket in pc.unique(ids).to_pylist():
                 part = batch.filter(pc.equal(ids, bucket))
@@ -99,11 +101,50 @@ def _buckets(figures: ds.Dataset, rows: int, scratch: Path) -> Iterator[pd.DataF
     finally:
         for writer in writers.values():
             writer.close()
-    for bucket in sorted(writers):
-        path = scratch / f"{bucket}.parquet"
-        frame = pq.read_table(path).to_pandas(types_mapper=_pandas_type)
-        path.unlink()
-        yield coerce_figures(frame)
+    return [[str(scratch / f"{bucket}.parquet")] for bucket in sorted(writers)]
+
+
+def derive(paths: list[str]) -> dict[str, pa.Table]:
+    """Checks and metrics of the figures in ``paths`` (one bucket), as Arrow tables (runs in workers)."""
+    table = ds.dataset(paths, schema=FIGURE_SCHEMA, format="parquet").to_table()
+    figures = coerce_figures(table.to_pandas(types_mapper=_pandas_type))
+    schemas = derived_schemas()
+    return {name: pa.Table.from_pandas(frame[schemas[name].names], schema=schemas[name], preserve_index=False)
+            for name, frame in derived_tables(figures).items()}
+
+
+def _map(func: Callable, tasks: list, *, engine: str, jobs: int, scheduler: str | None, client: object | None):
+    """``func`` over ``tasks`` on the run's engine, results as they come."""
+    if engine == "dask":
+        from distributed import as_completed
+
+        from .batch import dask_client
+
+        own = client is None
+        client = dask_client(scheduler, jobs) if own else client
+        try:
+            for future in as_completed([client.submit(func, task, pure=False) for task in tasks]):
+                yield future.result()
+        finally:
+            if own:
+                cluster = getattr(client, "cluster", None)
+                client.close()
+                if cluster is not None:
+                    cluster.close()
+    elif jobs <= 1 or len(tasks) <= 1:
+        for task in tasks:
+            yield func(task)
+    else:
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        from pebble import ProcessPool
+
+        with ProcessPool(max_workers=jobs) as pool:
+            pending = {pool.schedule(func, args=(task,)) for task in tasks}
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield future.result()
 
 
 def _pandas_type(arrow_type: pa.DataType) -> object:
@@ -111,32 +152,49 @@ def _pandas_type(arrow_type: pa.DataType) -> object:
             pa.bool_(): pd.BooleanDtype()}.get(arrow_type)
 
 
-def write_derived(run: DatasetRun, progress: bool = False) -> dict:
-    """Checks and metrics of the run's figures as Parquet under ``derived/<run>/`` (reused when unchanged)."""
+@functools.lru_cache(maxsize=1)
+def derivation_version() -> str:
+    """Hash of the package's code: checks and metrics are recomputed when any of it changes."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted([*package.glob("*.py"), *package.glob("data/*.csv")]):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def write_derived(
+    run: DatasetRun, *, engine: str = "local", jobs: int = 1, scheduler: str | None = None,
+    client: object | None = None,
+) -> dict:
+    """Checks and metrics of the run's figures as Parquet under ``derived/<run>/``, bucket by bucket
+    on the run's engine; kept as they are when neither the figures nor the code changed.
+    """
     folder = run.folder
-    basis = hashlib.sha256(("\n".join(sorted(run.chunks)) + run.extractor).encode()).hexdigest()[:20]
+    basis = hashlib.sha256(("\n".join(sorted(run.chunks)) + run.extractor + derivation_version()).encode())
+    basis = basis.hexdigest()[:20]
     previous = read_manifest(folder) or {}
     if previous.get("derived_basis") == basis and all((folder / p).exists() for p in previous.get("derived", [])):
         return {"derived_parts": previous["derived"], "derived_basis": basis,
                 "tables": previous.get("tables", {})}
     files = [str(folder / p) for c in run.chunks.values() for p in c.parts if p.startswith("figures/")]
     dataset = ds.dataset(files, schema=FIGURE_SCHEMA, format="parquet")
-    rows = dataset.count_rows()
     schemas = derived_schemas()
     relative = {name: f"derived/{run.run_id}/{name}.parquet" for name in schemas}
+    (folder / "derived" / run.run_id).mkdir(parents=True, exist_ok=True)
     writers = {name: pq.ParquetWriter(str(folder / relative[name]) + ".tmp", schema)
-               for name, schema in schemas.items()
-               if (folder / relative[name]).parent.mkdir(parents=True, exist_ok=True) or True}
+               for name, schema in schemas.items()}
+    scratch = folder / "derived" / f".{run.run_id}.buckets"
     try:
-        for figures in _buckets(dataset, rows, folder / "derived" / f".{run.run_id}.buckets"):
-            for name, frame in derived_tables(figures).items():
-                if len(frame):
-                    frame = frame[schemas[name].names]
-                    writers[name].write_table(pa.Table.from_pandas(frame, schema=schemas[name], preserve_index=False))
+        tasks = _bucket_tasks(dataset, files, dataset.count_rows(), scratch)
+        for tables in _map(derive, tasks, engine=engine, jobs=jobs, scheduler=scheduler, client=client):
+            for name, table in tables.items():
+                if table.num_rows:
+                    writers[name].write_table(table)
     finally:
         for writer in writers.values():
             writer.close()
-        shutil.rmtree(folder / "derived" / f".{run.run_id}.buckets", ignore_errors=True)
+        shutil.rmtree(scratch, ignore_errors=True)
     for path in relative.values():
         Path(str(folder / path) + ".tmp").replace(folder / path)
     return {"derived_parts": sorted(relative.values()), "derived_basis": basis, "tables": relative}
@@ -249,7 +307,7 @@ def build_processed(
 
     def finish(run: DatasetRun) -> dict:
         started = time.monotonic()
-        derived = write_derived(run, progress=progress)
+        derived = write_derived(run, engine=engine, jobs=jobs, scheduler=scheduler, client=client)
         timings["checks and metrics"] = time.monotonic() - started
         run.derived_tables = derived["tables"]  # type: ignore[attr-defined]
         reports = sum(c.counts.get("reports", 0) for c in run.chunks.values())
