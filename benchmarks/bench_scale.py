@@ -69,6 +69,12 @@ def dataset_digests(folder: Path) -> dict[str, tuple[int, str]]:
     return out
 
 
+def _manifest(root: Path) -> dict:
+    from transparency_stats.dataset import read_manifest
+
+    return read_manifest(root / "processed") or {}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=5000)
@@ -92,9 +98,11 @@ def main() -> int:
         seconds, peak = run_command(build)
         print(f"build (extract + checks + metrics): {seconds:.1f} s, {args.n / seconds:.1f} reports/s, "
               f"peak RSS of the largest process {peak:.0f} MiB")
+        print(f"  of which checks and metrics: {_manifest(root)['seconds']}")
         print(f"load average after: {os.getloadavg()}")
         seconds, peak = run_command(build)
-        print(f"build again, unchanged corpus: {seconds:.1f} s, peak {peak:.0f} MiB")
+        print(f"build again, unchanged corpus: {seconds:.1f} s, peak {peak:.0f} MiB; "
+              f"checks and metrics {_manifest(root)['seconds']}")
 
         expected = source_digests(set(origins.values()))
         got = dataset_digests(root / "processed")
