@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: report test bench lint build clean
+.PHONY: report test bench bench-scale lint build clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +29,13 @@ build: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/bench_extract.py
 
+## build on N copies of real-size reports, twice, figures checked against the sources
+N ?= 5000
+bench-scale: $(STAMP)
+	$(PY) benchmarks/bench_scale.py --n $(N)
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks tools
 
 clean:
-	rm -rf reports data/processed/*.csv data/processed/*.parquet data/processed/*.xlsx
+	rm -rf reports data/processed/* data/processed/.lock

@@ -1,6 +1,17 @@
-"""Throughput and memory of table extraction (``make bench``; not part of the tests).
+"""Throughput and memory of extraction (``make bench``; not part of the tests).
 
-Synthetic reports are written to a temporary folder from the table fixtures
+First the whole ``transparency-stats extract`` command on a mixed corpus of
+real-size reports (70 % crawler text, 25 % full HTML pages with their site
+chrome, 5 % PDF), made at bench time in a temporary folder: from the real
+reports of ``../shared/corpus/reports`` when that folder is there (nothing of
+it is kept), else from the fixtures with invented site chrome around them.
+Every copy differs by a trailing comment or whitespace, so hashes differ and
+figures do not.  The command runs once writing CSV, once writing the Parquet
+dataset, and once more on the unchanged corpus (the incremental run only hashes).
+The plain libraries read the same files side by side: ``pandas.read_html`` for
+HTML, the PDF library's text layer for PDF.
+
+Then, per input kind, synthetic reports are written to a temporary folder from the table fixtures
 (``tests/fixtures/tables``): each copy gets its own organ name so no two files
 are the same.  For every input kind it times read → recognise layout → extract
 tables on one core, then measures peak Python memory (tracemalloc) while a batch
@@ -8,14 +19,17 @@ of 100 and of 1000 text reports is extracted (figures dropped after each report,
 as a streaming writer does, and all kept), and times
 ``pandas.read_html`` on the same HTML files for comparison.
 
-    python benchmarks/bench_extract.py [--n 200] [--big 1000]
+    python benchmarks/bench_extract.py [--mixed 400] [--jobs 2] [--corpus DIR] [--n 200] [--big 1000]
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import os
+import random
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -90,8 +104,161 @@ def peak_memory(paths: list[Path], keep: bool) -> tuple[float, int]:
     return peak / 2**20, count
 
 
+SHARED_CORPUS = ROOT.parent / "shared" / "corpus" / "reports"
+MIX = {".txt": 0.70, ".html": 0.25, ".pdf": 0.05}
+_CHROME = (
+    "<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title}</title>"
+    "<link rel='stylesheet' href='/css/site.css'><script src='/js/analytics.js'></script></head><body>"
+    "<div class='top-bar'>无障碍 | 长者模式 | 登录 | 注册</div><nav>{nav}</nav>"
+    "<div class='crumbs'>首页 > 政务公开 > 政府信息公开年报</div><div class='article'>{body}</div>"
+    "<div class='share'>分享到：微信 微博</div><footer>{footer}</footer></body></html>"
+)
+
+
+def _fixture_sources() -> dict[str, list[Path]]:
+    """Report files of each kind from the fixtures, HTML wrapped in invented site chrome."""
+    nav = "".join(f"<a href='/c{i}'>栏目{i}</a>" for i in range(60))
+    footer = "".join(f"<p>网站标识码 示例{i} 主办单位：示例办公室 地址：示例路{i}号</p>" for i in range(40))
+    folder = Path(tempfile.mkdtemp(prefix="ts-bench-src-"))
+    html = []
+    for name in ("gov2019.html", "gov2021.html"):
+        text = (FIXTURES / name).read_text(encoding="utf-8")
+        target = folder / name
+        target.write_text(_CHROME.format(title=name, nav=nav, body=text, footer=footer), encoding="utf-8")
+        html.append(target)
+    text = [FIXTURES / n for n in ("gov2019_spaced.txt", "gov2021_spaced.txt", "gov2019_runtogether.txt",
+                                   "gov2021_runtogether.txt")]
+    text += sorted((ROOT / "tests" / "fixtures" / "narrative").glob("*.txt"))
+    return {".txt": text, ".html": html, ".pdf": [FIXTURES / "gov2019.pdf", FIXTURES / "gov2021.pdf"]}
+
+
+def corpus_sources(corpus: Path | None) -> tuple[str, dict[str, list[Path]]]:
+    """Where the mixed corpus comes from, and its source files by kind."""
+    if corpus is not None and corpus.is_dir():
+        files = sorted(p for p in corpus.iterdir() if p.is_file())
+        by_kind = {kind: [p for p in files if p.suffix.lower() in (kind, kind[:4])] for kind in MIX}
+        if all(by_kind.values()):
+            return f"real reports of {corpus}", by_kind
+    return "fixtures in invented site chrome", _fixture_sources()
+
+
+def make_mixed_corpus(
+    sources: dict[str, list[Path]], n: int, folder: Path, seed: int = 7, origins: dict[str, Path] | None = None
+) -> dict[str, int]:
+    """n copies in the MIX proportions; each differs by a trailing comment or whitespace only.
+
+    ``origins``, when given, receives copy path → source path.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    counts = {kind: round(n * share) for kind, share in MIX.items()}
+    counts[".txt"] += n - sum(counts.values())
+    index = 0
+    for kind, count in counts.items():
+        for _ in range(count):
+            source = rng.choice(sources[kind])
+            data = source.read_bytes()
+            if kind == ".pdf":
+                data += f"\n% copy {index}\n".encode()
+            elif kind == ".html":
+                data += f"\n<!-- copy {index} -->\n".encode()
+            else:  # whitespace only: the copy number in spaces and tabs
+                data += b"\n" + format(index, "b").replace("0", " ").replace("1", "\t").encode() + b"\n"
+            sub = folder / f"{index // 1000:03d}"
+            sub.mkdir(exist_ok=True)
+            target = sub / f"{index:06d}{source.suffix}"
+            target.write_bytes(data)
+            if origins is not None:
+                origins[str(target)] = source
+            index += 1
+    return counts
+
+
+_MEASURE = (
+    "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL, "
+    "stderr=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
+
+
+def run_command(args: list[str]) -> tuple[float, float]:
+    """Wall seconds of one CLI run and the peak RSS (MiB) of its largest process."""
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", _MEASURE, str(ROOT / ".venv" / "bin" / "transparency-stats"),
+                           *args], check=True, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    return seconds, int(done.stdout.strip()) / 1024
+
+
+def pdf_text_rate(paths: list[Path]) -> list[tuple[str, float]]:
+    """Files/s of the plain PDF libraries' text layer over paths (those installed)."""
+    rates = []
+    try:
+        from pypdf import PdfReader
+
+        rates.append(("pypdf text", rate(lambda p: [pg.extract_text() for pg in PdfReader(p).pages], paths)))
+    except ImportError:
+        pass
+    try:
+        import pypdfium2 as pdfium
+
+        def pdfium_text(path: Path) -> list[str]:
+            document = pdfium.PdfDocument(str(path))
+            return [page.get_textpage().get_text_range() for page in document]
+
+        rates.append(("pypdfium2 text", rate(pdfium_text, paths)))
+    except ImportError:
+        pass
+    return rates
+
+
+def mixed_benchmark(args: argparse.Namespace, root: Path) -> None:
+    import pandas as pd
+
+    from transparency_stats.extract import extract_report
+
+    origin, sources = corpus_sources(args.corpus)
+    corpus = root / "mixed"
+    counts = make_mixed_corpus(sources, args.mixed, corpus)
+    size = sum(p.stat().st_size for p in corpus.rglob("*") if p.is_file()) / 2**20
+    load = os.getloadavg()[0]
+    print(f"whole `extract` command, mixed corpus of {args.mixed} reports from {origin}")
+    print(f"  {counts['.txt']} text, {counts['.html']} HTML, {counts['.pdf']} PDF; {size:.0f} MiB; "
+          f"load average {load:.1f} on {os.cpu_count()} cores")
+    print(f"{'run':<40}{'seconds':>9}{'reports/s':>11}{'per core':>10}{'peak MiB':>10}")
+    jobs = str(args.jobs)
+    for label, extra, cores in (
+        ("extract -o figures.csv  (1 process)", ["-o", str(root / "out" / "figures.csv")], 1),
+        (f"extract -o figures.csv  -j {jobs}", ["-o", str(root / "out" / "figures.csv"), "-j", jobs], args.jobs),
+        (f"extract --dataset DIR   -j {jobs}", ["--dataset", str(root / "ds"), "-j", jobs], args.jobs),
+        ("  again, unchanged corpus", ["--dataset", str(root / "ds"), "-j", jobs], args.jobs),
+    ):
+        seconds, peak = run_command(["extract", str(corpus), "-q", *extra])
+        per_second = args.mixed / seconds
+        print(f"{label:<40}{seconds:>9.1f}{per_second:>11.1f}{per_second / cores:>10.1f}{peak:>10.0f}")
+
+    print()
+    print("the same real-size files, one core, side by side with the plain libraries")
+    print(f"{'input':<40}{'reports/s':>11}{'ms/report':>11}")
+    for kind in (".html", ".pdf", ".txt"):
+        paths = sorted(corpus.rglob(f"*{kind}"))[: max(5, args.n // (10 if kind == ".pdf" else 2))]
+        if not paths:
+            continue
+        rows = [(f"extract_report {kind[1:]}", rate(extract_report, paths))]
+        if kind == ".html":
+            rows.append(("pandas.read_html", rate(lambda p: pd.read_html(p, flavor="lxml"), paths)))
+        if kind == ".pdf":
+            rows += pdf_text_rate(paths)
+        for label, per_second in rows:
+            print(f"{label:<40}{per_second:>11.1f}{1000 / per_second:>11.1f}")
+    print()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mixed", type=int, default=400, help="reports in the mixed corpus (0: skip)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes for -j runs")
+    parser.add_argument("--corpus", type=Path, default=SHARED_CORPUS,
+                        help="folder of real reports to copy from (default: ../shared/corpus/reports if present)")
     parser.add_argument("--n", type=int, default=200, help="reports per input kind for throughput")
     parser.add_argument("--big", type=int, default=1000, help="largest batch for the memory test")
     args = parser.parse_args()
@@ -99,7 +266,9 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="ts-bench-") as tmp:
         root = Path(tmp)
-        print(f"throughput, one core, {args.n} reports per kind (read + layout + tables)")
+        if args.mixed:
+            mixed_benchmark(args, root)
+        print(f"tables only, one core, {args.n} small fixture reports per kind (read + layout + tables)")
         print(f"{'input':<22}{'reports/s':>10}{'ms/report':>11}")
         html_paths: list[Path] = []
         for kind in KINDS:

@@ -121,7 +121,8 @@ def test_build_writes_processed_outputs(tmp_path: Path, raw_with_seed: Path, see
     assert main(["build", "--raw", str(raw_with_seed), "--processed", str(processed), "-q"]) == 0
     errors = read_csv_rows(processed / "errors.csv")
     assert [Path(r["source_file"]).name for r in errors] == ["broken.xlsx"]
-    for name in ("figures.parquet", "figures.csv", "errors.csv", "warnings.csv", "checks.csv", "metrics.csv"):
+    for name in ("manifest.json", "figures.csv", "errors.csv", "warnings.csv", "checks.csv", "metrics.csv",
+                 "reports.csv"):
         assert (processed / name).exists(), name
     assert not [p for p in os.listdir(processed) if p.endswith(".tmp")]
     loaded = ts.load_processed(processed)

@@ -22,7 +22,8 @@ _PUBLIC: dict[str, tuple[str, str | None]] = {
     # loading
     "load": ("api", "load"),
     "load_batch": ("store", "load_batch"),
-    "load_processed": ("pipeline", "load_processed"),
+    "load_processed": ("processed", "load_processed"),
+    "load_reports": ("processed", "load_reports"),
     "load_metrics": ("api", "load_metrics"),
     "extract_report": ("extract", "extract_report"),
     "read_document": ("reading", "read_document"),

@@ -71,11 +71,10 @@ def load_metrics(processed: str | Path | None = None) -> pd.DataFrame:
     Without an argument: ``data/processed`` of the working directory or of this
     checkout.  Raises :class:`FileNotFoundError` when nothing was built there.
     """
-    from .pipeline import _repo_processed_dir
-    from .processed import load_bundle
+    from .processed import has_figures, load_bundle, resolve_data_dir
 
-    folder = Path(processed) if processed is not None else _repo_processed_dir()
-    if not any((folder / f"figures.{ext}").is_file() for ext in ("parquet", "csv")):
+    folder = resolve_data_dir(processed)
+    if not has_figures(folder):
         raise FileNotFoundError(f"no figures in {folder}: run `transparency-stats build` (or `make report`) first")
     return load_bundle(folder).metrics
 

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .dataset import FolderBusy
 
 
 class UsageError(Exception):
@@ -56,8 +57,17 @@ def _report_kinds() -> str:
     return " ".join(SUPPORTED_SUFFIXES)
 
 
+def _batch_options(args: argparse.Namespace) -> dict:
+    return {"jobs": args.jobs, "engine": args.engine, "scheduler": args.scheduler,
+            "timeout": args.timeout or None}
+
+
+def _print_failure(source: str, reason: str) -> None:
+    print(f"{source}: error: {reason}", file=sys.stderr)
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
-    from .extract import extract_paths, iter_report_files
+    from .batch import extract_paths, iter_report_files
     from .store import FigureCsvWriter
 
     missing = [p for p in args.paths if not Path(p).exists() and not Path(p).is_symlink()]
@@ -66,14 +76,38 @@ def cmd_extract(args: argparse.Namespace) -> int:
     files = list(iter_report_files(args.paths))
     if not files:
         raise UsageError(f"no report file found in {', '.join(args.paths)} (looked for {_report_kinds()})")
-    output = check_output_file(args.output, files)
-    errors_path = _companion(output, "errors")
-    warnings_path = _companion(output, "warnings")
-    for companion in (errors_path, warnings_path):
-        check_output_file(str(companion), files)
+    if args.dataset is not None:
+        dataset_dir = Path(args.dataset)
+        if dataset_dir.is_symlink() or (dataset_dir.exists() and not dataset_dir.is_dir()):
+            raise UsageError(f"--dataset {args.dataset}: is not a folder")
+    output = check_output_file(args.output, files) if args.output is not None else None
+    if output is not None:
+        errors_path = _companion(output, "errors")
+        warnings_path = _companion(output, "warnings")
+        for companion in (errors_path, warnings_path):
+            check_output_file(str(companion), files)
+    if args.dataset is not None:
+        from .batch import extract_to_dataset
+
+        summary = extract_to_dataset(args.paths, args.dataset, progress=not args.quiet,
+                                     on_failure=_print_failure, **_batch_options(args))
+        if not args.quiet:
+            counts = summary.manifest["counts"]
+            print(
+                f"{summary.files} files ({summary.read} read, {summary.reused} unchanged since the last run), "
+                f"{counts['figures']} figures, {len(summary.failures)} failed → {args.dataset} "
+                f"in {summary.seconds:.1f} s",
+                file=sys.stderr,
+            )
+        if output is None:
+            if summary.files and len(summary.failures) >= summary.files:
+                print(f"transparency-stats extract: error: every input failed ({len(summary.failures)} of "
+                      f"{summary.files})", file=sys.stderr)
+                return 1
+            return 0
     reports = failed = figures = warnings = 0
     with FigureCsvWriter(output, errors_path, warnings_path) as writer:
-        for result in extract_paths(files, progress=not args.quiet, jobs=args.jobs):
+        for result in extract_paths(files, progress=not args.quiet, **_batch_options(args)):
             writer.write(result)
             reports += 1
             figures += len(result.figures)
@@ -104,9 +138,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     processed = Path(args.processed)
     if processed.is_symlink() or (processed.exists() and not processed.is_dir()):
         raise UsageError(f"--processed {args.processed}: is not a folder")
-    from .pipeline import build_processed
+    from .build import build_processed
 
-    summary = build_processed(raw, processed, progress=not args.quiet)
+    summary = build_processed(raw, processed, progress=not args.quiet, csv=args.csv,
+                              on_failure=None if args.quiet else _print_failure, **_batch_options(args))
     if not args.quiet:
         print(summary, file=sys.stderr)
     return 0
@@ -116,7 +151,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     notebooks, processed, out = Path(args.notebooks), Path(args.processed), Path(args.out)
     if not notebooks.is_dir():
         raise UsageError(f"{args.notebooks} not found: no notebooks to run (pass --notebooks FOLDER)")
-    if not any((processed / f"figures.{ext}").is_file() for ext in ("parquet", "csv")):
+    from .processed import has_figures
+
+    if not has_figures(processed):
         raise UsageError(f"no figures in {args.processed}: run `transparency-stats build` first")
     if out.is_symlink() or (out.exists() and not out.is_dir()):
         raise UsageError(f"--out {args.out}: is not a folder")
@@ -136,6 +173,20 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_batch_options(parser: argparse.ArgumentParser) -> None:
+    from .batch import DEFAULT_TIMEOUT, ENGINES
+
+    parser.add_argument("-j", "--jobs", type=int, default=1,
+                        help="worker processes (local engine) or workers of a local Dask cluster (default 1)")
+    parser.add_argument("--engine", choices=ENGINES, default="local",
+                        help="local (this machine) or dask (a Dask distributed cluster)")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="Dask scheduler to use (e.g. tcp://host:8786); default: a LocalCluster")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                        help=f"per-file time limit; a file past it gets an error row (default {DEFAULT_TIMEOUT:g}, "
+                        "0: none)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="transparency-stats",
@@ -146,15 +197,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     extract = sub.add_parser("extract", help="extract the tidy figures table from report files")
     extract.add_argument("paths", nargs="+", help="report files (.txt .html .htm .md .docx .pdf) or folders")
-    extract.add_argument("-o", "--output", required=True, help="figures CSV to write (UTF-8 with BOM)")
+    extract.add_argument("-o", "--output", help="figures CSV to write (UTF-8 with BOM), with its "
+                         ".errors.csv and .warnings.csv beside it")
+    extract.add_argument("--dataset", metavar="DIR", help="write the Parquet dataset (figures by year and "
+                         "layout, reports, issues) to DIR; files unchanged since the last run are not read again")
     extract.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
-    extract.add_argument("-j", "--jobs", type=int, default=1, help="worker processes (default 1)")
+    _add_batch_options(extract)
     extract.set_defaults(func=cmd_extract)
 
     build = sub.add_parser("build", help="turn data/raw into data/processed (figures, checks, metrics)")
     build.add_argument("--raw", default="data/raw", help="folder of reports and figure tables")
     build.add_argument("--processed", default="data/processed", help="output folder")
     build.add_argument("-q", "--quiet", action="store_true")
+    build.add_argument("--csv", choices=("auto", "yes", "no"), default="auto",
+                       help="CSV copies beside the dataset (auto: up to 5,000 reports)")
+    _add_batch_options(build)
     build.set_defaults(func=cmd_build)
 
     report = sub.add_parser("report", help="execute the notebooks and export self-contained HTML reports")
@@ -171,6 +228,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "extract" and args.output is None and args.dataset is None:
+        parser.error("extract needs -o FILE.csv (or -o DIR/) or --dataset DIR")
+    if getattr(args, "scheduler", None) and args.engine != "dask":
+        args.engine = "dask"
     try:
         return args.func(args)
     except UsageError as exc:
@@ -181,6 +242,9 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"transparency-stats: error: {exc}", file=sys.stderr)
         return 2
+    except FolderBusy as exc:
+        print(f"transparency-stats: error: {exc}", file=sys.stderr)
+        return 75
 
 
 if __name__ == "__main__":

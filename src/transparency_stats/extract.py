@@ -1,4 +1,6 @@
-"""From a report file to tidy figures: read → normalise → recognise → extract.
+"""From one report file to tidy figures: read → normalise → recognise → extract.
+
+Many files at once (engines, cache, time limits) are :mod:`.batch`'s business.
 
 :func:`extract_report` never raises for a bad file: it returns a
 :class:`~.schema.ReportResult` whose issues name the file and the reason, so one
@@ -11,10 +13,9 @@ import errno
 import hashlib
 import logging
 import os
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from .reading import SUPPORTED_SUFFIXES, Document, ReadError, read_document
+from .reading import Document, ReadError, read_document
 from .recognise import Recognition, detect_layout, recognise
 from .schema import Figure, Issue, ReportResult
 
@@ -25,54 +26,6 @@ def report_id_for(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
-def iter_report_files(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Files to extract: given files as they are, folders searched recursively.
-
-    Inside folders only report file types (and legacy .doc, to report them) are
-    taken; hidden files are skipped.  Symlinked folders are followed once.
-    Nothing is skipped silently: an unreadable subfolder, a dangling or looping
-    symlink, or a folder reached twice through symlinks is yielded too, so that
-    reading it gives the file its error row (see :func:`unreadable_reason`).
-    """
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            yield from sorted(_walk_folder(path))
-        else:
-            yield path
-
-
-def _walk_folder(root: Path) -> Iterator[Path]:
-    """Report files under ``root`` plus every entry that cannot be searched or read."""
-    seen: set[tuple[int, int]] = set()
-    stack = [root]
-    while stack:
-        folder = stack.pop()
-        try:
-            info = folder.stat()
-            if (info.st_dev, info.st_ino) in seen:
-                yield folder  # a symlink loop, or a folder reached twice
-                continue
-            seen.add((info.st_dev, info.st_ino))
-            entries = list(os.scandir(folder))
-        except OSError:
-            yield folder  # unreadable folder
-            continue
-        for entry in entries:
-            child = Path(entry.path)
-            if entry.name.startswith("."):
-                continue
-            try:
-                is_dir = entry.is_dir()
-                is_file = entry.is_file()
-            except OSError:  # a symlink loop
-                is_dir = is_file = False
-            if is_dir:
-                stack.append(child)
-            elif not is_file and entry.is_symlink():
-                yield child  # dangling or looping symlink
-            elif is_file and child.suffix.lower() in SUPPORTED_SUFFIXES + (".doc",):
-                yield child
 
 
 def unreadable_reason(path: str | Path, exc: OSError) -> str:
@@ -167,37 +120,3 @@ def extract_report(path: str | Path) -> ReportResult:
     result.figures = figures
     result.issues = issues
     return result
-
-
-def extract_paths(
-    paths: Iterable[str | Path], *, progress: bool = True, jobs: int = 1
-) -> Iterator[ReportResult]:
-    """Extract every report under ``paths``, one result at a time, in input order.
-
-    ``jobs`` > 1 spreads files over that many worker processes; results still
-    stream back one by one, so memory stays flat however large the batch.
-    """
-    files = list(iter_report_files(paths))
-    bar = None
-    if progress:
-        from tqdm import tqdm
-
-        bar = tqdm(total=len(files), desc="extracting", unit="report", disable=None, leave=False)
-    try:
-        if jobs > 1 and len(files) > 1:
-            from concurrent.futures import ProcessPoolExecutor
-
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                for result in pool.map(extract_report, files, chunksize=8):
-                    if bar is not None:
-                        bar.update()
-                    yield result
-        else:
-            for path in files:
-                result = extract_report(path)
-                if bar is not None:
-                    bar.update()
-                yield result
-    finally:
-        if bar is not None:
-            bar.close()

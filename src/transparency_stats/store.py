@@ -1,4 +1,4 @@
-"""Loading figures (from reports and from figure tables) and writing them atomically."""
+"""Figures in memory: ``ts.load`` of reports and figure tables, CSV output, atomic files."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ import pandas as pd
 
 from . import validate
 from .csvsafe import safe_cell, safe_frame
-from .extract import extract_paths
 from .schema import (
     FIGURE_COLUMNS,
     ISSUE_COLUMNS,
@@ -30,9 +29,6 @@ from .schema import (
 
 log = logging.getLogger(__name__)
 
-FIGURE_TABLE_SUFFIXES = (".csv", ".xlsx")
-#: Files in a raw folder that describe the data rather than hold it.
-NON_DATA_FILES = {"sources.csv"}
 
 
 # --------------------------------------------------------------------------- atomic output
@@ -93,20 +89,6 @@ def read_figure_table(path: str | Path) -> pd.DataFrame:
     return frame
 
 
-def _figure_tables(paths: Iterable[str | Path]) -> Iterator[Path]:
-    for raw in paths:
-        path = Path(raw)
-        candidates = sorted(path.rglob("*")) if path.is_dir() else [path]
-        for child in candidates:
-            if (
-                child.is_file()
-                and child.suffix.lower() in FIGURE_TABLE_SUFFIXES
-                and child.name.lower() not in NON_DATA_FILES
-                and not child.name.startswith(".")
-            ):
-                yield child
-
-
 # --------------------------------------------------------------------------- batch
 
 
@@ -147,17 +129,26 @@ def load_batch(
     *,
     progress: bool = False,
     on_result: Callable[[ReportResult], None] | None = None,
+    jobs: int = 1,
+    engine: str = "local",
 ) -> BatchResult:
-    """Extract every report under ``paths`` and merge in any figure tables found there."""
+    """Extract every report under ``paths`` and merge in any figure tables found there.
+
+    Everything is held in memory: for a corpus larger than a few thousand
+    reports, write a dataset (``transparency-stats build`` or
+    :func:`.batch.extract_to_dataset`) and read it with filters instead.
+    """
+    from .batch import extract_paths, iter_figure_tables
+
     if isinstance(paths, (str, Path)):
         paths = [paths]
     paths = list(paths)
     batch = BatchResult()
-    for result in extract_paths(paths, progress=progress):
+    for result in extract_paths(paths, progress=progress, jobs=jobs, engine=engine):
         batch.add(result)
         if on_result is not None:
             on_result(result)
-    for table in _figure_tables(paths):
+    for table in iter_figure_tables(paths):
         try:
             frame, issues = validate.read_figure_table(table)
             batch.figure_frames.append(frame)
@@ -186,7 +177,11 @@ def load(paths: str | Path | Iterable[str | Path], *, progress: bool = False) ->
 
 
 class FigureCsvWriter:
-    """Streams figures and error rows to CSV files that appear atomically on close."""
+    """Streams figures and error rows to CSV files that appear atomically on close.
+
+    While open it holds the output folder's lock (a second run writing there is
+    refused) and it first removes temporaries a killed run left beside its files.
+    """
 
     def __init__(self, figures_path: str | Path, errors_path: str | Path, warnings_path: str | Path):
         self._targets = [Path(figures_path), Path(errors_path), Path(warnings_path)]
@@ -194,6 +189,14 @@ class FigureCsvWriter:
         self._handles: list[IO[str]] = []
 
     def __enter__(self) -> FigureCsvWriter:
+        from .dataset import folder_lock, remove_stale_temporaries
+
+        folder = self._targets[0].parent
+        folder.mkdir(parents=True, exist_ok=True)
+        lock = folder_lock(folder)
+        lock.__enter__()
+        self._stack.append(lock)
+        remove_stale_temporaries(folder, [t.name for t in self._targets])
         for target, columns in zip(self._targets, [FIGURE_COLUMNS, ISSUE_COLUMNS, ISSUE_COLUMNS], strict=True):
             manager = atomic_text(target)
             handle = manager.__enter__()

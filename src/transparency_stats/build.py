@@ -1,0 +1,339 @@
+"""``data/raw`` → ``data/processed``: the figures dataset, then checks and metrics, published as one run.
+
+Checks and metrics need every report of an organ together (cross-year checks,
+year-on-year change) but nothing across organs.  So the figures are streamed
+once into organ buckets (rows of one canonical organ always land in the same
+bucket; rows without an organ go by report), and each bucket is checked and
+measured on its own: memory depends on the bucket size, not on the corpus.
+When the chunks of a run are those the previous checks were computed from,
+they are kept as they are.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from .dataset import FIGURE_SCHEMA, DatasetRun, read_manifest
+from .schema import coerce_figures
+
+#: Figure rows per bucket when checks and metrics are computed (bounds build memory).
+BUCKET_ROWS = 150_000
+#: ``--csv auto`` writes CSV copies up to this many reports.
+CSV_AUTO_REPORTS = 5_000
+LEGACY_FILES = ("figures.parquet", "checks.parquet", "metrics.parquet")
+CSV_TABLES = ("figures", "checks", "metrics", "reports", "errors", "warnings")
+
+
+def derived_tables(figures: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Checks and metrics (with year-on-year change and compound growth) computed from the figures."""
+    from .checks import run_checks
+    from .metrics import cagr, compute_metrics, yoy_change
+
+    metrics = compute_metrics(figures)
+    growth = [frame for frame in (yoy_change(metrics), cagr(metrics)) if len(frame)]
+    if growth:
+        metrics = pd.concat([metrics, *growth], ignore_index=True)
+    return {"checks": run_checks(figures), "metrics": metrics}
+
+
+def _arrow_schema(template: pd.DataFrame) -> pa.Schema:
+    types = {"Int64": pa.int64(), "Float64": pa.float64(), "boolean": pa.bool_()}
+    return pa.schema([(c, types.get(str(t), pa.string())) for c, t in template.dtypes.items()])
+
+
+def derived_schemas() -> dict[str, pa.Schema]:
+    from .checks import empty_checks
+    from .metrics import empty_metrics
+
+    return {"checks": _arrow_schema(empty_checks()), "metrics": _arrow_schema(empty_metrics())}
+
+
+def _bucket_of(name: str, buckets: int) -> int:
+    return int(hashlib.blake2b(name.encode(), digest_size=4).hexdigest(), 16) % buckets
+
+
+def _bucket_ids(batch: pa.RecordBatch, buckets: int, memo: dict[str, int]) -> pa.Array:
+    """Bucket of each figure row: by canonical organ, or by report when the organ is unknown."""
+    from .checks import canonical_agency
+
+    agency = batch.column("agency")
+    report = pc.coalesce(batch.column("report_id"), batch.column("source_file"))
+    keys = pc.if_else(agency.is_null(), pc.binary_join_element_wise("\0", report, ""), agency)
+    encoded = keys.dictionary_encode()
+    ids = []
+    for value in encoded.dictionary.to_pylist():
+        if value not in memo:
+            name = value if value is None or value.startswith("\0") else str(canonical_agency(value))
+            memo[value] = _bucket_of(name or "", buckets)
+        ids.append(memo[value])
+    return pa.array(ids, pa.int32()).take(encoded.indices)
+
+
+def _bucket_tasks(dataset: ds.Dataset, files: list[str], rows: int, scratch: Path) -> list[list[str]]:
+    """Parquet files to derive from, one list per bucket: each organ's rows in one bucket,
+    each bucket about :data:`BUCKET_ROWS` rows (one bucket: the figure parts themselves).
+    """
+    buckets = max(1, -(-rows // BUCKET_ROWS))
+    if buckets == 1:
+        return [files] if files else []
+    scratch.mkdir(parents=True, exist_ok=True)
+    writers: dict[int, pq.ParquetWriter] = {}
+    memo: dict[str, int] = {}
+    try:
+        for batch in dataset.to_batches(batch_size=200_000):
+            ids = _bucket_ids(batch, buckets, memo)
+            for bucket in pc.unique(ids).to_pylist():
+                part = batch.filter(pc.equal(ids, bucket))
+                if bucket not in writers:
+                    writers[bucket] = pq.ParquetWriter(scratch / f"{bucket}.parquet", FIGURE_SCHEMA)
+                writers[bucket].write_batch(part)
+    finally:
+        for writer in writers.values():
+            writer.close()
+    return [[str(scratch / f"{bucket}.parquet")] for bucket in sorted(writers)]
+
+
+def derive(paths: list[str]) -> dict[str, pa.Table]:
+    """Checks and metrics of the figures in ``paths`` (one bucket), as Arrow tables (runs in workers)."""
+    table = ds.dataset(paths, schema=FIGURE_SCHEMA, format="parquet").to_table()
+    figures = coerce_figures(table.to_pandas(types_mapper=_pandas_type))
+    schemas = derived_schemas()
+    return {name: pa.Table.from_pandas(frame[schemas[name].names], schema=schemas[name], preserve_index=False)
+            for name, frame in derived_tables(figures).items()}
+
+
+def _map(func: Callable, tasks: list, *, engine: str, jobs: int, scheduler: str | None, client: object | None):
+    """``func`` over ``tasks`` on the run's engine, results as they come."""
+    if engine == "dask":
+        from distributed import as_completed
+
+        from .batch import dask_client
+
+        own = client is None
+        client = dask_client(scheduler, jobs) if own else client
+        try:
+            for future in as_completed([client.submit(func, task, pure=False) for task in tasks]):
+                yield future.result()
+        finally:
+            if own:
+                cluster = getattr(client, "cluster", None)
+                client.close()
+                if cluster is not None:
+                    cluster.close()
+    elif jobs <= 1 or len(tasks) <= 1:
+        for task in tasks:
+            yield func(task)
+    else:
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        from pebble import ProcessPool
+
+        with ProcessPool(max_workers=jobs) as pool:
+            pending = {pool.schedule(func, args=(task,)) for task in tasks}
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield future.result()
+
+
+def _pandas_type(arrow_type: pa.DataType) -> object:
+    return {pa.string(): pd.StringDtype(), pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(),
+            pa.bool_(): pd.BooleanDtype()}.get(arrow_type)
+
+
+@functools.lru_cache(maxsize=1)
+def derivation_version() -> str:
+    """Hash of the package's code: checks and metrics are recomputed when any of it changes."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted([*package.glob("*.py"), *package.glob("data/*.csv")]):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def write_derived(
+    run: DatasetRun, *, engine: str = "local", jobs: int = 1, scheduler: str | None = None,
+    client: object | None = None,
+) -> dict:
+    """Checks and metrics of the run's figures as Parquet under ``derived/<run>/``, bucket by bucket
+    on the run's engine; kept as they are when neither the figures nor the code changed.
+    """
+    folder = run.folder
+    basis = hashlib.sha256(("\n".join(sorted(run.chunks)) + run.extractor + derivation_version()).encode())
+    basis = basis.hexdigest()[:20]
+    previous = read_manifest(folder) or {}
+    if previous.get("derived_basis") == basis and all((folder / p).exists() for p in previous.get("derived", [])):
+        return {"derived_parts": previous["derived"], "derived_basis": basis,
+                "tables": previous.get("tables", {})}
+    files = [str(folder / p) for c in run.chunks.values() for p in c.parts if p.startswith("figures/")]
+    dataset = ds.dataset(files, schema=FIGURE_SCHEMA, format="parquet")
+    schemas = derived_schemas()
+    relative = {name: f"derived/{run.run_id}/{name}.parquet" for name in schemas}
+    (folder / "derived" / run.run_id).mkdir(parents=True, exist_ok=True)
+    writers = {name: pq.ParquetWriter(str(folder / relative[name]) + ".tmp", schema)
+               for name, schema in schemas.items()}
+    scratch = folder / "derived" / f".{run.run_id}.buckets"
+    try:
+        tasks = _bucket_tasks(dataset, files, dataset.count_rows(), scratch)
+        for tables in _map(derive, tasks, engine=engine, jobs=jobs, scheduler=scheduler, client=client):
+            for name, table in tables.items():
+                if table.num_rows:
+                    writers[name].write_table(table)
+    finally:
+        for writer in writers.values():
+            writer.close()
+        shutil.rmtree(scratch, ignore_errors=True)
+    for path in relative.values():
+        Path(str(folder / path) + ".tmp").replace(folder / path)
+    return {"derived_parts": sorted(relative.values()), "derived_basis": basis, "tables": relative}
+
+
+def write_csv_copies(run: DatasetRun) -> list[str]:
+    """CSV copies (UTF-8 with BOM) of the run's tables beside the dataset, renamed into place together."""
+    from .dataset import ISSUE_SCHEMA
+    from .store import atomic_text
+
+    folder = run.folder
+    parts = [p for c in run.chunks.values() for p in c.parts]
+    manifest_tables = getattr(run, "derived_tables", {})
+    sources: dict[str, Callable[[], Iterator[pd.DataFrame]]] = {
+        "figures": lambda: _frames([folder / p for p in parts if p.startswith("figures/")], FIGURE_SCHEMA),
+        "checks": lambda: _frames([folder / manifest_tables["checks"]], None),
+        "metrics": lambda: _frames([folder / manifest_tables["metrics"]], None),
+        "reports": lambda: _report_frames(folder, [p for p in parts if p.startswith("reports/")]),
+        "errors": lambda: _issue_frames([folder / p for p in parts if p.startswith("issues/")], ISSUE_SCHEMA, True),
+        "warnings": lambda: _issue_frames([folder / p for p in parts if p.startswith("issues/")], ISSUE_SCHEMA,
+                                          False),
+    }
+    staged = []
+    managers = []
+    try:
+        for name, frames in sources.items():
+            manager = atomic_text(folder / f"{name}.csv")
+            handle = manager.__enter__()
+            managers.append(manager)
+            header = True
+            for frame in frames():
+                frame.to_csv(handle, index=False, header=header)
+                header = False
+            if header:
+                handle.write(",".join(_empty_columns(name)) + "\n")
+            staged.append(f"{name}.csv")
+    except BaseException as exc:
+        for manager in managers:
+            manager.__exit__(type(exc), exc, None)
+        raise
+    for manager in managers:  # the renames, one after another, once every copy is complete
+        manager.__exit__(None, None, None)
+    return staged
+
+
+def _empty_columns(name: str) -> list[str]:
+    from .dataset import REPORT_COLUMNS
+    from .schema import FIGURE_COLUMNS, ISSUE_COLUMNS
+
+    if name == "figures":
+        return FIGURE_COLUMNS
+    if name in ("errors", "warnings"):
+        return ISSUE_COLUMNS
+    if name == "reports":
+        return list(REPORT_COLUMNS)
+    return derived_schemas()[name].names
+
+
+def _frames(files: list[Path], schema: pa.Schema | None) -> Iterator[pd.DataFrame]:
+    files = [f for f in files if f.exists()]
+    if not files:
+        return
+    dataset = ds.dataset([str(f) for f in files], schema=schema, format="parquet")
+    for batch in dataset.to_batches(batch_size=100_000):
+        if batch.num_rows:
+            yield batch.to_pandas(types_mapper=_pandas_type)
+
+
+def _issue_frames(files: list[Path], schema: pa.Schema, errors: bool) -> Iterator[pd.DataFrame]:
+    for frame in _frames(files, schema):
+        chosen = frame[(frame["severity"] == "error") == errors]
+        if len(chosen):
+            yield chosen
+
+
+def _report_frames(folder: Path, parts: list[str]) -> Iterator[pd.DataFrame]:
+    from .dataset import read_table
+
+    if not parts:
+        return
+    # the reports table is one row per report: small enough to read at once
+    frame = read_table(folder, "reports", files=[folder / p for p in parts])
+    if len(frame):
+        yield frame
+
+
+def build_processed(
+    raw: Path,
+    processed: Path,
+    *,
+    progress: bool = True,
+    jobs: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+    timeout: float | None = None,
+    csv: str = "auto",
+    client: object | None = None,
+    on_failure: Callable[[str, str], None] | None = None,
+) -> str:
+    """Extract ``raw`` (reports and figure tables) into the ``processed`` dataset, incrementally,
+    with checks and metrics; CSV copies when ``csv`` is ``yes`` (or ``auto`` and the run is small).
+    """
+    from .batch import DEFAULT_TIMEOUT, extract_to_dataset
+
+    raw, processed = Path(raw), Path(processed)
+    if not raw.is_dir():
+        raise FileNotFoundError(f"{raw} not found (a folder of reports and figure tables)")
+
+    timings: dict[str, float] = {}
+
+    def finish(run: DatasetRun) -> dict:
+        started = time.monotonic()
+        derived = write_derived(run, engine=engine, jobs=jobs, scheduler=scheduler, client=client)
+        timings["checks and metrics"] = time.monotonic() - started
+        run.derived_tables = derived["tables"]  # type: ignore[attr-defined]
+        reports = sum(c.counts.get("reports", 0) for c in run.chunks.values())
+        wanted = csv == "yes" or (csv == "auto" and reports <= CSV_AUTO_REPORTS)
+        if wanted:
+            derived["csv"] = write_csv_copies(run)
+        else:
+            for name in CSV_TABLES:  # stale copies of an earlier run would mislead
+                (processed / f"{name}.csv").unlink(missing_ok=True)
+            derived["csv"] = []
+        for name in LEGACY_FILES:
+            (processed / name).unlink(missing_ok=True)
+        timings["csv copies"] = time.monotonic() - started - timings["checks and metrics"]
+        derived["seconds"] = {k: round(v, 2) for k, v in timings.items()}
+        return derived
+
+    summary = extract_to_dataset(
+        [raw], processed, figure_tables=True, progress=progress, jobs=jobs, engine=engine,
+        scheduler=scheduler, timeout=DEFAULT_TIMEOUT if timeout is None else timeout, client=client,
+        on_failure=on_failure, before_publish=finish,
+    )
+    counts = summary.manifest["counts"]
+    failed = len(summary.failures)
+    return (
+        f"{summary.files} reports and figure tables ({summary.read} read, {summary.reused} unchanged) → "
+        f"{counts['figures']} figures, {failed} failed in this run, {summary.warnings} warnings in this run; "
+        f"published figures, reports, issues, checks, metrics to {processed} in {summary.seconds:.1f} s "
+        f"({', '.join(f'{k} {v:.1f} s' for k, v in timings.items())})"
+    )
