@@ -87,6 +87,26 @@ def extract_document(doc: Document) -> tuple[str, list[Figure], list[Issue]]:
     return layout, figures, issues
 
 
+def _paged_facts(doc: Document, figures: list[Figure], issues: list[Issue], facts: dict[str, object]) -> list[Figure]:
+    """PDF and image files: OCR checks on figures read from scanned pages, and the page facts.
+
+    Facts set here: ``pages`` (pages of the PDF or image file) and ``ocr_pages``
+    (how many of them were read by OCR).  Figures from OCR lines get
+    ``read_via="ocr"`` and their confidence; those that fail the OCR checks are
+    left out with a warning (:func:`.ocr.apply_ocr_checks`).
+    """
+    if doc.kind not in ("pdf", "image"):
+        return figures
+    from .ocr import annotate, apply_ocr_checks
+
+    facts["pages"] = doc.pages
+    facts["ocr_pages"] = len(doc.ocr_pages)
+    if doc.ocr_lines:
+        figures = apply_ocr_checks(doc.text, doc.ocr_lines, figures, issues)
+    annotate(figures, "pdf_text")
+    return figures
+
+
 def extract_report(path: str | Path) -> ReportResult:
     """Extract one report file; failures become error issues, never exceptions."""
     source = str(path)
@@ -107,6 +127,7 @@ def extract_report(path: str | Path) -> ReportResult:
         result.agency = detect_agency(doc.text)
         result.report_year = detect_year(doc.text)
         layout, figures, issues = extract_document(doc)
+        figures = _paged_facts(doc, figures, issues, result.facts)
     except ReadError as exc:
         result.issues.append(Issue(source, "error", "read", str(exc), report_id=result.report_id))
         return result
@@ -149,7 +170,8 @@ def extract_paths(
     """Extract every report under ``paths``, one result at a time, in input order.
 
     ``jobs`` > 1 spreads files over that many worker processes; results still
-    stream back one by one, so memory stays flat however large the batch.
+    stream back one by one, so memory stays flat however large the batch.  A
+    single file uses the ``jobs`` for its scanned pages instead (OCR threads).
     """
     files = list(iter_report_files(paths))
     bar = None
@@ -158,7 +180,15 @@ def extract_paths(
 
         bar = tqdm(total=len(files), desc="extracting", unit="report", disable=None, leave=False)
     try:
-        if jobs > 1 and len(files) > 1:
+        if jobs > 1 and len(files) == 1:
+            from .ocr import page_workers_set
+
+            with page_workers_set(jobs):  # one file: its scanned pages use the workers
+                result = extract_report(files[0])
+            if bar is not None:
+                bar.update()
+            yield result
+        elif jobs > 1 and len(files) > 1:
             from concurrent.futures import ProcessPoolExecutor
 
             with ProcessPoolExecutor(max_workers=jobs) as pool:

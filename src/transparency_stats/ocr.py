@@ -1,0 +1,296 @@
+"""Scanned pages through OCR: page images → lines of text with confidences, and the checks on what was read.
+
+The engine is RapidOCR on ONNX Runtime (``rapidocr-onnxruntime``), whose wheel
+carries the PP-OCR Chinese detection and recognition models: nothing is
+downloaded at run time.  A page is recognised into :class:`~.ocr_geometry.TextBox`
+es, grouped into visual lines (:func:`~.ocr_geometry.group_lines`); the lines
+become the page's text, so the same table and prose readers as for text-layer
+PDFs do the rest.  Each line keeps its boxes, so a figure read from it gets the
+page, the box and the engine's confidence (:func:`apply_ocr_checks`).
+
+Never a wrong number: a figure read from a line whose number boxes fall below
+:data:`MIN_CONFIDENCE`, or one whose table row (table 三: six applicants = 总计;
+table 四: each block's four results = 总计) does not add up, is left out with a
+warning naming page and box.  Derived sums over a figure left out go too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import os
+import re
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from .ocr_geometry import TextBox, boxes_from_quads, group_lines
+from .schema import Figure, Issue
+
+log = logging.getLogger(__name__)
+
+#: A number read with a lower engine confidence than this is left out with a warning.
+MIN_CONFIDENCE = 0.90
+#: Rendering resolution of scanned PDF pages (dots per inch).
+RENDER_DPI = 150
+#: Environment variable: number of pages recognised at once (threads; ONNX Runtime releases the GIL).
+PAGE_WORKERS_ENV = "TRANSPARENCY_STATS_OCR_WORKERS"
+
+_DIGIT_RE = re.compile(r"\d")
+
+
+class OcrUnavailable(Exception):
+    """The OCR engine cannot be loaded (not installed on this Python)."""
+
+
+@dataclass
+class OcrLine:
+    """One recognised visual line of a page."""
+
+    page: int  # 1-based
+    boxes: list[TextBox]
+
+    @property
+    def text(self) -> str:
+        return " ".join(b.text for b in self.boxes)
+
+
+@functools.lru_cache(maxsize=1)
+def _engine() -> object:
+    try:
+        from rapidocr_onnxruntime import RapidOCR
+    except ImportError as exc:  # declared for Python < 3.13; rapidocr-onnxruntime has no wheel beyond
+        raise OcrUnavailable(f"OCR engine not installed (rapidocr-onnxruntime): {exc}") from exc
+    logging.getLogger("RapidOCR").setLevel(logging.WARNING)
+    # one thread per page: pages (or files) run in parallel instead
+    return RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)
+
+
+def recognise_image(image: object) -> list[TextBox]:
+    """Text boxes of one page image (a numpy array, RGB or grey), the page's slope removed."""
+    import numpy as np
+
+    array = np.asarray(image)
+    if array.ndim == 3 and array.shape[2] == 4:
+        array = array[:, :, :3]
+    if array.ndim == 3:
+        array = array[:, :, ::-1].copy()  # the engine takes OpenCV's BGR order
+    # upright pages: the 180° classifier is skipped
+    result, _ = _engine()(array, use_cls=False, return_word_box=True)  # type: ignore[operator]
+    entries = []
+    for item in result or []:
+        quad, text, score = item[0], item[1], item[2]
+        chars = None
+        if len(item) >= 6 and item[3] and len(item[3]) == len(item[4]) == len(item[5]):
+            chars = list(zip(item[4], item[5], item[3], strict=True))
+        entries.append((quad, text, score, chars))
+    return boxes_from_quads(entries)
+
+
+def recognise_lines(image: object, page: int) -> list[OcrLine]:
+    """Recognised lines of one page image, top to bottom."""
+    return [OcrLine(page, line.boxes) for line in group_lines(recognise_image(image))]
+
+
+_page_workers_override: int | None = None
+
+
+def page_workers() -> int:
+    """Pages recognised at once: set by :func:`page_workers_set`, else ``$TRANSPARENCY_STATS_OCR_WORKERS``, else 1."""
+    if _page_workers_override is not None:
+        return _page_workers_override
+    try:
+        return max(1, int(os.environ.get(PAGE_WORKERS_ENV, "1")))
+    except ValueError:
+        return 1
+
+
+@contextlib.contextmanager
+def page_workers_set(workers: int) -> Iterator[None]:
+    """Recognise ``workers`` pages at once inside the ``with`` block."""
+    global _page_workers_override
+    previous = _page_workers_override
+    _page_workers_override = max(1, workers)
+    try:
+        yield
+    finally:
+        _page_workers_override = previous
+
+
+def recognise_pages(render: Callable[[int], object], pages: list[int], label: str) -> dict[int, list[OcrLine]]:
+    """Recognise ``pages`` (0-based indexes; ``render(i)`` gives the image) → lines by page index.
+
+    Pages run on :func:`page_workers` threads.  Progress: a bar on a terminal
+    for files of more than two pages, otherwise a log line every 10 seconds.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(i: int) -> tuple[int, list[OcrLine]]:
+        return i, recognise_lines(render(i), i + 1)
+
+    bar = None
+    if len(pages) > 2 and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(pages), desc=f"OCR {label}", unit="page", leave=False)
+    out: dict[int, list[OcrLine]] = {}
+    last = time.monotonic()
+    workers = min(page_workers(), len(pages)) or 1
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for done, (i, lines) in enumerate(pool.map(one, pages), 1):
+            out[i] = lines
+            if bar is not None:
+                bar.update()
+            elif time.monotonic() - last > 10:
+                last = time.monotonic()
+                print(f"{label}: OCR page {done}/{len(pages)}", file=sys.stderr)
+    if bar is not None:
+        bar.close()
+    return out
+
+
+# --------------------------------------------------------------------------- checks after extraction
+
+_CHAR_RE = re.compile(r"^char:(\d+)$")
+
+
+def _line_index(text: str) -> list[int]:
+    """Offsets at which each line of ``text`` starts."""
+    starts = [0]
+    starts.extend(m.end() for m in re.finditer("\n", text))
+    return starts
+
+
+def _source_boxes(line: OcrLine, raw_value: str) -> list[TextBox]:
+    """The boxes of ``line`` that hold ``raw_value`` (else every box with a digit, else all)."""
+    from .normalize import nfkc
+
+    wanted = re.sub(r"\s+", "", nfkc(raw_value))
+    if wanted:
+        exact = [b for b in line.boxes if wanted in nfkc(b.text).split()]
+        if exact:
+            return exact
+        holding = [b for b in line.boxes if wanted in re.sub(r"\s+", "", nfkc(b.text))]
+        if holding:
+            return holding
+    digits = [b for b in line.boxes if _DIGIT_RE.search(b.text)]
+    return digits or line.boxes
+
+
+def _union(boxes: list[TextBox]) -> str:
+    return (f"{min(b.x0 for b in boxes):.0f},{min(b.y0 for b in boxes):.0f},"
+            f"{max(b.x1 for b in boxes):.0f},{max(b.y1 for b in boxes):.0f}")
+
+
+#: Table rows that add up: table 三 applicants → 总计; table 四 blocks → their 总计.
+def _row_groups(figures: Iterable[Figure]) -> dict[tuple[str, str], list[Figure]]:
+    groups: dict[tuple[str, str], list[Figure]] = {}
+    for f in figures:
+        if f.derived:
+            continue
+        if f.table == "requests":
+            groups.setdefault(("requests", f.metric), []).append(f)
+        elif f.table == "review_litigation" and f.metric.rsplit("_", 1)[-1] in (
+            "upheld", "corrected", "other", "pending", "total"
+        ):
+            groups.setdefault(("review_litigation", f.metric.rsplit("_", 1)[0]), []).append(f)
+    return groups
+
+
+def _row_breaks(table: str, members: list[Figure]) -> bool:
+    """True when a complete row read as numbers does not add up to its 总计."""
+    if any(f.value is None for f in members):
+        return False  # a blank or text cell: nothing to check
+    if table == "requests":
+        total = [f for f in members if f.applicant == "total"]
+        parts = [f for f in members if f.applicant != "total"]
+        if len(total) != 1 or len(parts) != 6:
+            return False
+    else:
+        total = [f for f in members if f.metric.endswith("_total")]
+        parts = [f for f in members if not f.metric.endswith("_total")]
+        if len(total) != 1 or len(parts) != 4:
+            return False
+    return abs(sum(f.value for f in parts) - total[0].value) > 1e-6  # type: ignore[misc, operator]
+
+
+def apply_ocr_checks(
+    text: str, ocr_lines: dict[int, OcrLine], figures: list[Figure], issues: list[Issue]
+) -> list[Figure]:
+    """Mark figures read from OCR lines, and leave out those that cannot be trusted.
+
+    ``ocr_lines`` maps a line number of ``text`` (the document's normalised
+    text) to the recognised line it came from.  A figure located in such a line
+    gets ``read_via="ocr"``, the confidence of its boxes and a location
+    ``page:P box:x0,y0,x1,y1 char:N``.  Figures below :data:`MIN_CONFIDENCE`, rows
+    that break their table identity, and derived sums over either are left out;
+    each leaves a warning in ``issues``.
+    """
+    starts = _line_index(text)
+    import bisect
+
+    ocr_figures: list[Figure] = []
+    for f in figures:
+        m = _CHAR_RE.match(f.location)
+        if not m:
+            continue
+        line_no = bisect.bisect_right(starts, int(m.group(1))) - 1
+        line = ocr_lines.get(line_no)
+        if line is None:
+            continue
+        boxes = _source_boxes(line, f.raw_value)
+        f.read_via = "ocr"
+        f.confidence = round(min(b.confidence for b in boxes), 4)
+        f.location = f"page:{line.page} box:{_union(boxes)} {f.location}"
+        ocr_figures.append(f)
+    if not ocr_figures:
+        return figures
+    dropped: set[int] = set()
+
+    def drop(f: Figure, why: str) -> None:
+        if id(f) in dropped:
+            return
+        dropped.add(id(f))
+        issues.append(Issue("", "warning", "ocr", f"{f.table} {f.metric} ({f.applicant}) read as "
+                            f"{f.raw_value!r} by OCR: {why}; left out", f.location))
+
+    for f in ocr_figures:
+        if not f.derived and f.value is not None and (f.confidence or 0) < MIN_CONFIDENCE:
+            drop(f, f"confidence {f.confidence:.2f} below {MIN_CONFIDENCE:.2f}")
+    for (table, row), members in _row_groups(ocr_figures).items():
+        if _row_breaks(table, members):
+            for f in members:
+                drop(f, f"its row {row} does not add up to its total")
+    lost = {(f.table, f.metric, f.applicant) for f in figures if id(f) in dropped}
+    for f in figures:
+        if f.derived and id(f) not in dropped and _derived_from_lost(f, lost):
+            drop(f, "a part of this sum was left out")
+    return [f for f in figures if id(f) not in dropped]
+
+
+def _derived_from_lost(f: Figure, lost: set[tuple[str, str, str]]) -> bool:
+    from .tables import BLOCKS, REVIEW_SUMS
+
+    if f.table == "requests":
+        parts = BLOCKS.get(f.metric)
+        if parts is None:  # a 总计 derived from the six applicant cells
+            return any((f.table, f.metric, a) in lost for a in ("natural_person", "commercial", "research",
+                                                                  "social_welfare", "legal_services", "other_org"))
+        return any((f.table, p, f.applicant) in lost for p in parts)
+    parts = REVIEW_SUMS.get(f.metric, ())
+    return any((f.table, p, f.applicant) in lost for p in parts)
+
+
+def annotate(figures: list[Figure], read_via: str) -> None:
+    """Set ``read_via`` on figures that have none yet."""
+    for f in figures:
+        if not f.read_via:
+            f.read_via = read_via
+
+
+__all__ = [
+    "MIN_CONFIDENCE", "RENDER_DPI", "OcrLine", "OcrUnavailable", "apply_ocr_checks", "recognise_image",
+    "recognise_lines", "recognise_pages", "page_workers", "page_workers_set",
+]
