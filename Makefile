@@ -28,6 +28,7 @@ build: $(STAMP)
 ## throughput and memory benchmarks (not part of the tests)
 bench: $(STAMP)
 	$(PY) benchmarks/bench_extract.py
+	$(PY) benchmarks/bench_ocr.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks tools
