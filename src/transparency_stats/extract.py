@@ -101,8 +101,8 @@ def _paged_facts(doc: Document, figures: list[Figure], issues: list[Issue], fact
 
     facts["pages"] = doc.pages
     facts["ocr_pages"] = len(doc.ocr_pages)
-    if doc.ocr_lines:
-        figures = apply_ocr_checks(doc.text, doc.ocr_lines, figures, issues)
+    if doc.ocr_lines or doc.ocr_tables:
+        figures = apply_ocr_checks(doc.text, doc.ocr_lines, figures, issues, doc.ocr_tables)
     annotate(figures, "pdf_text")
     return figures
 

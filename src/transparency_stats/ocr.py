@@ -22,11 +22,12 @@ import logging
 import os
 import re
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from .ocr_geometry import TextBox, boxes_from_quads, group_lines
+from .ocr_geometry import OcrTable, TextBox, boxes_from_quads, group_lines, ruled_tables
 from .schema import Figure, Issue
 
 log = logging.getLogger(__name__)
@@ -57,8 +58,16 @@ class OcrLine:
         return " ".join(b.text for b in self.boxes)
 
 
-@functools.lru_cache(maxsize=1)
+_ENGINE_LOCK = threading.Lock()
+
+
 def _engine() -> object:
+    with _ENGINE_LOCK:  # page threads share one engine (ONNX Runtime sessions run concurrently)
+        return _load_engine()
+
+
+@functools.lru_cache(maxsize=1)
+def _load_engine() -> object:
     try:
         from rapidocr_onnxruntime import RapidOCR
     except ImportError as exc:  # declared for Python < 3.13; rapidocr-onnxruntime has no wheel beyond
@@ -89,9 +98,82 @@ def recognise_image(image: object) -> list[TextBox]:
     return boxes_from_quads(entries)
 
 
-def recognise_lines(image: object, page: int) -> list[OcrLine]:
-    """Recognised lines of one page image, top to bottom."""
-    return [OcrLine(page, line.boxes) for line in group_lines(recognise_image(image))]
+@dataclass
+class OcrPage:
+    """What was recognised on one page: its lines top to bottom, and its ruled tables."""
+
+    lines: list[OcrLine]
+    tables: list[OcrTable]
+
+
+def recognise_page(image: object, page: int) -> OcrPage:
+    """Lines and ruled tables of one page image (``page`` is its 1-based number)."""
+    boxes = recognise_image(image)
+    lines = [OcrLine(page, line.boxes) for line in group_lines(boxes)]
+    try:
+        tables = ruled_tables(image, boxes)
+    except ImportError:  # pragma: no cover - OpenCV comes with the OCR engine
+        tables = []
+    for table in tables:
+        _reread_cells(image, table, boxes)
+    return OcrPage(lines, tables)
+
+
+_NUMERIC_RE = re.compile(r"[\d.,/\-—–]+")
+
+
+def _reread_cells(image: object, table: OcrTable, boxes: list[TextBox]) -> None:
+    """Recognise again, on its own, each small cell that has ink but no text, or only a doubtful number.
+
+    The detector misses lone characters (a ``0`` in a cell of its own) and reads
+    them with less confidence amid a whole row; cut out of its cell, the
+    recogniser alone reads them.  The better of the two readings is kept.
+    """
+    import numpy as np
+
+    heights = sorted(b.height for b in boxes) or [20.0]
+    line_height = heights[len(heights) // 2]
+    array = np.asarray(image)
+    for region, (x0, y0, x1, y1) in table.rects.items():
+        members = table.members.get(region, [])
+        if y1 - y0 > 3 * line_height:
+            continue  # a merged cell of several lines: no single reading to take
+        if members:
+            if not all(_NUMERIC_RE.fullmatch(b.text) for b in members):
+                continue
+            if min(b.confidence for b in members) >= MIN_CONFIDENCE:
+                continue
+        elif region not in table.inked:
+            continue
+        crop = _ink_crop(array[y0 + 5:y1 - 4, x0 + 5:x1 - 4])
+        if crop is None:
+            continue
+        result, _ = _engine()(crop, use_det=False, use_cls=False, use_rec=True)  # type: ignore[operator]
+        if not result:
+            continue
+        text, score = str(result[0][0]).strip(), float(result[0][1])
+        old = min((b.confidence for b in members), default=0.0)
+        if text and score > old and _NUMERIC_RE.fullmatch(text):
+            table.members[region] = [TextBox(text, score, x0, y0, x1, y1)]
+
+
+def _ink_crop(cell: object) -> object | None:
+    """The inked part of a cell image with a white margin, in BGR for the engine (None when blank)."""
+    import numpy as np
+
+    array = np.asarray(cell)
+    if array.size == 0:
+        return None
+    gray = array.mean(axis=2) if array.ndim == 3 else array
+    ys, xs = np.nonzero(gray < 140)
+    if len(ys) < 12:
+        return None
+    part = array[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+    if part.ndim == 2:
+        part = np.stack([part] * 3, axis=2)
+    pad = max(4, (ys.max() - ys.min()) // 3)
+    part = np.pad(part[:, :, :3], ((pad, pad), (pad, pad), (0, 0)), constant_values=255)
+    return part[:, :, ::-1].copy()
 
 
 _page_workers_override: int | None = None
@@ -119,23 +201,23 @@ def page_workers_set(workers: int) -> Iterator[None]:
         _page_workers_override = previous
 
 
-def recognise_pages(render: Callable[[int], object], pages: list[int], label: str) -> dict[int, list[OcrLine]]:
-    """Recognise ``pages`` (0-based indexes; ``render(i)`` gives the image) → lines by page index.
+def recognise_pages(render: Callable[[int], object], pages: list[int], label: str) -> dict[int, OcrPage]:
+    """Recognise ``pages`` (0-based indexes; ``render(i)`` gives the image) → what was read, by page index.
 
     Pages run on :func:`page_workers` threads.  Progress: a bar on a terminal
     for files of more than two pages, otherwise a log line every 10 seconds.
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    def one(i: int) -> tuple[int, list[OcrLine]]:
-        return i, recognise_lines(render(i), i + 1)
+    def one(i: int) -> tuple[int, OcrPage]:
+        return i, recognise_page(render(i), i + 1)
 
     bar = None
     if len(pages) > 2 and sys.stderr.isatty():
         from tqdm import tqdm
 
         bar = tqdm(total=len(pages), desc=f"OCR {label}", unit="page", leave=False)
-    out: dict[int, list[OcrLine]] = {}
+    out: dict[int, OcrPage] = {}
     last = time.monotonic()
     workers = min(page_workers(), len(pages)) or 1
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -216,34 +298,55 @@ def _row_breaks(table: str, members: list[Figure]) -> bool:
     return abs(sum(f.value for f in parts) - total[0].value) > 1e-6  # type: ignore[misc, operator]
 
 
+_CELL_RE = re.compile(r"^table:(\d+) row:(\d+) col:(\d+)$")
+
+
+def _locate(f: Figure, text: str, starts: list[int], ocr_lines: dict[int, OcrLine],
+            ocr_tables: dict[int, tuple[int, OcrTable]]) -> tuple[int, list[TextBox]] | None:
+    """Page and boxes a figure was read from, when they were recognised by OCR."""
+    import bisect
+
+    m = _CHAR_RE.match(f.location)
+    if m:
+        line = ocr_lines.get(bisect.bisect_right(starts, int(m.group(1))) - 1)
+        return (line.page, _source_boxes(line, f.raw_value)) if line is not None else None
+    m = _CELL_RE.match(f.location)
+    if m and int(m.group(1)) in ocr_tables:
+        page, table = ocr_tables[int(m.group(1))]
+        row, col = int(m.group(2)), int(m.group(3))
+        boxes = table.boxes_at(row, col)
+        if boxes:
+            return page, boxes
+        x0, y0, x1, y1 = table.rects.get(table.owner.get((row, col), -1), table.region)
+        # a cell with no ink is blank for sure; one with ink but nothing read is not known (confidence 0)
+        return page, [TextBox("", 0.0 if table.unread_at(row, col) else 1.0, x0, y0, x1, y1)]
+    return None
+
+
 def apply_ocr_checks(
-    text: str, ocr_lines: dict[int, OcrLine], figures: list[Figure], issues: list[Issue]
+    text: str, ocr_lines: dict[int, OcrLine], figures: list[Figure], issues: list[Issue],
+    ocr_tables: dict[int, tuple[int, OcrTable]] | None = None,
 ) -> list[Figure]:
     """Mark figures read from OCR lines, and leave out those that cannot be trusted.
 
     ``ocr_lines`` maps a line number of ``text`` (the document's normalised
-    text) to the recognised line it came from.  A figure located in such a line
+    text) to the recognised line it came from, ``ocr_tables`` a grid index of
+    the document to the page and ruled table it came from.  A figure located in such a line
     gets ``read_via="ocr"``, the confidence of its boxes and a location
     ``page:P box:x0,y0,x1,y1 char:N``.  Figures below :data:`MIN_CONFIDENCE`, rows
     that break their table identity, and derived sums over either are left out;
     each leaves a warning in ``issues``.
     """
     starts = _line_index(text)
-    import bisect
-
     ocr_figures: list[Figure] = []
     for f in figures:
-        m = _CHAR_RE.match(f.location)
-        if not m:
+        found = _locate(f, text, starts, ocr_lines, ocr_tables or {})
+        if found is None:
             continue
-        line_no = bisect.bisect_right(starts, int(m.group(1))) - 1
-        line = ocr_lines.get(line_no)
-        if line is None:
-            continue
-        boxes = _source_boxes(line, f.raw_value)
+        page, boxes = found
         f.read_via = "ocr"
         f.confidence = round(min(b.confidence for b in boxes), 4)
-        f.location = f"page:{line.page} box:{_union(boxes)} {f.location}"
+        f.location = f"page:{page} box:{_union(boxes)} {f.location}"
         ocr_figures.append(f)
     if not ocr_figures:
         return figures
@@ -257,7 +360,9 @@ def apply_ocr_checks(
                             f"{f.raw_value!r} by OCR: {why}; left out", f.location))
 
     for f in ocr_figures:
-        if not f.derived and f.value is not None and (f.confidence or 0) < MIN_CONFIDENCE:
+        if not f.derived and f.cell == "text":
+            drop(f, "a value cell read as words")
+        if not f.derived and (f.confidence or 0) < MIN_CONFIDENCE:  # a blank or / misread is as wrong
             drop(f, f"confidence {f.confidence:.2f} below {MIN_CONFIDENCE:.2f}")
     for (table, row), members in _row_groups(ocr_figures).items():
         if _row_breaks(table, members):
@@ -292,5 +397,5 @@ def annotate(figures: list[Figure], read_via: str) -> None:
 
 __all__ = [
     "MIN_CONFIDENCE", "RENDER_DPI", "OcrLine", "OcrUnavailable", "apply_ocr_checks", "recognise_image",
-    "recognise_lines", "recognise_pages", "page_workers", "page_workers_set",
+    "recognise_page", "OcrPage", "recognise_pages", "page_workers", "page_workers_set",
 ]

@@ -153,3 +153,165 @@ def group_lines(boxes: list[TextBox]) -> list[Line]:
     for line in lines:
         line.boxes.sort(key=lambda b: b.x0)
     return lines
+
+
+# --------------------------------------------------------------------------- ruled tables
+
+
+@dataclass
+class OcrTable:
+    """A ruled table found on a page: merged regions of atomic cells, the boxes inside each, and its outline."""
+
+    shape: tuple[int, int]  # rows, columns of atomic cells
+    owner: dict[tuple[int, int], int]  # atomic cell -> region id (merged cells share one)
+    rects: dict[int, tuple[int, int, int, int]]  # region id -> x0, y0, x1, y1 in pixels
+    members: dict[int, list[TextBox]]  # region id -> boxes whose centre lies inside
+    inked: set[int]  # regions with ink in them (text the engine may have missed)
+    region: tuple[int, int, int, int]  # the table's outline in pixels
+
+    @property
+    def cells(self) -> list[list[str]]:
+        """Rows of cell texts; a merged cell's text stands in every position it covers."""
+        rows, cols = self.shape
+        texts = {k: _cell_text(v) for k, v in self.members.items() if v}
+        return [[texts.get(self.owner[(i, j)], "") for j in range(cols)] for i in range(rows)]
+
+    def boxes_at(self, row: int, col: int) -> list[TextBox]:
+        return self.members.get(self.owner.get((row, col), -1), [])
+
+    def unread_at(self, row: int, col: int) -> bool:
+        """True when the cell holds ink but no recognised text: it is not known to be blank."""
+        region = self.owner.get((row, col), -1)
+        return region in self.inked and not self.members.get(region)
+
+
+def _runs(profile: object, min_len: int) -> list[tuple[int, int]]:
+    """Start and end index of each run of True in a 1-D boolean array at least ``min_len`` long."""
+    import numpy as np
+
+    flags = np.asarray(profile, dtype=bool)
+    runs = []
+    start = None
+    for i, flag in enumerate(np.append(flags, False)):
+        if flag and start is None:
+            start = i
+        elif not flag and start is not None:
+            if i - start >= min_len:
+                runs.append((start, i - 1))
+            start = None
+    return runs
+
+
+def _centres(positions: list[int], gap: int) -> list[int]:
+    """Cluster sorted pixel positions closer than ``gap``; the middle of each cluster."""
+    groups: list[list[int]] = []
+    for p in sorted(positions):
+        if groups and p - groups[-1][-1] <= gap:
+            groups[-1].append(p)
+        else:
+            groups.append([p])
+    return [(g[0] + g[-1]) // 2 for g in groups]
+
+
+def ruled_tables(image: object, boxes: list[TextBox]) -> list[OcrTable]:
+    """Tables drawn with rules: cells from the horizontal and vertical lines, text from the boxes inside.
+
+    Lines are found by morphological opening of the inked pixels with long thin
+    kernels.  Rows run between consecutive horizontal rules and columns between
+    the vertical ones; a cell with no rule between it and its neighbour spans
+    both (merged cells), and its text is copied into every position it covers,
+    as the HTML reader does with ``rowspan``/``colspan``.  A box belongs to the
+    cell that holds its centre; a cell's text is its boxes, line by line.
+    """
+    import cv2
+    import numpy as np
+
+    array = np.asarray(image)
+    gray = cv2.cvtColor(array, cv2.COLOR_RGB2GRAY) if array.ndim == 3 else array
+    ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
+    h, w = ink.shape
+    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(20, w // 25), 1)))
+    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(15, h // 60))))
+    rules = cv2.dilate(horizontal | vertical, np.ones((3, 3), np.uint8))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(rules)
+    text_ink = (ink > 0) & ~(rules > 0)
+    tables = []
+    for k in range(1, count):
+        x, y, bw, bh, _ = stats[k]
+        if bw < w // 4 or bh < 20:
+            continue
+        table = _table_in(horizontal[y:y + bh, x:x + bw] > 0, vertical[y:y + bh, x:x + bw] > 0, x, y, boxes,
+                          text_ink)
+        if table is not None:
+            tables.append(table)
+    tables.sort(key=lambda t: t.region[1])
+    return tables
+
+
+def _table_in(hmask: object, vmask: object, ox: int, oy: int, boxes: list[TextBox],
+              text_ink: object) -> OcrTable | None:
+    import numpy as np
+
+    hm = np.asarray(hmask)
+    vm = np.asarray(vmask)
+    bh, bw = hm.shape
+    ys = _centres([y for y in range(bh) if hm[y].sum() > bw * 0.05], 4)
+    xs = _centres([x for x in range(bw) if vm[:, x].sum() > bh * 0.02], 4)
+    if len(ys) < 3 or len(xs) < 2:
+        return None
+
+    def vline(x: int, y0: int, y1: int) -> bool:
+        band = vm[y0 + 2:y1 - 1, max(0, x - 3):x + 4].any(axis=1)
+        return band.size > 0 and band.mean() > 0.7
+
+    def hline(y: int, x0: int, x1: int) -> bool:
+        band = hm[max(0, y - 3):y + 4, x0 + 2:x1 - 1].any(axis=0)
+        return band.size > 0 and band.mean() > 0.7
+
+    # a table narrower than the rules' extent: outer vertical rules bound it
+    nr, nc = len(ys) - 1, len(xs) - 1
+    parent = list(range(nr * nc))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for i in range(nr):
+        for j in range(nc):
+            if j + 1 < nc and not vline(xs[j + 1], ys[i], ys[i + 1]):
+                parent[find(i * nc + j)] = find(i * nc + j + 1)
+            if i + 1 < nr and not hline(ys[i + 1], xs[j], xs[j + 1]):
+                parent[find(i * nc + j)] = find((i + 1) * nc + j)
+    owner = {(i, j): find(i * nc + j) for i in range(nr) for j in range(nc)}
+    rects: dict[int, tuple[int, int, int, int]] = {}
+    for (i, j), root in owner.items():
+        x0, y0, x1, y1 = ox + xs[j], oy + ys[i], ox + xs[j + 1], oy + ys[i + 1]
+        if root in rects:
+            a0, b0, a1, b1 = rects[root]
+            x0, y0, x1, y1 = min(x0, a0), min(y0, b0), max(x1, a1), max(y1, b1)
+        rects[root] = (x0, y0, x1, y1)
+    members: dict[int, list[TextBox]] = {}
+    for box in boxes:
+        cx, cy = (box.x0 + box.x1) / 2 - ox, box.yc - oy
+        if not (xs[0] <= cx <= xs[-1] and ys[0] <= cy <= ys[-1]):
+            continue
+        i = max(0, min(nr - 1, int(np.searchsorted(ys, cy)) - 1))
+        j = max(0, min(nc - 1, int(np.searchsorted(xs, cx)) - 1))
+        members.setdefault(owner[(i, j)], []).append(box)
+    if not members:
+        return None
+    ink = np.asarray(text_ink)
+    inked = set()
+    for root, (x0, y0, x1, y1) in rects.items():
+        inner = ink[y0 + 4:y1 - 3, x0 + 4:x1 - 3]
+        if inner.size and int(inner.sum()) >= 12:
+            inked.add(root)
+    return OcrTable((nr, nc), owner, rects, members, inked, (ox + xs[0], oy + ys[0], ox + xs[-1], oy + ys[-1]))
+
+
+def _cell_text(boxes: list[TextBox]) -> str:
+    """A cell's boxes line by line; pieces of one number or word are joined without a space."""
+    lines = group_lines(boxes)
+    return "".join("".join(b.text for b in line.boxes) for line in lines)

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .normalize import MojibakeSpan, normalize_text
-from .ocr import RENDER_DPI, OcrLine
+from .ocr import RENDER_DPI, OcrLine, OcrPage
+from .ocr_geometry import OcrTable
 
 #: Scanned pages as image files, read by OCR.
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
@@ -54,6 +55,8 @@ class Document:
     ocr_pages: list[int] = field(default_factory=list)
     #: line number of ``text`` → the recognised line it came from (OCR pages only)
     ocr_lines: dict[int, OcrLine] = field(default_factory=dict)
+    #: index in ``tables`` → (1-based page, ruled table recognised there), for scanned pages
+    ocr_tables: dict[int, tuple[int, OcrTable]] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- bytes
@@ -321,23 +324,25 @@ class _Pages:
     """Raw text of a paged file, with the recognised lines behind its OCR part."""
 
     texts: list[str]
-    ocr: dict[int, list[OcrLine]]  # page index -> recognised lines (OCR pages only)
+    ocr: dict[int, OcrPage]  # page index -> what was recognised (OCR pages only)
 
-    def assemble(self) -> tuple[str, dict[int, OcrLine]]:
-        """Text of all pages, and a map from its line numbers to OCR lines."""
+    def assemble(self) -> tuple[str, dict[int, OcrLine], list[tuple[int, OcrTable]]]:
+        """Text of all pages, a map from its line numbers to OCR lines, and the ruled tables by page."""
         parts: list[str] = []
         lines: dict[int, OcrLine] = {}
+        tables: list[tuple[int, OcrTable]] = []
         line_no = 0
         for i, text in enumerate(self.texts):
             if i in self.ocr:
-                for ocr_line in self.ocr[i]:
+                for ocr_line in self.ocr[i].lines:
                     lines[line_no] = ocr_line
                     line_no += 1
-                text = "\n".join(ocr_line.text.replace("\n", " ") for ocr_line in self.ocr[i])
+                text = "\n".join(ocr_line.text.replace("\n", " ") for ocr_line in self.ocr[i].lines)
+                tables.extend((i + 1, table) for table in self.ocr[i].tables)
             else:
                 line_no += text.count("\n") + 1
             parts.append(text)
-        return "\n".join(parts), lines
+        return "\n".join(parts), lines, tables
 
 
 def _open_pdf(data: bytes) -> object:
@@ -381,7 +386,7 @@ def _pdf_pages(data: bytes, label: str) -> _Pages:
                 scanned.append(i)
             page.close()
             texts.append(text)
-        ocr: dict[int, list[OcrLine]] = {}
+        ocr: dict[int, OcrPage] = {}
         if scanned:
             _check_ocr_pages(len(scanned))
             lock = threading.Lock()  # pdfium is not thread-safe: pages render one at a time
@@ -413,7 +418,7 @@ def _check_ocr_pages(count: int) -> None:
                         f"(set {MAX_OCR_PAGES_ENV} to read longer scans)")
 
 
-def _recognise(render: Callable[[int], object], pages: list[int], label: str) -> dict[int, list[OcrLine]]:
+def _recognise(render: Callable[[int], object], pages: list[int], label: str) -> dict[int, OcrPage]:
     from .ocr import OcrUnavailable, recognise_pages
 
     try:
@@ -505,12 +510,13 @@ def _read_paged(path: Path, suffix: str, data: bytes) -> Document:
     else:
         pages = _image_pages(data, path.name)
         kind = "image"
-    raw_text, lines = pages.assemble()
+    raw_text, lines, ocr_tables = pages.assemble()
     if not _CJK_RE.search(raw_text):
         if kind == "pdf" and not pages.ocr:
             raise ReadError("PDF has no Chinese text layer and no scanned page images")
         raise ReadError("no Chinese text found (text layer and OCR)")
-    doc = _normalise(str(path), kind, raw_text, [], None)
+    doc = _normalise(str(path), kind, raw_text, [table.cells for _, table in ocr_tables], None)
+    doc.ocr_tables = dict(enumerate(ocr_tables))
     doc.pages = len(pages.texts)
     doc.ocr_pages = sorted(i + 1 for i in pages.ocr)
     if lines and doc.text.count("\n") != raw_text.count("\n"):
