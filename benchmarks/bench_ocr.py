@@ -1,7 +1,7 @@
 """OCR cost per scanned page (``make bench``; not part of the tests).
 
-The table fixture PDFs (``tests/fixtures/tables``) are scanned at 150 dpi into
-image-only PDFs (slight rotation, noise, a red seal: ``tests/fixtures/scans``),
+The table fixture PDFs (``tests/fixtures/tables``), and the gov2021 tables drawn
+as ruled tables, are scanned at 150 dpi into image-only PDFs (slight rotation, noise, a red seal: ``tests/fixtures/scans``),
 then read by the whole ``extract_report`` on one core (one OCR thread, one
 ONNX Runtime thread).  Reported: seconds per A4 page, and peak resident memory
 of the process (the engine's models and page images are native memory, which
@@ -48,6 +48,10 @@ def main() -> None:
             path = Path(tmp) / f"{layout}_scan.pdf"
             make_scans.scan_pdf(FIXTURES / f"{layout}.pdf", path, dpi=args.dpi)
             scans.append(path)
+        ruled = Path(tmp) / "gov2021_ruled.pdf"  # tables drawn with rules, as most reports print them
+        make_scans.write_ruled_pdf(FIXTURES / "gov2021.html", ruled)
+        scans.append(Path(tmp) / "gov2021_ruled_scan.pdf")
+        make_scans.scan_pdf(ruled, scans[-1], dpi=args.dpi)
         extract_report(scans[0])  # load the engine once, outside the timing
         best = float("inf")
         pages = figures = 0

@@ -338,12 +338,16 @@ def apply_ocr_checks(
     each leaves a warning in ``issues``.
     """
     starts = _line_index(text)
+    ruled_pages = {page for page, _ in (ocr_tables or {}).values()}
     ocr_figures: list[Figure] = []
+    from_lines: set[int] = set()
     for f in figures:
         found = _locate(f, text, starts, ocr_lines, ocr_tables or {})
         if found is None:
             continue
         page, boxes = found
+        if _CHAR_RE.match(f.location) and page in ruled_pages and f.table != "narrative":
+            from_lines.add(id(f))
         f.read_via = "ocr"
         f.confidence = round(min(b.confidence for b in boxes), 4)
         f.location = f"page:{page} box:{_union(boxes)} {f.location}"
@@ -360,6 +364,10 @@ def apply_ocr_checks(
                             f"{f.raw_value!r} by OCR: {why}; left out", f.location))
 
     for f in ocr_figures:
+        if id(f) in from_lines:
+            # a page with ruled tables: its wrapped labels stand above and below their numbers, so lines cannot
+            # tell which row a number belongs to; only the grid is trusted there
+            drop(f, "a table cell on a ruled page read from text lines, not from its grid")
         if not f.derived and f.cell == "text":
             drop(f, "a value cell read as words")
         if not f.derived and (f.confidence or 0) < MIN_CONFIDENCE:  # a blank or / misread is as wrong
