@@ -28,6 +28,7 @@ build: $(STAMP)
 ## throughput and memory benchmarks (not part of the tests)
 bench: $(STAMP)
 	$(PY) benchmarks/bench_extract.py
+	$(PY) benchmarks/bench_ocr.py
 
 ## build on N copies of real-size reports, twice, figures checked against the sources
 N ?= 5000

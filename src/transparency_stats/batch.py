@@ -489,6 +489,12 @@ def extract_paths(
     memory stays flat because chunks are yielded as soon as the ones before them are done.
     """
     files = [InputFile(str(p), "", 0) for p in iter_report_files(paths)]
+    if jobs > 1 and len(files) == 1 and engine == "local":
+        from .ocr import page_workers_set
+
+        with page_workers_set(jobs):  # one file: its scanned pages use the workers
+            yield extract_one(files[0], timeout)
+        return
     chunks = chunked(files, chunk_size_for(len(files), jobs if engine == "local" else max(2, jobs)))
     order = {id(c): i for i, c in enumerate(chunks)}
     bar = Progress(len(files), "extracting", enabled=progress)

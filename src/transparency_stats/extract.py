@@ -70,6 +70,26 @@ def extract_recognised(doc: Document, layout: str) -> tuple[str, list[Figure], l
     return layout, figures, issues
 
 
+def _paged_facts(doc: Document, figures: list[Figure], issues: list[Issue], facts: dict[str, object]) -> list[Figure]:
+    """PDF and image files: OCR checks on figures read from scanned pages, and the page facts.
+
+    Facts set here: ``pages`` (pages of the PDF or image file) and ``ocr_pages``
+    (how many of them were read by OCR).  Figures from OCR lines get
+    ``read_via="ocr"`` and their confidence; those that fail the OCR checks are
+    left out with a warning (:func:`.ocr.apply_ocr_checks`).
+    """
+    if doc.kind not in ("pdf", "image"):
+        return figures
+    from .ocr import annotate, apply_ocr_checks
+
+    facts["pages"] = doc.pages
+    facts["ocr_pages"] = len(doc.ocr_pages)
+    if doc.ocr_lines or doc.ocr_tables:
+        figures = apply_ocr_checks(doc.text, doc.ocr_lines, figures, issues, doc.ocr_tables)
+    annotate(figures, "pdf_text")
+    return figures
+
+
 def extract_report(path: str | Path) -> ReportResult:
     """Extract one report file; failures become error issues, never exceptions."""
     source = str(path)
@@ -86,6 +106,7 @@ def extract_report(path: str | Path) -> ReportResult:
         result.agency = recognition.agency
         result.report_year = recognition.year
         layout, figures, issues = extract_recognised(doc, recognition.layout)
+        figures = _paged_facts(doc, figures, issues, result.facts)
     except ReadError as exc:
         result.issues.append(Issue(source, "error", "read", str(exc), report_id=result.report_id))
         return result

@@ -1,7 +1,8 @@
 """Reading report files: bytes → normalised text plus the tables they hold.
 
-Supported: plain text (.txt), Markdown (.md), HTML (.html/.htm), Word (.docx)
-and PDF (.pdf, text layer).  Every reader returns a :class:`Document` whose
+Supported: plain text (.txt), Markdown (.md), HTML (.html/.htm), Word (.docx),
+PDF (.pdf: text layer through pdfium; pages without one are recognised by OCR)
+and scanned pages as images (.png, .jpg, .tif).  Every reader returns a :class:`Document` whose
 ``text`` keeps the block structure (one line per paragraph or table row) and
 whose ``tables`` hold each data table as a grid of cell texts with row and
 column spans expanded.  Both are normalised (see :mod:`.normalize`).
@@ -18,13 +19,18 @@ import dataclasses
 import io
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .normalize import MASK, MojibakeSpan, normalize_text
+from .ocr import RENDER_DPI, OcrLine, OcrPage
+from .ocr_geometry import OcrTable
 from .schema import Issue
 
-SUPPORTED_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf")
+#: Scanned pages as image files, read by OCR.
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
+SUPPORTED_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf") + IMAGE_SUFFIXES
 
 _CELL_SEP = "\x1f"
 _ROW_SEP = "\x1e"
@@ -114,6 +120,14 @@ class Document:
     encoding: str | None = None
     mojibake: list[MojibakeSpan] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    #: pages of a PDF or image file (0 for other kinds)
+    pages: int = 0
+    #: 1-based numbers of the pages read by OCR
+    ocr_pages: list[int] = field(default_factory=list)
+    #: line number of ``text`` → the recognised line it came from (OCR pages only)
+    ocr_lines: dict[int, OcrLine] = field(default_factory=dict)
+    #: index in ``tables`` → (1-based page, ruled table recognised there), for scanned pages
+    ocr_tables: dict[int, tuple[int, OcrTable]] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- bytes
@@ -530,24 +544,159 @@ def _docx_parts(data: bytes, limits: Limits | None = None) -> tuple[str, list[li
     return "\n".join(lines), tables
 
 
-# --------------------------------------------------------------------------- PDF
+# --------------------------------------------------------------------------- PDF and scans
+
+#: Environment variable and default: a PDF with more pages is refused with an error row.
+MAX_PDF_PAGES_ENV = "TRANSPARENCY_STATS_MAX_PDF_PAGES"
+MAX_PDF_PAGES = 300
+#: Environment variable and default: a file with more pages to recognise by OCR is refused.
+MAX_OCR_PAGES_ENV = "TRANSPARENCY_STATS_MAX_OCR_PAGES"
+MAX_OCR_PAGES = 100
+#: A PDF page with fewer CJK characters in its text layer than this, and an image, is recognised by OCR.
+MIN_PAGE_CJK = 10
+
+_CJK_RE = re.compile(r"[\u3400-\u9fff]")
 
 
-def _pdf_text(data: bytes) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+def _limit(env: str, default: int) -> int:
+    try:
+        return max(1, int(os.environ.get(env, default)))
+    except ValueError:
+        return default
+
+
+@dataclass
+class _Pages:
+    """Raw text of a paged file, with the recognised lines behind its OCR part."""
+
+    texts: list[str]
+    ocr: dict[int, OcrPage]  # page index -> what was recognised (OCR pages only)
+
+    def assemble(self) -> tuple[str, dict[int, OcrLine], list[tuple[int, OcrTable]]]:
+        """Text of all pages, a map from its line numbers to OCR lines, and the ruled tables by page."""
+        parts: list[str] = []
+        lines: dict[int, OcrLine] = {}
+        tables: list[tuple[int, OcrTable]] = []
+        line_no = 0
+        for i, text in enumerate(self.texts):
+            if i in self.ocr:
+                for ocr_line in self.ocr[i].lines:
+                    lines[line_no] = ocr_line
+                    line_no += 1
+                text = "\n".join(ocr_line.text.replace("\n", " ") for ocr_line in self.ocr[i].lines)
+                tables.extend((i + 1, table) for table in self.ocr[i].tables)
+            else:
+                line_no += text.count("\n") + 1
+            parts.append(text)
+        return "\n".join(parts), lines, tables
+
+
+def _open_pdf(data: bytes) -> object:
+    """A pdfium document; AES- or RC4-encrypted files open with the empty password, others fail."""
+    import pypdfium2 as pdfium
 
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            reader.decrypt("")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
-        raise ReadError(f"unreadable PDF: {exc}") from exc
-    text = "\n".join(pages)
-    if not re.search(r"[\u3400-\u9fff]", text):
-        raise ReadError("PDF has no Chinese text layer (scanned image?); OCR is not supported")
-    return text
+        return pdfium.PdfDocument(data, password="")
+    except pdfium.PdfiumError as exc:
+        reason = str(exc)
+        if "password" in reason.lower():
+            raise ReadError("encrypted PDF that needs a password to open") from exc
+        raise ReadError(f"unreadable PDF: {reason}") from exc
+
+
+def _page_has_image(page: object) -> bool:
+    import pypdfium2.raw as pdfium_c
+
+    return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))  # type: ignore[attr-defined]
+
+
+def _pdf_pages(data: bytes, label: str) -> _Pages:
+    """Text layer of each page (pdfium), and OCR of the pages that have an image but no usable text."""
+    import threading
+
+    pdf = _open_pdf(data)
+    try:
+        count = len(pdf)  # type: ignore[arg-type]
+        limit = _limit(MAX_PDF_PAGES_ENV, MAX_PDF_PAGES)
+        if count > limit:
+            raise ReadError(f"PDF has {count} pages, more than the limit of {limit} "
+                            f"(set {MAX_PDF_PAGES_ENV} to read longer files)")
+        texts: list[str] = []
+        scanned: list[int] = []
+        for i in range(count):
+            page = pdf[i]  # type: ignore[index]
+            textpage = page.get_textpage()
+            text = textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
+            textpage.close()
+            if len(_CJK_RE.findall(text)) < MIN_PAGE_CJK and _page_has_image(page):
+                scanned.append(i)
+            page.close()
+            texts.append(text)
+        ocr: dict[int, OcrPage] = {}
+        if scanned:
+            _check_ocr_pages(len(scanned))
+            lock = threading.Lock()  # pdfium is not thread-safe: pages render one at a time
+
+            def render(i: int) -> object:
+                with lock:
+                    page = pdf[i]  # type: ignore[index]
+                    try:
+                        return page.render(scale=RENDER_DPI / 72, grayscale=False).to_numpy()
+                    finally:
+                        page.close()
+
+            ocr = _recognise(render, scanned, label)
+        return _Pages(texts, ocr)
+    except ReadError:
+        raise
+    except Exception as exc:  # pdfium raises its own error type for damaged files
+        if type(exc).__name__ == "PdfiumError":
+            raise ReadError(f"unreadable PDF: {exc}") from exc
+        raise
+    finally:
+        pdf.close()  # type: ignore[attr-defined]
+
+
+def _check_ocr_pages(count: int) -> None:
+    limit = _limit(MAX_OCR_PAGES_ENV, MAX_OCR_PAGES)
+    if count > limit:
+        raise ReadError(f"{count} scanned pages to recognise, more than the limit of {limit} "
+                        f"(set {MAX_OCR_PAGES_ENV} to read longer scans)")
+
+
+def _recognise(render: Callable[[int], object], pages: list[int], label: str) -> dict[int, OcrPage]:
+    from .ocr import OcrUnavailable, recognise_pages
+
+    try:
+        return recognise_pages(render, pages, label)
+    except OcrUnavailable as exc:
+        raise ReadError(f"scanned pages need OCR: {exc}") from exc
+
+
+def _image_pages(data: bytes, label: str) -> _Pages:
+    """Every frame of an image file (PNG, JPEG, TIFF), recognised by OCR."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        image = Image.open(io.BytesIO(data))
+        frames = getattr(image, "n_frames", 1)
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        raise ReadError(f"unreadable image: {exc}") from exc
+    _check_ocr_pages(frames)
+
+    def render(i: int) -> object:
+        import numpy as np
+
+        image.seek(i)
+        return np.asarray(image.convert("RGB"))
+
+    # PIL frames are read one at a time: decode them first, then recognise in parallel
+    try:
+        images = [render(i) for i in range(frames)]
+    except (OSError, ValueError) as exc:
+        raise ReadError(f"unreadable image: {exc}") from exc
+    ocr = _recognise(lambda i: images[i], list(range(frames)), label)
+    return _Pages([""] * frames, ocr)
 
 
 # --------------------------------------------------------------------------- Markdown
@@ -597,6 +746,32 @@ def _normalise(path: str, kind: str, raw_text: str, raw_tables: list[Grid], enco
     return Document(path, kind, text, tables, encoding, spans)
 
 
+def _read_paged(path: Path, suffix: str, data: bytes) -> Document:
+    """A PDF (text layer, scanned pages by OCR) or an image file (OCR)."""
+    if suffix == ".pdf":
+        if b"%PDF" not in data[:1024]:
+            raise ReadError("not a PDF file (no %PDF header)")
+        pages = _pdf_pages(data, path.name)
+        kind = "pdf"
+    else:
+        pages = _image_pages(data, path.name)
+        kind = "image"
+    raw_text, lines, ocr_tables = pages.assemble()
+    if not _CJK_RE.search(raw_text):
+        if kind == "pdf" and not pages.ocr:
+            raise ReadError("PDF has no Chinese text layer and no scanned page images")
+        raise ReadError("no Chinese text found (text layer and OCR)")
+    doc = _normalise(str(path), kind, raw_text, [table.cells for _, table in ocr_tables], None)
+    doc.ocr_tables = dict(enumerate(ocr_tables))
+    doc.pages = len(pages.texts)
+    doc.ocr_pages = sorted(i + 1 for i in pages.ocr)
+    if lines and doc.text.count("\n") != raw_text.count("\n"):
+        # normalisation changed the line count: OCR figures could not be traced to their boxes and checked
+        raise ReadError("OCR text could not be traced back to its page boxes")
+    doc.ocr_lines = lines
+    return doc
+
+
 def read_document(path: str | Path, *, limits: Limits | None = None) -> Document:
     """Read one report file into a normalised :class:`Document`.
 
@@ -622,10 +797,8 @@ def read_document(path: str | Path, *, limits: Limits | None = None) -> Document
         raise ReadError(f"cannot read file: {exc.strerror or exc}") from exc
     if not data.strip():
         raise ReadError("empty file")
-    if suffix == ".pdf":
-        if not data.startswith(b"%PDF"):
-            raise ReadError("not a PDF file (no %PDF header)")
-        return _normalise(str(path), "pdf", _pdf_text(data), [], None)
+    if suffix == ".pdf" or suffix in IMAGE_SUFFIXES:
+        return _read_paged(path, suffix, data)
     if suffix == ".docx":
         if not data.startswith(b"PK"):
             raise ReadError("not a .docx file (not a ZIP container)")

@@ -1,0 +1,409 @@
+"""Scanned pages through OCR: page images → lines of text with confidences, and the checks on what was read.
+
+The engine is RapidOCR on ONNX Runtime (``rapidocr-onnxruntime``), whose wheel
+carries the PP-OCR Chinese detection and recognition models: nothing is
+downloaded at run time.  A page is recognised into :class:`~.ocr_geometry.TextBox`
+es, grouped into visual lines (:func:`~.ocr_geometry.group_lines`); the lines
+become the page's text, so the same table and prose readers as for text-layer
+PDFs do the rest.  Each line keeps its boxes, so a figure read from it gets the
+page, the box and the engine's confidence (:func:`apply_ocr_checks`).
+
+Never a wrong number: a figure read from a line whose number boxes fall below
+:data:`MIN_CONFIDENCE`, or one whose table row (table 三: six applicants = 总计;
+table 四: each block's four results = 总计) does not add up, is left out with a
+warning naming page and box.  Derived sums over a figure left out go too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import os
+import re
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from .ocr_geometry import OcrTable, TextBox, boxes_from_quads, group_lines, ruled_tables
+from .schema import Figure, Issue
+
+log = logging.getLogger(__name__)
+
+#: A number read with a lower engine confidence than this is left out with a warning.
+MIN_CONFIDENCE = 0.90
+#: Rendering resolution of scanned PDF pages (dots per inch).
+RENDER_DPI = 150
+#: Environment variable: number of pages recognised at once (threads; ONNX Runtime releases the GIL).
+PAGE_WORKERS_ENV = "TRANSPARENCY_STATS_OCR_WORKERS"
+
+_DIGIT_RE = re.compile(r"\d")
+
+
+class OcrUnavailable(Exception):
+    """The OCR engine cannot be loaded (not installed on this Python)."""
+
+
+@dataclass
+class OcrLine:
+    """One recognised visual line of a page."""
+
+    page: int  # 1-based
+    boxes: list[TextBox]
+
+    @property
+    def text(self) -> str:
+        return " ".join(b.text for b in self.boxes)
+
+
+_ENGINE_LOCK = threading.Lock()
+
+
+def _engine() -> object:
+    with _ENGINE_LOCK:  # page threads share one engine (ONNX Runtime sessions run concurrently)
+        return _load_engine()
+
+
+@functools.lru_cache(maxsize=1)
+def _load_engine() -> object:
+    try:
+        from rapidocr_onnxruntime import RapidOCR
+    except ImportError as exc:  # declared for Python < 3.13; rapidocr-onnxruntime has no wheel beyond
+        raise OcrUnavailable(f"OCR engine not installed (rapidocr-onnxruntime): {exc}") from exc
+    logging.getLogger("RapidOCR").setLevel(logging.WARNING)
+    # one thread per page: pages (or files) run in parallel instead
+    return RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)
+
+
+def recognise_image(image: object) -> list[TextBox]:
+    """Text boxes of one page image (a numpy array, RGB or grey), the page's slope removed."""
+    import numpy as np
+
+    array = np.asarray(image)
+    if array.ndim == 3 and array.shape[2] == 4:
+        array = array[:, :, :3]
+    if array.ndim == 3:
+        array = array[:, :, ::-1].copy()  # the engine takes OpenCV's BGR order
+    # upright pages: the 180° classifier is skipped
+    result, _ = _engine()(array, use_cls=False, return_word_box=True)  # type: ignore[operator]
+    entries = []
+    for item in result or []:
+        quad, text, score = item[0], item[1], item[2]
+        chars = None
+        if len(item) >= 6 and item[3] and len(item[3]) == len(item[4]) == len(item[5]):
+            chars = list(zip(item[4], item[5], item[3], strict=True))
+        entries.append((quad, text, score, chars))
+    return boxes_from_quads(entries)
+
+
+@dataclass
+class OcrPage:
+    """What was recognised on one page: its lines top to bottom, and its ruled tables."""
+
+    lines: list[OcrLine]
+    tables: list[OcrTable]
+
+
+def recognise_page(image: object, page: int) -> OcrPage:
+    """Lines and ruled tables of one page image (``page`` is its 1-based number)."""
+    boxes = recognise_image(image)
+    lines = [OcrLine(page, line.boxes) for line in group_lines(boxes)]
+    try:
+        tables = ruled_tables(image, boxes)
+    except ImportError:  # pragma: no cover - OpenCV comes with the OCR engine
+        tables = []
+    for table in tables:
+        _reread_cells(image, table, boxes)
+    return OcrPage(lines, tables)
+
+
+_NUMERIC_RE = re.compile(r"[\d.,/\-—–]+")
+
+
+def _reread_cells(image: object, table: OcrTable, boxes: list[TextBox]) -> None:
+    """Recognise again, on its own, each small cell that has ink but no text, or only a doubtful number.
+
+    The detector misses lone characters (a ``0`` in a cell of its own) and reads
+    them with less confidence amid a whole row; cut out of its cell, the
+    recogniser alone reads them.  The better of the two readings is kept.
+    """
+    import numpy as np
+
+    heights = sorted(b.height for b in boxes) or [20.0]
+    line_height = heights[len(heights) // 2]
+    array = np.asarray(image)
+    for region, (x0, y0, x1, y1) in table.rects.items():
+        members = table.members.get(region, [])
+        if y1 - y0 > 3 * line_height:
+            continue  # a merged cell of several lines: no single reading to take
+        if members:
+            if not all(_NUMERIC_RE.fullmatch(b.text) for b in members):
+                continue
+            if min(b.confidence for b in members) >= MIN_CONFIDENCE:
+                continue
+        elif region not in table.inked:
+            continue
+        crop = _ink_crop(array[y0 + 5:y1 - 4, x0 + 5:x1 - 4])
+        if crop is None:
+            continue
+        result, _ = _engine()(crop, use_det=False, use_cls=False, use_rec=True)  # type: ignore[operator]
+        if not result:
+            continue
+        text, score = str(result[0][0]).strip(), float(result[0][1])
+        old = min((b.confidence for b in members), default=0.0)
+        if text and score > old and _NUMERIC_RE.fullmatch(text):
+            table.members[region] = [TextBox(text, score, x0, y0, x1, y1)]
+
+
+def _ink_crop(cell: object) -> object | None:
+    """The inked part of a cell image with a white margin, in BGR for the engine (None when blank)."""
+    import numpy as np
+
+    array = np.asarray(cell)
+    if array.size == 0:
+        return None
+    gray = array.mean(axis=2) if array.ndim == 3 else array
+    ys, xs = np.nonzero(gray < 140)
+    if len(ys) < 12:
+        return None
+    part = array[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+    if part.ndim == 2:
+        part = np.stack([part] * 3, axis=2)
+    pad = max(4, (ys.max() - ys.min()) // 3)
+    part = np.pad(part[:, :, :3], ((pad, pad), (pad, pad), (0, 0)), constant_values=255)
+    return part[:, :, ::-1].copy()
+
+
+_page_workers_override: int | None = None
+
+
+def page_workers() -> int:
+    """Pages recognised at once: set by :func:`page_workers_set`, else ``$TRANSPARENCY_STATS_OCR_WORKERS``, else 1."""
+    if _page_workers_override is not None:
+        return _page_workers_override
+    try:
+        return max(1, int(os.environ.get(PAGE_WORKERS_ENV, "1")))
+    except ValueError:
+        return 1
+
+
+@contextlib.contextmanager
+def page_workers_set(workers: int) -> Iterator[None]:
+    """Recognise ``workers`` pages at once inside the ``with`` block."""
+    global _page_workers_override
+    previous = _page_workers_override
+    _page_workers_override = max(1, workers)
+    try:
+        yield
+    finally:
+        _page_workers_override = previous
+
+
+def recognise_pages(render: Callable[[int], object], pages: list[int], label: str) -> dict[int, OcrPage]:
+    """Recognise ``pages`` (0-based indexes; ``render(i)`` gives the image) → what was read, by page index.
+
+    Pages run on :func:`page_workers` threads.  Progress: a bar on a terminal
+    for files of more than two pages, otherwise a log line every 10 seconds.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(i: int) -> tuple[int, OcrPage]:
+        return i, recognise_page(render(i), i + 1)
+
+    bar = None
+    if len(pages) > 2 and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(pages), desc=f"OCR {label}", unit="page", leave=False)
+    out: dict[int, OcrPage] = {}
+    last = time.monotonic()
+    workers = min(page_workers(), len(pages)) or 1
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for done, (i, lines) in enumerate(pool.map(one, pages), 1):
+            out[i] = lines
+            if bar is not None:
+                bar.update()
+            elif time.monotonic() - last > 10:
+                last = time.monotonic()
+                print(f"{label}: OCR page {done}/{len(pages)}", file=sys.stderr)
+    if bar is not None:
+        bar.close()
+    return out
+
+
+# --------------------------------------------------------------------------- checks after extraction
+
+_CHAR_RE = re.compile(r"^char:(\d+)$")
+
+
+def _line_index(text: str) -> list[int]:
+    """Offsets at which each line of ``text`` starts."""
+    starts = [0]
+    starts.extend(m.end() for m in re.finditer("\n", text))
+    return starts
+
+
+def _source_boxes(line: OcrLine, raw_value: str) -> list[TextBox]:
+    """The boxes of ``line`` that hold ``raw_value`` (else every box with a digit, else all)."""
+    from .normalize import nfkc
+
+    wanted = re.sub(r"\s+", "", nfkc(raw_value))
+    if wanted:
+        exact = [b for b in line.boxes if wanted in nfkc(b.text).split()]
+        if exact:
+            return exact
+        holding = [b for b in line.boxes if wanted in re.sub(r"\s+", "", nfkc(b.text))]
+        if holding:
+            return holding
+    digits = [b for b in line.boxes if _DIGIT_RE.search(b.text)]
+    return digits or line.boxes
+
+
+def _union(boxes: list[TextBox]) -> str:
+    return (f"{min(b.x0 for b in boxes):.0f},{min(b.y0 for b in boxes):.0f},"
+            f"{max(b.x1 for b in boxes):.0f},{max(b.y1 for b in boxes):.0f}")
+
+
+#: Table rows that add up: table 三 applicants → 总计; table 四 blocks → their 总计.
+def _row_groups(figures: Iterable[Figure]) -> dict[tuple[str, str], list[Figure]]:
+    groups: dict[tuple[str, str], list[Figure]] = {}
+    for f in figures:
+        if f.derived:
+            continue
+        if f.table == "requests":
+            groups.setdefault(("requests", f.metric), []).append(f)
+        elif f.table == "review_litigation" and f.metric.rsplit("_", 1)[-1] in (
+            "upheld", "corrected", "other", "pending", "total"
+        ):
+            groups.setdefault(("review_litigation", f.metric.rsplit("_", 1)[0]), []).append(f)
+    return groups
+
+
+def _row_breaks(table: str, members: list[Figure]) -> bool:
+    """True when a complete row read as numbers does not add up to its 总计."""
+    if any(f.value is None for f in members):
+        return False  # a blank or text cell: nothing to check
+    if table == "requests":
+        total = [f for f in members if f.applicant == "total"]
+        parts = [f for f in members if f.applicant != "total"]
+        if len(total) != 1 or len(parts) != 6:
+            return False
+    else:
+        total = [f for f in members if f.metric.endswith("_total")]
+        parts = [f for f in members if not f.metric.endswith("_total")]
+        if len(total) != 1 or len(parts) != 4:
+            return False
+    return abs(sum(f.value for f in parts) - total[0].value) > 1e-6  # type: ignore[misc, operator]
+
+
+_CELL_RE = re.compile(r"^table:(\d+) row:(\d+) col:(\d+)$")
+
+
+def _locate(f: Figure, text: str, starts: list[int], ocr_lines: dict[int, OcrLine],
+            ocr_tables: dict[int, tuple[int, OcrTable]]) -> tuple[int, list[TextBox]] | None:
+    """Page and boxes a figure was read from, when they were recognised by OCR."""
+    import bisect
+
+    m = _CHAR_RE.match(f.location)
+    if m:
+        line = ocr_lines.get(bisect.bisect_right(starts, int(m.group(1))) - 1)
+        return (line.page, _source_boxes(line, f.raw_value)) if line is not None else None
+    m = _CELL_RE.match(f.location)
+    if m and int(m.group(1)) in ocr_tables:
+        page, table = ocr_tables[int(m.group(1))]
+        row, col = int(m.group(2)), int(m.group(3))
+        boxes = table.boxes_at(row, col)
+        if boxes:
+            return page, boxes
+        x0, y0, x1, y1 = table.rects.get(table.owner.get((row, col), -1), table.region)
+        # a cell with no ink is blank for sure; one with ink but nothing read is not known (confidence 0)
+        return page, [TextBox("", 0.0 if table.unread_at(row, col) else 1.0, x0, y0, x1, y1)]
+    return None
+
+
+def apply_ocr_checks(
+    text: str, ocr_lines: dict[int, OcrLine], figures: list[Figure], issues: list[Issue],
+    ocr_tables: dict[int, tuple[int, OcrTable]] | None = None,
+) -> list[Figure]:
+    """Mark figures read from OCR lines, and leave out those that cannot be trusted.
+
+    ``ocr_lines`` maps a line number of ``text`` (the document's normalised
+    text) to the recognised line it came from, ``ocr_tables`` a grid index of
+    the document to the page and ruled table it came from.  A figure located in such a line
+    gets ``read_via="ocr"``, the confidence of its boxes and a location
+    ``page:P box:x0,y0,x1,y1 char:N``.  Figures below :data:`MIN_CONFIDENCE`, rows
+    that break their table identity, and derived sums over either are left out;
+    each leaves a warning in ``issues``.
+    """
+    starts = _line_index(text)
+    ruled_pages = {page for page, _ in (ocr_tables or {}).values()}
+    ocr_figures: list[Figure] = []
+    from_lines: set[int] = set()
+    for f in figures:
+        found = _locate(f, text, starts, ocr_lines, ocr_tables or {})
+        if found is None:
+            continue
+        page, boxes = found
+        if _CHAR_RE.match(f.location) and page in ruled_pages and f.table != "narrative":
+            from_lines.add(id(f))
+        f.read_via = "ocr"
+        f.confidence = round(min(b.confidence for b in boxes), 4)
+        f.location = f"page:{page} box:{_union(boxes)} {f.location}"
+        ocr_figures.append(f)
+    if not ocr_figures:
+        return figures
+    dropped: set[int] = set()
+
+    def drop(f: Figure, why: str) -> None:
+        if id(f) in dropped:
+            return
+        dropped.add(id(f))
+        issues.append(Issue("", "warning", "ocr", f"{f.table} {f.metric} ({f.applicant}) read as "
+                            f"{f.raw_value!r} by OCR: {why}; left out", f.location))
+
+    for f in ocr_figures:
+        if id(f) in from_lines:
+            # a page with ruled tables: its wrapped labels stand above and below their numbers, so lines cannot
+            # tell which row a number belongs to; only the grid is trusted there
+            drop(f, "a table cell on a ruled page read from text lines, not from its grid")
+        if not f.derived and f.cell == "text":
+            drop(f, "a value cell read as words")
+        if not f.derived and (f.confidence or 0) < MIN_CONFIDENCE:  # a blank or / misread is as wrong
+            drop(f, f"confidence {f.confidence:.2f} below {MIN_CONFIDENCE:.2f}")
+    for (table, row), members in _row_groups(ocr_figures).items():
+        if _row_breaks(table, members):
+            for f in members:
+                drop(f, f"its row {row} does not add up to its total")
+    lost = {(f.table, f.metric, f.applicant) for f in figures if id(f) in dropped}
+    for f in figures:
+        if f.derived and id(f) not in dropped and _derived_from_lost(f, lost):
+            drop(f, "a part of this sum was left out")
+    return [f for f in figures if id(f) not in dropped]
+
+
+def _derived_from_lost(f: Figure, lost: set[tuple[str, str, str]]) -> bool:
+    from .tables import BLOCKS, REVIEW_SUMS
+
+    if f.table == "requests":
+        parts = BLOCKS.get(f.metric)
+        if parts is None:  # a 总计 derived from the six applicant cells
+            return any((f.table, f.metric, a) in lost for a in ("natural_person", "commercial", "research",
+                                                                  "social_welfare", "legal_services", "other_org"))
+        return any((f.table, p, f.applicant) in lost for p in parts)
+    parts = REVIEW_SUMS.get(f.metric, ())
+    return any((f.table, p, f.applicant) in lost for p in parts)
+
+
+def annotate(figures: list[Figure], read_via: str) -> None:
+    """Set ``read_via`` on figures that have none yet."""
+    for f in figures:
+        if not f.read_via:
+            f.read_via = read_via
+
+
+__all__ = [
+    "MIN_CONFIDENCE", "RENDER_DPI", "OcrLine", "OcrUnavailable", "apply_ocr_checks", "recognise_image",
+    "recognise_page", "OcrPage", "recognise_pages", "page_workers", "page_workers_set",
+]
