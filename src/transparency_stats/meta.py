@@ -12,6 +12,7 @@ import re
 from collections import Counter
 
 from .numbers import parse_numeral
+from .organs import canonical_organ
 
 _YEAR = r"((?:19|20)\d{2}|[二][〇○零][一二三四五六七八九〇○零]{2})"
 _S = r"\s*"
@@ -36,9 +37,6 @@ _ORG_PREFIX_RE = re.compile(
     r"^.*(?:年报|当前位置|首页|位置|关于|印发|发布|公布|现将|编制|根据|本报告|"
     r"政务公开|信息公开|政府信息公开专栏|做好|报送|开展|做实|完成)"
 )
-_NOT_ORG = {"政府", "人民政府", "本级政府", "本机关", "本单位", "我市", "我区", "我县", "我局", "全市", "全区", "全县", "本级"}
-_DEVELOPMENT_ZONES = ("实验区", "开发区", "高新区", "示范区", "园区", "试验区", "保税区", "合作区")
-_DIVISION_SUFFIXES = ("省", "市", "区", "县", "旗", "镇", "乡", "自治州", "盟", "街道")
 
 
 def _year_value(text: str) -> int | None:
@@ -86,18 +84,14 @@ def _detect_year(body: str) -> int | None:
 
 
 def clean_agency(name: str) -> str | None:
-    """Canonical organ name from a title fragment, or None if it is not one."""
+    """Canonical organ name from a title fragment, or None if it is not one.
+
+    Breadcrumb and sentence words in front of the name are cut here; the naming
+    itself is :func:`.organs.canonical_organ`.
+    """
     name = _ORG_PREFIX_RE.sub("", name.strip())
     name = re.sub(r"^[()()\s]+|[\s]+$", "", name)
-    if len(name) < 2 or name in _NOT_ORG:
-        return None
-    if name.endswith("政府") and not name.endswith("人民政府"):
-        stem = name[: -len("政府")]
-        if stem.endswith(_DIVISION_SUFFIXES) and not stem.endswith(_DEVELOPMENT_ZONES):
-            return stem + "人民政府"
-    if name.endswith(_DIVISION_SUFFIXES) and not name.endswith(_DEVELOPMENT_ZONES):
-        return name + "人民政府"
-    return name
+    return canonical_organ(name)
 
 
 def detect_agency(text: str) -> str | None:
