@@ -16,6 +16,7 @@ from pathlib import Path
 from .layout import detect_layout
 from .meta import detect_agency, detect_year
 from .reading import SUPPORTED_SUFFIXES, Document, ReadError, read_document
+from .report_facts import report_facts
 from .schema import Figure, Issue, ReportResult
 
 log = logging.getLogger(__name__)
@@ -117,6 +118,7 @@ def extract_report(path: str | Path) -> ReportResult:
         )
         return result
     result.format_version = layout
+    result.facts.update(report_facts(doc.text, doc.metadata, result.report_year))  # see report_facts
     truncated = _truncation(doc, layout)
     if truncated:
         issues.append(Issue(source, "error", "truncated", truncated))

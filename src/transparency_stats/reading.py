@@ -42,6 +42,8 @@ class Document:
     tables: list[Grid] = field(default_factory=list)
     encoding: str | None = None
     mojibake: list[MojibakeSpan] = field(default_factory=list)
+    #: the file's own metadata: HTML ``<meta name=… content=…>`` pairs, PDF ``pdf:CreationDate`` …
+    metadata: dict[str, str] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- bytes
@@ -138,8 +140,8 @@ _DROP_TAGS = {"script", "style", "noscript", "template", "iframe", "object", "sv
 _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.I)
 
 
-def _html_parts(html_text: str) -> tuple[str, list[list[list[str]]]]:
-    """Raw (un-normalised) block text and table grids of an HTML page."""
+def _html_parts(html_text: str, metadata: dict[str, str] | None = None) -> tuple[str, list[list[list[str]]]]:
+    """Raw (un-normalised) block text and table grids of an HTML page (named ``<meta>`` into ``metadata``)."""
     import lxml.html
     from lxml import etree
 
@@ -188,6 +190,11 @@ def _html_parts(html_text: str) -> tuple[str, list[list[list[str]]]]:
         if element.tail:
             current.append(element.tail)
 
+    if metadata is not None:
+        for meta in root.iter("meta"):
+            name, content = (meta.get("name") or meta.get("property") or "").strip(), meta.get("content")
+            if name and content and content.strip():
+                metadata.setdefault(name, content.strip())
     title = root.find("head/title")
     if title is not None and title.text and title.text.strip():
         lines.append(title.text.strip())  # the page title often is the report's title
@@ -286,7 +293,7 @@ def _docx_parts(data: bytes) -> tuple[str, list[list[list[str]]]]:
 # --------------------------------------------------------------------------- PDF
 
 
-def _pdf_text(data: bytes) -> str:
+def _pdf_text(data: bytes, metadata: dict[str, str] | None = None) -> str:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -295,6 +302,9 @@ def _pdf_text(data: bytes) -> str:
         if reader.is_encrypted:
             reader.decrypt("")
         pages = [page.extract_text() or "" for page in reader.pages]
+        info = reader.metadata or {}
+        if metadata is not None and info.get("/CreationDate"):
+            metadata["pdf:CreationDate"] = str(info["/CreationDate"])
     except (PdfReadError, ValueError, KeyError, TypeError) as exc:
         raise ReadError(f"unreadable PDF: {exc}") from exc
     text = "\n".join(pages)
@@ -371,7 +381,10 @@ def read_document(path: str | Path) -> Document:
     if suffix == ".pdf":
         if not data.startswith(b"%PDF"):
             raise ReadError("not a PDF file (no %PDF header)")
-        return _normalise(str(path), "pdf", _pdf_text(data), [], None)
+        metadata: dict[str, str] = {}
+        doc = _normalise(str(path), "pdf", _pdf_text(data, metadata), [], None)
+        doc.metadata = metadata
+        return doc
     if suffix == ".docx":
         if not data.startswith(b"PK"):
             raise ReadError("not a .docx file (not a ZIP container)")
@@ -383,8 +396,11 @@ def read_document(path: str | Path) -> Document:
         declared = match.group(1).decode("ascii", "ignore") if match else None
     text, encoding = decode_bytes(data, declared=declared)
     if suffix in (".html", ".htm"):
-        body, tables = _html_parts(text)
-        return _normalise(str(path), "html", body, tables, encoding)
+        metadata = {}
+        body, tables = _html_parts(text, metadata)
+        doc = _normalise(str(path), "html", body, tables, encoding)
+        doc.metadata = metadata
+        return doc
     if suffix in (".md", ".markdown"):
         body, tables = _markdown_parts(text)
         return _normalise(str(path), "md", body, tables, encoding)
