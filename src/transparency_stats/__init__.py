@@ -5,13 +5,14 @@ Analysts start with::
     import transparency_stats as ts
     figures = ts.load("data/raw")          # reports and figure tables → tidy DataFrame
     figures = ts.load_processed()          # what ``transparency-stats build`` wrote
+    cards = ts.scorecard(figures)          # one row per report × criterion, plus totals
 """
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "extract_report", "load", "load_batch", "read_document", "load_processed"]
+__all__ = ["__version__", "extract_report", "load", "load_batch", "read_document", "load_processed", "scorecard"]
 
 
 def __getattr__(name: str):  # lazy: importing the package stays cheap
@@ -27,6 +28,10 @@ def __getattr__(name: str):  # lazy: importing the package stays cheap
         from .reading import read_document
 
         return read_document
+    if name == "scorecard":
+        from .quality import scorecard
+
+        return scorecard
     if name == "load_processed":
         from .pipeline import load_processed
 
