@@ -450,8 +450,11 @@ def totals(cards: pd.DataFrame) -> pd.DataFrame:
 
 
 def league_table(cards: pd.DataFrame) -> pd.DataFrame:
-    """Organs ranked within peer group and year (best report of an organ-year when there are copies)."""
-    table = totals(cards).sort_values("score", ascending=False, kind="stable")
+    """Organs ranked within peer group and year (best report of an organ-year when there are copies).
+
+    Reports whose organ is not known are scored but not ranked.
+    """
+    table = totals(cards[cards["organ"].notna()]).sort_values("score", ascending=False, kind="stable")
     table = table.drop_duplicates(["peer_group", "report_year", "organ"])
     table["rank"] = (table.groupby(["peer_group", "report_year"], dropna=False)["score"]
                      .rank(method="min", ascending=False).astype("Int64"))
