@@ -21,6 +21,7 @@ EXPECTED = [
     "04-review-and-litigation",
     "05-proposal-completion",
     "06-data-quality",
+    "07-report-quality",
 ]
 
 

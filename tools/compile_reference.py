@@ -14,6 +14,12 @@ published comparison) can be appended with ``--extra FILE=PROVENANCE``.
     python tools/compile_reference.py ../shared/corpus/reports ../shared/corpus/sources.csv \
         --extra tests/fixtures/tidy/suqian_2023_2024.csv="宿迁市 2023/2024 tables (published comparison report)" \
         -o data/raw/reference_figures.csv
+
+Per-report facts (publication date, parts present …; no text) of the same
+reports, and of more folders, go to ``data/raw/reference_reports.csv`` with
+``--reports-output`` (``--more-reports DIR=SOURCES`` adds e.g. the harvest), or:
+
+    python -c "from pathlib import Path; import compile_reference as c; ..."  # compile_reference_reports(pairs)
 """
 
 from __future__ import annotations
@@ -88,13 +94,60 @@ def compile_reference(reports: Path, sources: Path, extras: list[tuple[Path, str
     return combined.sort_values(["agency", "report_year", "table", "metric", "applicant"], kind="stable")
 
 
+# --------------------------------------------------------------------------- per-report facts
+
+REPORT_FACT_COLUMNS = ["report_id", "source_file", "agency", "report_year", "format_version"]
+
+
+def compile_reference_reports(pairs: list[tuple[Path, Path]]) -> pd.DataFrame:
+    """``reference_reports.csv``: one row per report with its facts (``ReportResult.facts``), no text.
+
+    ``pairs`` are (reports folder, its sources.csv); the seed is included (it ships
+    in data/raw), copies of one report are kept once by the rule of
+    :func:`compile_reference` (the copy with more figures), so report ids match
+    the reference figures.
+    """
+    best: dict[str, tuple[int, dict]] = {}
+    for reports, sources in pairs:
+        with sources.open(encoding="utf-8") as handle:
+            described = list(csv.DictReader(handle))
+        for row in described:
+            result = extract_report(reports / row["file"])
+            if result.failed:
+                continue
+            commit = row.get("commit_or_id") or row.get("commit") or ""
+            row = {**row, "commit_or_id": commit}
+            facts = {"report_id": result.report_id, "agency": result.agency, "report_year": result.report_year,
+                     "format_version": result.format_version,
+                     "source_file": row["file"] if row["file"] == SEED else provenance(row), **result.facts}
+            folder = str(Path(row.get("path", row["file"])).parent)
+            key = f"{row.get('repo', '-')}:{folder if folder != '.' else row.get('path', row['file'])}"
+            if row["file"] == SEED:
+                key = SEED
+            if key not in best or len(result.figures) > best[key][0]:
+                best[key] = (len(result.figures), facts)
+    frame = pd.DataFrame([facts for _, facts in best.values()])
+    columns = REPORT_FACT_COLUMNS + [c for c in frame.columns if c not in REPORT_FACT_COLUMNS]
+    return frame[columns].sort_values(["agency", "report_year", "report_id"], kind="stable")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("reports", type=Path)
     parser.add_argument("sources", type=Path)
     parser.add_argument("--extra", action="append", default=[], help="FILE=PROVENANCE")
     parser.add_argument("-o", "--output", type=Path, required=True)
+    parser.add_argument("--reports-output", type=Path,
+                        help="also write per-report facts (reference_reports.csv) of these reports")
+    parser.add_argument("--more-reports", action="append", default=[],
+                        help="REPORTS_DIR=SOURCES_CSV: more reports for --reports-output (e.g. the harvest)")
     args = parser.parse_args()
+    if args.reports_output:
+        pairs = [(args.reports, args.sources)]
+        pairs += [(Path(i.split("=", 1)[0]), Path(i.split("=", 1)[1])) for i in args.more_reports]
+        reports = compile_reference_reports(pairs)
+        write_csv(reports, args.reports_output)
+        print(f"{len(reports)} reports → {args.reports_output}")
     extras = [(Path(item.split("=", 1)[0]), item.split("=", 1)[1]) for item in args.extra]
     frame = compile_reference(args.reports, args.sources, extras)
     write_csv(frame, args.output)

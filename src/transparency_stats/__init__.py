@@ -11,6 +11,7 @@ Analysts start with::
 
 Everything is imported on first use, so ``import transparency_stats`` stays cheap;
 ``dir(ts)`` lists the public names.
+    cards = ts.scorecard(figures)          # one row per report × criterion, plus totals
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ _PUBLIC: dict[str, tuple[str, str | None]] = {
     "read_document": ("reading", "read_document"),
     # analysis
     "compute_metrics": ("metrics", "compute_metrics"),
+    "scorecard": ("quality", "scorecard"),
     "run_checks": ("checks", "run_checks"),
     "wide": ("api", "wide"),
     "fields": ("api", "fields"),

@@ -50,7 +50,7 @@ log = logging.getLogger(__name__)
 DEFAULT_TIMEOUT = 120.0
 FIGURE_TABLE_SUFFIXES = (".csv", ".xlsx")
 #: Files in a raw folder that describe the data rather than hold it.
-NON_DATA_FILES = {"sources.csv"}
+NON_DATA_FILES = {"sources.csv", "reference_reports.csv"}  # reference_reports: per-report facts, not figures
 ENGINES = ("local", "dask")
 
 R = TypeVar("R")

@@ -30,13 +30,11 @@ Organs are matched by :func:`canonical_agency`.
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
+from .organs import canonical_organ
 from .schema import coerce_figures, select_figures
 from .vocabulary import (
     APPLICANT_COLUMNS,
@@ -48,8 +46,6 @@ from .vocabulary import (
     result_leaves,
     table3_rows,
 )
-
-ALIASES_PATH = Path(__file__).resolve().parent / "data" / "agency_aliases.csv"
 
 CHECK_COLUMNS = [
     "report_id",
@@ -71,10 +67,6 @@ CHECK_COLUMNS = [
 STATUSES = ("ok", "broken", "warning", "incomplete")
 TOLERANCE = 1e-6
 
-# "X市政府" and "X市人民政府" name the same organ; only after a place suffix, so that
-# names such as 数字政府… are left alone.
-_PEOPLES_GOVERNMENT_RE = re.compile(r"(?<=[省市县区州旗盟镇乡])(?<!人民)政府")
-
 # Table 三 rows (identity 2) and result rows (identity 3), by layout (data/subtotals.csv).
 RESULT_LEAVES: dict[str, tuple[str, ...]] = {layout: result_leaves(layout) for layout in STANDARD_LAYOUTS}
 TABLE3_ROWS: dict[str, tuple[str, ...]] = {layout: table3_rows(layout) for layout in STANDARD_LAYOUTS}
@@ -84,33 +76,14 @@ VALID_ROLLFORWARD = ("regulations", "normative_docs")
 # --------------------------------------------------------------------------- organs
 
 
-def _normalise_name(name: str) -> str:
-    text = unicodedata.normalize("NFKC", name)
-    return re.sub(r"\s+", "", text)
-
-
-@lru_cache(maxsize=4)
-def _aliases(path: str) -> dict[str, str]:
-    table = pd.read_csv(path, dtype="string", keep_default_na=False, encoding="utf-8")
-    return {_normalise_name(a): _normalise_name(c) for a, c in zip(table["alias"], table["canonical"], strict=True)}
-
-
 def canonical_agency(name: object, aliases: str | Path | None = None) -> object:
-    """The canonical name of an organ, robust to name variants.
+    """The canonical name of an organ: :func:`.organs.canonical_organ` (one naming for the package).
 
-    Steps: NFKC and whitespace removal; the alias table
-    (``data/agency_aliases.csv``, columns ``alias,canonical``, or ``aliases``);
-    then one rule: ``X市政府`` / ``X县政府`` / ``X区政府`` … becomes
-    ``X市人民政府`` …; then the alias table again.  Nothing else (brackets,
-    suffixes such as 办公室) is touched.  NA stays NA.
+    ``aliases`` replaces the alias table (``data/agency_aliases.csv``, columns
+    ``alias,canonical``).  NA stays NA; a name that is no organ (``政府``) is NA.
     """
-    if name is None or name is pd.NA or (isinstance(name, float) and name != name):
-        return pd.NA
-    table = _aliases(str(aliases or ALIASES_PATH))
-    key = _normalise_name(str(name))
-    key = table.get(key, key)
-    key = _PEOPLES_GOVERNMENT_RE.sub("人民政府", key)
-    return table.get(key, key)
+    organ = canonical_organ(name, aliases)
+    return pd.NA if organ is None else organ
 
 
 # --------------------------------------------------------------------------- identities

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .reading import Document, ReadError, read_document
 from .recognise import Recognition, detect_layout, recognise
+from .report_facts import report_facts
 from .schema import Figure, Issue, ReportResult
 
 log = logging.getLogger(__name__)
@@ -117,6 +118,7 @@ def extract_report(path: str | Path) -> ReportResult:
         )
         return result
     result.format_version = layout
+    result.facts.update(report_facts(doc.text, doc.metadata, result.report_year))  # see report_facts
     issues = doc.issues + issues
     if recognition.truncated:
         issues.append(Issue(source, recognition.truncated_severity, "truncated", recognition.truncated))

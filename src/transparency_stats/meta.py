@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from .numbers import parse_numeral
+from .organs import canonical_organ
 
 _YEAR = r"((?:19|20)\d{2}|[二][〇○零][一二三四五六七八九〇○零]{2})"
 # A gap inside a title or date: a few spaces or one line break (bounded, so patterns stay linear).
@@ -48,9 +49,6 @@ _SELF_REFERENCE_RE = re.compile(
     r"^(?:我|本|全)(?:省|市|州|盟|区|县|旗|镇|乡|街道|社区|局|委|办|厅|部|署|院|中心|单位|机关|系统|部门|公司)"
     r"(?:人民政府)?$"
 )
-_NOT_ORG = {"政府", "人民政府", "本级政府", "本机关", "本单位", "我市", "我区", "我县", "我局", "全市", "全区", "全县", "本级"}
-_DEVELOPMENT_ZONES = ("实验区", "开发区", "高新区", "示范区", "园区", "试验区", "保税区", "合作区")
-_DIVISION_SUFFIXES = ("省", "市", "区", "县", "旗", "镇", "乡", "自治州", "盟", "街道")
 
 
 def _year_value(text: str) -> int | None:
@@ -117,18 +115,14 @@ def _detect_year(body: str) -> int | None:
 
 
 def clean_agency(name: str) -> str | None:
-    """Canonical organ name from a title fragment, or None if it is not one."""
+    """Canonical organ name from a title fragment, or None if it is not one.
+
+    Breadcrumb and sentence words in front of the name are cut here; the naming
+    itself is :func:`.organs.canonical_organ`.
+    """
     name = _ORG_PREFIX_RE.sub("", name.strip())
     name = re.sub(r"^[()()\s]+|[\s]+$", "", name)
-    if len(name) < 2 or name in _NOT_ORG:
-        return None
-    if name.endswith("政府") and not name.endswith("人民政府"):
-        stem = name[: -len("政府")]
-        if stem.endswith(_DIVISION_SUFFIXES) and not stem.endswith(_DEVELOPMENT_ZONES):
-            return stem + "人民政府"
-    if name.endswith(_DIVISION_SUFFIXES) and not name.endswith(_DEVELOPMENT_ZONES):
-        return name + "人民政府"
-    return name
+    return canonical_organ(name)
 
 
 def detect_agency(text: str) -> str | None:

@@ -128,6 +128,8 @@ class Document:
     ocr_lines: dict[int, OcrLine] = field(default_factory=dict)
     #: index in ``tables`` → (1-based page, ruled table recognised there), for scanned pages
     ocr_tables: dict[int, tuple[int, OcrTable]] = field(default_factory=dict)
+    #: the file's own metadata: HTML ``<meta name=… content=…>`` pairs, PDF ``pdf:CreationDate`` …
+    metadata: dict[str, str] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- bytes
@@ -340,8 +342,10 @@ def _strip_data_uris(data: bytes) -> bytes:
     return _DATA_URI_RE.sub(b";base64,", data)
 
 
-def _html_parts(html_text: str, limits: Limits | None = None) -> tuple[str, list[list[list[str]]]]:
-    """Raw (un-normalised) block text and table grids of an HTML page.
+def _html_parts(
+    html_text: str, limits: Limits | None = None, metadata: dict[str, str] | None = None
+) -> tuple[str, list[list[list[str]]]]:
+    """Raw (un-normalised) block text and table grids of an HTML page (named ``<meta>`` into ``metadata``).
 
     Deep pages are parsed in full (``huge_tree``) and walked without recursion,
     up to ``limits.max_html_depth`` levels; each table may expand to at most
@@ -380,6 +384,11 @@ def _html_parts(html_text: str, limits: Limits | None = None) -> tuple[str, list
         if element.tail:
             current.append(element.tail)
 
+    if metadata is not None:
+        for meta in root.iter("meta"):
+            name, content = (meta.get("name") or meta.get("property") or "").strip(), meta.get("content")
+            if name and content and content.strip():
+                metadata.setdefault(name, content.strip())
     title = root.find("head/title")
     if title is not None and title.text and title.text.strip():
         lines.append(title.text.strip())  # the page title often is the report's title
@@ -571,6 +580,8 @@ class _Pages:
 
     texts: list[str]
     ocr: dict[int, OcrPage]  # page index -> what was recognised (OCR pages only)
+    #: the file's own metadata (``pdf:CreationDate``)
+    metadata: dict[str, str] = field(default_factory=dict)
 
     def assemble(self) -> tuple[str, dict[int, OcrLine], list[tuple[int, OcrTable]]]:
         """Text of all pages, a map from its line numbers to OCR lines, and the ruled tables by page."""
@@ -646,7 +657,11 @@ def _pdf_pages(data: bytes, label: str) -> _Pages:
                         page.close()
 
             ocr = _recognise(render, scanned, label)
-        return _Pages(texts, ocr)
+        pages = _Pages(texts, ocr)
+        created = pdf.get_metadata_dict().get("CreationDate")  # type: ignore[attr-defined]
+        if created:
+            pages.metadata["pdf:CreationDate"] = str(created)
+        return pages
     except ReadError:
         raise
     except Exception as exc:  # pdfium raises its own error type for damaged files
@@ -763,6 +778,7 @@ def _read_paged(path: Path, suffix: str, data: bytes) -> Document:
         raise ReadError("no Chinese text found (text layer and OCR)")
     doc = _normalise(str(path), kind, raw_text, [table.cells for _, table in ocr_tables], None)
     doc.ocr_tables = dict(enumerate(ocr_tables))
+    doc.metadata = pages.metadata
     doc.pages = len(pages.texts)
     doc.ocr_pages = sorted(i + 1 for i in pages.ocr)
     if lines and doc.text.count("\n") != raw_text.count("\n"):
@@ -814,8 +830,10 @@ def read_document(path: str | Path, *, limits: Limits | None = None) -> Document
         raise _over_limit(f"file size {len(data):,} bytes", "max_text_bytes", limits.max_text_bytes)
     text, encoding, bad = decode_report_bytes(data, declared=declared, limits=limits)
     if html:
-        body, tables = _html_parts(text, limits)
+        metadata: dict[str, str] = {}
+        body, tables = _html_parts(text, limits, metadata)
         doc = _normalise(str(path), "html", body, tables, encoding)
+        doc.metadata = metadata
     elif suffix in (".md", ".markdown"):
         body, tables = _markdown_parts(text)
         doc = _normalise(str(path), "md", body, tables, encoding)
