@@ -19,6 +19,7 @@ from .reading import Document, ReadError, read_document
 from .recognise import Recognition, detect_layout, recognise
 from .report_facts import report_facts
 from .schema import Figure, Issue, ReportResult
+from .tables import table_completeness
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +120,8 @@ def extract_report(path: str | Path) -> ReportResult:
         return result
     result.format_version = layout
     result.facts.update(report_facts(doc.text, doc.metadata, result.report_year))  # see report_facts
+    result.facts.update(table_completeness(figures, layout))  # cells_expected, cells_read, …
+    result.facts["narrative_figures"] = sum(1 for f in figures if f.table == "narrative" and not f.derived)
     issues = doc.issues + issues
     if recognition.truncated:
         issues.append(Issue(source, recognition.truncated_severity, "truncated", recognition.truncated))
