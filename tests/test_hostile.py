@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from transparency_stats import reading
-from transparency_stats.extract import extract_paths, extract_report
+from transparency_stats.batch import extract_paths
+from transparency_stats.extract import extract_report
 from transparency_stats.schema import ReportResult
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tables"
