@@ -115,11 +115,11 @@ _CHROME = (
 )
 
 
-def _fixture_sources() -> dict[str, list[Path]]:
-    """Report files of each kind from the fixtures, HTML wrapped in invented site chrome."""
+def _fixture_sources(folder: Path) -> dict[str, list[Path]]:
+    """Report files of each kind from the fixtures, HTML wrapped in invented site chrome (written to folder)."""
     nav = "".join(f"<a href='/c{i}'>栏目{i}</a>" for i in range(60))
     footer = "".join(f"<p>网站标识码 示例{i} 主办单位：示例办公室 地址：示例路{i}号</p>" for i in range(40))
-    folder = Path(tempfile.mkdtemp(prefix="ts-bench-src-"))
+    folder.mkdir(parents=True, exist_ok=True)
     html = []
     for name in ("gov2019.html", "gov2021.html"):
         text = (FIXTURES / name).read_text(encoding="utf-8")
@@ -132,14 +132,14 @@ def _fixture_sources() -> dict[str, list[Path]]:
     return {".txt": text, ".html": html, ".pdf": [FIXTURES / "gov2019.pdf", FIXTURES / "gov2021.pdf"]}
 
 
-def corpus_sources(corpus: Path | None) -> tuple[str, dict[str, list[Path]]]:
-    """Where the mixed corpus comes from, and its source files by kind."""
+def corpus_sources(corpus: Path | None, scratch: Path) -> tuple[str, dict[str, list[Path]]]:
+    """Where the mixed corpus comes from, and its source files by kind (made in scratch if need be)."""
     if corpus is not None and corpus.is_dir():
         files = sorted(p for p in corpus.iterdir() if p.is_file())
         by_kind = {kind: [p for p in files if p.suffix.lower() in (kind, kind[:4])] for kind in MIX}
         if all(by_kind.values()):
             return f"real reports of {corpus}", by_kind
-    return "fixtures in invented site chrome", _fixture_sources()
+    return "fixtures in invented site chrome", _fixture_sources(scratch)
 
 
 def make_mixed_corpus(
@@ -216,7 +216,7 @@ def mixed_benchmark(args: argparse.Namespace, root: Path) -> None:
 
     from transparency_stats.extract import extract_report
 
-    origin, sources = corpus_sources(args.corpus)
+    origin, sources = corpus_sources(args.corpus, root / "sources")
     corpus = root / "mixed"
     counts = make_mixed_corpus(sources, args.mixed, corpus)
     size = sum(p.stat().st_size for p in corpus.rglob("*") if p.is_file()) / 2**20

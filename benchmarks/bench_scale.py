@@ -86,7 +86,7 @@ def main() -> int:
 
     root = Path(tempfile.mkdtemp(prefix="ts-scale-", dir=args.tmp))
     try:
-        origin, sources = corpus_sources(args.corpus)
+        origin, sources = corpus_sources(args.corpus, root / "sources")
         origins: dict[str, Path] = {}
         started = time.perf_counter()
         counts = make_mixed_corpus(sources, args.n, root / "raw", origins=origins)
