@@ -56,14 +56,14 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from . import quality
+    from . import league
     from .report import export_reports, export_tables
 
     out = Path(args.out)
     export_tables(Path(args.processed), out)
     data_dir = str(Path(args.processed).resolve())
     written = export_reports(Path(args.notebooks), out, parameters={"DATA_DIR": data_dir})
-    quality.export_scorecards(quality.scorecard_of(Path(args.processed)), out)  # beside notebook 07
+    league.export_scorecards(league.scorecard_of(Path(args.processed)), out)  # beside notebook 07
     if not args.quiet:
         print(f"wrote {len(written)} HTML reports and index.html to {out}", file=sys.stderr)
     return 0
