@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import transparency_stats as ts
-from transparency_stats import quality
+from transparency_stats import league, quality
 from transparency_stats.extract import extract_report
 from transparency_stats.published import publication_date
 from transparency_stats.report_facts import report_facts, sections_present
@@ -140,13 +140,13 @@ def test_every_criterion_failed(figures):
     cards = quality.scorecard(broken, reports, warnings=warnings)
     got = status(cards, "suqian2024")
     assert got == {criterion: "not_met" for criterion in got}
-    failed = quality.failures(cards)
+    failed = league.failures(cards)
     identity = failed[failed["criterion"] == "identities"].iloc[0]
     assert "identity 1 natural_person" in identity["detail"] and identity["location"]
     late = cards[(cards["report_id"] == "suqian2024") & (cards["criterion"] == "on_time")].iloc[0]
     assert late["value"] == 2
     assert total(cards, "suqian2024") == 0
-    assert quality.criteria_failed(cards).set_index("criterion").loc["identities", "not_met"] == 1
+    assert league.criteria_failed(cards).set_index("criterion").loc["identities", "not_met"] == 1
 
 
 def test_cannot_tell_without_what_a_criterion_needs(figures):
@@ -199,9 +199,9 @@ def test_league_table_ranks_within_peer_groups(figures, tmp_path):
                             facts("d1", "2025-01-10", agency="宿迁市财政局", report_year=2024,
                                   format_version="gov2021")])
     cards = quality.scorecard(figures, reports)
-    league = quality.league_table(cards)
-    assert set(league["rank"]) == {1}  # each organ-year alone in its peer group
-    assert league["peer_group"].nunique() == 2
-    written = quality.export_scorecards(cards, tmp_path)
+    table = league.league_table(cards)
+    assert set(table["rank"]) == {1}  # each organ-year alone in its peer group
+    assert table["peer_group"].nunique() == 2
+    written = league.export_scorecards(cards, tmp_path)
     assert [p.name for p in written] == ["scorecards.csv", "scorecards.xlsx"]
     assert (tmp_path / "scorecards.csv").read_bytes().startswith(b"\xef\xbb\xbf")

@@ -157,7 +157,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise UsageError(f"no figures in {args.processed}: run `transparency-stats build` first")
     if out.is_symlink() or (out.exists() and not out.is_dir()):
         raise UsageError(f"--out {args.out}: is not a folder")
-    from . import quality
+    from . import league
     from .report import (  # slow to import: after the cheap checks
         export_reports,
         export_tables,
@@ -169,7 +169,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     export_tables(processed, out)
     data_dir = str(processed.resolve())
     written = export_reports(notebooks, out, parameters={"DATA_DIR": data_dir})
-    quality.export_scorecards(quality.scorecard_of(processed), out)  # beside notebook 07
+    league.export_scorecards(league.scorecard_of(processed), out)  # beside notebook 07
     if not args.quiet:
         print(f"wrote {len(written)} HTML reports and index.html to {out}", file=sys.stderr)
     return 0
