@@ -52,10 +52,12 @@ class OcrLine:
 
     page: int  # 1-based
     boxes: list[TextBox]
+    #: the line's text when it is not its boxes joined (a ruled table's row of cells)
+    row_text: str | None = None
 
     @property
     def text(self) -> str:
-        return " ".join(b.text for b in self.boxes)
+        return self.row_text if self.row_text is not None else " ".join(b.text for b in self.boxes)
 
 
 _ENGINE_LOCK = threading.Lock()
@@ -346,10 +348,12 @@ def apply_ocr_checks(
         if found is None:
             continue
         page, boxes = found
-        if _CHAR_RE.match(f.location) and page in ruled_pages and f.table != "narrative":
+        in_line = bool(_CHAR_RE.match(f.location))
+        if in_line and page in ruled_pages and f.table != "narrative":
             from_lines.add(id(f))
         f.read_via = "ocr"
-        f.confidence = round(min(b.confidence for b in boxes), 4)
+        wanted = f.raw_value.strip() if in_line and not f.derived else ""
+        f.confidence = round(min(b.confidence_of(wanted) for b in boxes), 4)
         f.location = f"page:{page} box:{_union(boxes)} {f.location}"
         ocr_figures.append(f)
     if not ocr_figures:

@@ -32,6 +32,17 @@ class TextBox:
     y0: float
     x1: float
     y1: float
+    #: confidence of each character of ``text``, where the engine gave them
+    char_confidence: tuple[float, ...] | None = None
+
+    def confidence_of(self, part: str) -> float:
+        """Lowest confidence of the characters of ``part`` where it occurs in the text (else of the box)."""
+        if self.char_confidence is None or len(self.char_confidence) != len(self.text) or not part:
+            return self.confidence
+        spans = [m.start() for m in re.finditer(re.escape(part), self.text)]
+        if not spans:
+            return self.confidence
+        return min(min(self.char_confidence[i:i + len(part)]) for i in spans)
 
     @property
     def yc(self) -> float:
@@ -131,11 +142,13 @@ def _split_box(chars: list[tuple[str, float, Quad]], rects: list[tuple[float, fl
             tokens[-1].append(i)
     out = []
     for token in tokens:
-        text = "".join(chars[i][0] for i in token).strip()
-        if not text:
+        token = [i for i in token if not chars[i][0].isspace()]
+        if not token:
             continue
-        out.append(TextBox(text, min(float(chars[i][1]) for i in token),
-                           min(rects[i][0] for i in token), y0, max(rects[i][2] for i in token), y1))
+        text = "".join(chars[i][0] for i in token)
+        confidences = tuple(float(chars[i][1]) for i in token)
+        out.append(TextBox(text, min(confidences), min(rects[i][0] for i in token), y0,
+                           max(rects[i][2] for i in token), y1, confidences if len(text) == len(token) else None))
     return out
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from .normalize import MASK, MojibakeSpan, normalize_text
 from .ocr import RENDER_DPI, OcrLine, OcrPage
-from .ocr_geometry import OcrTable
+from .ocr_geometry import OcrTable, TextBox
 from .schema import Issue
 
 #: Scanned pages as image files, read by OCR.
@@ -591,15 +591,46 @@ class _Pages:
         line_no = 0
         for i, text in enumerate(self.texts):
             if i in self.ocr:
-                for ocr_line in self.ocr[i].lines:
+                page_lines = _page_lines(self.ocr[i], i + 1)
+                for ocr_line in page_lines:
                     lines[line_no] = ocr_line
                     line_no += 1
-                text = "\n".join(ocr_line.text.replace("\n", " ") for ocr_line in self.ocr[i].lines)
+                text = "\n".join(ocr_line.text.replace("\n", " ") for ocr_line in page_lines)
                 tables.extend((i + 1, table) for table in self.ocr[i].tables)
             else:
                 line_no += text.count("\n") + 1
             parts.append(text)
         return "\n".join(parts), lines, tables
+
+
+def _page_lines(page: OcrPage, number: int) -> list[OcrLine]:
+    """A scanned page's lines, each ruled table's lines replaced by its grid rows (as HTML tables give text)."""
+    out: list[OcrLine] = []
+    emitted: set[int] = set()
+    for line in page.lines:
+        holder = next((k for k, table in enumerate(page.tables) if all(_inside(b, table.region) for b in line.boxes)),
+                      None)
+        if holder is None:
+            out.append(line)
+            continue
+        if holder in emitted:
+            continue
+        emitted.add(holder)
+        table = page.tables[holder]
+        rows, cols = table.shape
+        for r, row in enumerate(table.cells):
+            cells = [c for c in row if c]
+            if cells:
+                boxes = [b for c in range(cols) for b in table.boxes_at(r, c)]
+                text_boxes = [TextBox(" ".join(cells), min((b.confidence for b in boxes), default=0.0),
+                                      *table.region)]
+                out.append(OcrLine(number, boxes or text_boxes, " ".join(cells)))
+    return out
+
+
+def _inside(box: TextBox, region: tuple[int, int, int, int]) -> bool:
+    cx, cy = (box.x0 + box.x1) / 2, box.yc
+    return region[0] <= cx <= region[2] and region[1] <= cy <= region[3]
 
 
 def _open_pdf(data: bytes) -> object:
