@@ -560,3 +560,19 @@ def test_markdown_rows_that_break_the_template_are_left_out(tmp_path: Path) -> N
     metrics = {f.metric for f in figures if not f.derived}
     assert not {"requests_received", "requests_carried_over", "results_not_processed_duplicate"} & metrics
     assert len([i for i in issues if i.kind == "read_by_template" and "left out" in i.message]) == 2
+
+
+def test_garbled_table_two_label_is_read_by_place() -> None:
+    grid = [
+        ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"],
+        ["行政许可", "20", "+2", "310"],
+        ["其他对外管理服务事坝", "8", "-1", "44"],  # 项 read as 坝
+        ["行政处罚", "61", "0", "95"],
+        ["行政确认", "5", "0", "9"],  # no template row of its own: stays out
+    ]
+    figures, issues = extract_tables(Document("t.html", "html", "", [grid]), "gov2019")
+    values = {f.metric: f for f in figures}
+    assert [values[f"other_services_{c}"].value for c in ("items_prev_year", "items_change", "decisions")] == [8, -1, 44]
+    assert values["licensing_items_change"].value == 2
+    assert [i for i in issues if i.kind == "label_by_position" and "坝" in i.message]
+    assert [i for i in issues if i.kind == "unknown_label" and "行政确认" in i.message]

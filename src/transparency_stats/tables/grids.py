@@ -121,6 +121,7 @@ def _grid_proactive(grid: Grid, gi: int, out: Collector) -> None:
     columns: dict[int, tuple[str, str]] = {}  # column -> (metric suffix, header text)
     spans: list[tuple[int, int]] = []
     width = 0
+    known = {r: p for r, row in enumerate(grid) for p in [_known_row(row, labels)] if p}
     for r, row in enumerate(grid):
         mapped = {j: labels.lookup("proactive", "column", c) for j, c in enumerate(row) if c}
         mapped = {j: m for j, m in mapped.items() if m}
@@ -138,6 +139,11 @@ def _grid_proactive(grid: Grid, gi: int, out: Collector) -> None:
             continue  # a block heading such as 第二十条第(一)项
         label = lead[-1]
         prefix = labels.lookup("proactive", "row", label)
+        if prefix is None and values:
+            prefix = _proactive_row_by_position(known, r, label, out)
+            if prefix is not None:
+                out.warn("label_by_position", f"table 二 row label {label!r} read as {prefix} by its place in the "
+                         "template", f"table:{gi} row:{r} col:{row.index(label)}")
         if prefix is None:
             if values:
                 out.warn("unknown_label", f"unknown row label {label!r} in table 二",
@@ -166,6 +172,20 @@ def _grid_proactive(grid: Grid, gi: int, out: Collector) -> None:
                 continue
             out.add("proactive", metric, "total", parse_cell(text), f"{label}/{header}", text,
                     f"table:{gi} row:{r} col:{j}", header)
+
+
+def _known_row(row: list[str], labels: LabelMap) -> str | None:
+    """The table 二 row a grid row's label names, or None."""
+    return next((p for c in row if c for p in [labels.lookup("proactive", "row", c)] if p), None)
+
+
+def _proactive_row_by_position(known: dict[int, str], r: int, label: str, out: Collector) -> str | None:
+    """The table 二 row an unrecognised label at grid row r stands for, by the recognised rows around it."""
+    order = tuple(dict.fromkeys(row for row, _ in PROACTIVE_CELLS[out.layout]))
+    before = next((known[k] for k in sorted(known, reverse=True) if k < r), None)
+    after = next((known[k] for k in sorted(known) if k > r), None)
+    read = {row for row in order for key in out.seen if key[0] == "proactive" and key[1].startswith(row + "_")}
+    return row_by_position(out.labels, "proactive", order, before, after, label, set(known.values()) | read)
 
 
 def _proactive_by_template(row: list[str], r: int, gi: int, label: str, prefix: str, template: list[str],
