@@ -66,7 +66,7 @@ def test_self_references_are_never_organ_names() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "关于做好2021年政府信息公开工作年度报告编制发布工作的通知\n各街道、各部门:\n"
+        "关于报送2021年度政府信息公开工作年度报告的通知\n各街道、各部门:\n"
         "请于1月底前报送本单位政府信息公开工作年度报告,说明主动公开、依申请公开等情况。\n",
         "某某局2021年部门预算\n一、概述\n主动公开预算信息,依申请公开事项见政府信息公开指南。\n",
         "某某镇召开政府信息公开培训会\n会议要求做好主动公开和依申请公开工作。\n",
@@ -90,3 +90,27 @@ def test_standard_report_cut_before_its_tables_is_flagged(tmp_path: Path) -> Non
     assert [i.severity for i in result.issues if i.kind == "truncated"] == ["warning"]
     metrics = {f.metric: f.value for f in result.figures}
     assert metrics == {"proactive_items_total": 560}  # requests belong to the missing table
+
+
+def test_organ_and_year_from_the_signature_when_the_title_is_missing() -> None:
+    text = NARRATIVE_BODY + "\n某某县农业农村局\n2019年2月14日\n"
+    recognition = recognise(_doc(text))
+    assert (recognition.agency, recognition.year) == ("某某县农业农村局", 2018)
+
+
+def test_year_from_the_period_sentence_wins_over_the_publication_date() -> None:
+    text = "本报告统计期限为2017年1月1日至2017年12月31日。\n" + NARRATIVE_BODY + "\n某某县农业农村局\n2019年2月14日\n"
+    assert recognise(_doc(text)).year == 2017
+
+
+def test_ocr_lookalike_in_the_title_is_resolved_by_the_other_mentions() -> None:
+    text = (
+        "某某昙人民政府2018年政府信息公开工作年度报告\n" + NARRATIVE_BODY
+        + "某某县人民政府办公室负责本报告。某某县人民政府网站设有公开专栏。\n"
+    )
+    assert recognise(_doc(text)).agency == "某某县人民政府"
+
+
+def test_a_lone_name_is_kept_as_written() -> None:
+    text = "某某昙人民政府2018年政府信息公开工作年度报告\n" + NARRATIVE_BODY
+    assert recognise(_doc(text)).agency == "某某昙人民政府"

@@ -27,7 +27,7 @@ _PERIOD_RE = re.compile(
     rf"{_S}(?:起)?{_S}(?:至|到|-|—|~){_S}(?:{_YEAR}{_S}年)?{_S}12{_S}月{_S}31{_S}日"
 )
 _REPORT_WORDS = (
-    rf"(?:政府{_S})?信息{_S}公开{_S}(?:工作{_S})?(?:情{_S}况{_S}的?{_S}|年{_S}度{_S}(?:工作{_S})?|年{_S})?报{_S}告"
+    rf"(?:政府{_S})?信息{_S}(?:工作{_S})?公开{_S}(?:工作{_S})?(?:情{_S}况{_S}的?{_S}|年{_S}度{_S}(?:工作{_S})?|年{_S})?报{_S}告"
 )
 _ORG_CHARS = "\u3400-\u9fffA-Za-z()()"
 _ORG = rf"[{_ORG_CHARS}]{{2,40}}?"
@@ -88,10 +88,43 @@ def _org_first_titles(body: str) -> Iterator[tuple[str, str, int]]:
             previous_end = m.end()
 
 
+#: Titles and the period sentence stand near the start, the signature at the end: only these
+#: parts are searched (bounds the work on very long texts).
+_HEAD_CHARS = 30_000
+_TAIL_CHARS = 600
+
+
+def _head(text: str) -> str:
+    return text[:_HEAD_CHARS]
+
+
+_DATE_RE = re.compile(
+    r"((?:19|20)\d{2}|[二][〇○零][一二三四五六七八九〇○零]{2})\s{0,2}年\s{0,2}"
+    r"([01]?\d|十[一二]?|[一二三四五六七八九])\s{0,2}月\s{0,2}[0-3一二三]?[\d一二三四五六七八九十]\s{0,2}日"
+)
+_PUBLISHED_RE = re.compile(r"(?m)^[ \t]*(?:发布时间|发布日期|生成日期|成文日期)[ \t]*[:|][ \t]*((?:19|20)\d{2})[-/.年]")
+
+
+def _publication_year(text: str) -> int | None:
+    """Year of the signature date at the report's end, else of a 发布时间 header line."""
+    dates = list(_DATE_RE.finditer(text[-_TAIL_CHARS:]))
+    if dates:
+        return _year_value(dates[-1].group(1))
+    header = _PUBLISHED_RE.search(_head(text))
+    return _year_value(header.group(1)) if header else None
+
+
 def detect_year(text: str) -> int | None:
-    """Report year from the statistics-period sentence, else from the title."""
-    year = _detect_year(_body(text))
-    return year if year is not None else _detect_year(_title_lines(text))
+    """Report year: the statistics-period sentence, the title, a crawler's title line, and last
+    the publication date (a report is published early in the year after the one it covers)."""
+    head = _head(text)
+    year = _detect_year(_body(head))
+    if year is None:
+        year = _detect_year(_title_lines(head))
+    if year is None:
+        published = _publication_year(text)
+        year = published - 1 if published else None
+    return year
 
 
 def _detect_year(body: str) -> int | None:
@@ -125,10 +158,71 @@ def clean_agency(name: str) -> str | None:
     return canonical_organ(name)
 
 
+#: How an organ's name ends (for a signature line, which has no title words around it).
+_ORGAN_END_RE = re.compile(
+    r"(?:人民政府|政府|办公室|办公厅|委员会|管理委员会|管委会|局|委|办|厅|署|中心|街道办事处|办事处|院|所|站|队)$"
+)
+#: Characters OCR and typists confuse; a name differing from the report's other mentions of
+#: itself in one such character is read as those mentions.
+LOOKALIKES: tuple[str, ...] = ("己已巳", "未末", "土士", "日曰", "人入八", "天夭", "府俯腑", "局居", "区巨",
+                               "县昙", "市币", "乡多", "镇填", "委萎", "办力", "厅斤", "水永")
+_LOOKALIKE = {ch: group for group in LOOKALIKES for ch in group}
+
+
+def _signature_organ(text: str) -> str | None:
+    """The organ on the line above the closing date (the report's signature)."""
+    tail = text[-_TAIL_CHARS:]
+    dates = list(_DATE_RE.finditer(tail))
+    if not dates:
+        return None
+    before = tail[: dates[-1].start()].rstrip().rsplit("\n", 1)[-1].strip()
+    if re.fullmatch(r"[\u3400-\u9fff()()]{3,30}", before) and _ORGAN_END_RE.search(before):
+        name = clean_agency(before)
+        if name and not _SELF_REFERENCE_RE.match(name):
+            return name
+    return None
+
+
+def _resolve_lookalikes(name: str, text: str) -> str:
+    """``name`` as the report's other mentions spell it, when they differ in one look-alike."""
+    mentions: dict[int, str] = {}  # start → spelling (a mention is counted once)
+    for i, ch in enumerate(name):
+        group = _LOOKALIKE.get(ch)
+        if not group:
+            continue
+        pattern = re.escape(name[:i]) + f"[{group}]" + re.escape(name[i + 1:])
+        mentions.update((m.start(), m.group()) for m in re.finditer(pattern, text))
+    counts = Counter(mentions.values())
+    if not counts:
+        return name
+    best, best_count = counts.most_common(1)[0]
+    return best if best != name and best_count > counts[name] else name
+
+
 def detect_agency(text: str) -> str | None:
-    """The reporting organ named in the report's title, normalised."""
-    agency = _detect_agency(_body(text))
-    return agency if agency is not None else _detect_agency(_title_lines(text))
+    """The reporting organ: the title's, else the crawler's title line's, else the signature's.
+
+    Normalised, and spelt as the report's other mentions spell it where the title has a
+    look-alike character wrong (an OCR confusion).
+    """
+    head = _head(text)
+    agency = _detect_agency(_body(head))
+    if agency is None:
+        agency = _detect_agency(_title_lines(head))
+    if agency is None:
+        agency = _signature_organ(text)
+    return _resolve_lookalikes(agency, head) if agency else None
+
+
+#: How any organ's name ends; a title fragment ending otherwise (现向社会公开…) is no organ.
+_ORGAN_NAME_END_RE = re.compile(
+    r"(?:政府|办公室|办公厅|委员会|管委会|局|委|办|厅|署|中心|处|街道|院|所|站|队|区|县|市|省|镇|乡|州|盟|旗"
+    r"|会|室|公司|集团|部|社|馆|场)$"
+)
+
+
+def _is_organ_name(name: str) -> bool:
+    return bool(_ORGAN_NAME_END_RE.search(name)) and not _SELF_REFERENCE_RE.match(name)
 
 
 def _detect_agency(body: str) -> str | None:
@@ -138,7 +232,7 @@ def _detect_agency(body: str) -> str | None:
     found += [(m.group(2), m.start()) for m in _TITLE_YEAR_FIRST_RE.finditer(body)]
     for organ, start in found:
         name = clean_agency(organ)
-        if name and not _SELF_REFERENCE_RE.match(name):
+        if name and _is_organ_name(name):
             candidates[name] += 1
             first_seen.setdefault(name, start)
     # A title split over two lines: organ on its own line above "2024 年政府信息公开工作年度报告".
@@ -146,7 +240,7 @@ def _detect_agency(body: str) -> str | None:
         before = body[max(0, m.start() - 200) : m.start()].rstrip().rsplit("\n", 1)[-1].strip()
         if re.fullmatch(r"[\u3400-\u9fff()()]{2,40}", before):
             name = clean_agency(before)
-            if name and not _SELF_REFERENCE_RE.match(name):
+            if name and _is_organ_name(name):
                 candidates[name] += 1
                 first_seen.setdefault(name, m.start())
     if not candidates:

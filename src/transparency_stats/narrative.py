@@ -3,8 +3,8 @@
 ``extract_text_figures(doc, layout)`` reads sentences such as
 ``本年主动公开政府信息共3千二百余条`` or ``办结率和满意率达100%`` and, for narrative
 reports, the appended annex table (``主动公开信息数 条 318 1207``: this year, then
-历年累计).  What it reads is driven by two tables below, :data:`TEXT_RULES` (prose)
-and :data:`ANNEX_ROWS` (annex labels); the code only applies them.
+历年累计).  What it reads is driven by two data tables (see :mod:`.phrasings`), the prose
+phrasings and the annex labels; the code only applies them.
 
 It prefers leaving a figure out to stating a wrong one: a sentence about a part
 (one department, one channel, a share ``占…%``) is not read as the total; two
@@ -15,16 +15,13 @@ single split is possible or the prose confirms one.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
-from importlib.resources import files
-from importlib.resources.abc import Traversable
-from pathlib import Path
 from typing import NamedTuple
 
 from .compact_text import CompactText as _Compact
 from .numbers import parse_quantity
+from .phrasings import ANNEX_ROWS, MAX_NUMERAL, TEXT_RULES
 from .reading import Document
 from .schema import FORMAT_VERSIONS, Figure, Issue
 
@@ -44,128 +41,10 @@ TABLE_METRICS: frozenset[str] = frozenset({
     "complaints_total",
 })
 
-# --------------------------------------------------------------------------- prose rules
-
-# Building blocks.  ``_N`` is a quantity (Arabic, Chinese or mixed numeral with
-# 余/多/近/约… markers), ``_R`` a rate written with % or 百分之.
-#
-# Every pattern runs in time linear in its input: a numeral is one character class repeated
-# at most ``_MAX_NUMERAL`` times (no nested repetition to backtrack through), it never starts
-# inside another numeral, and every gap between a label and its number is bounded.  A run of
-# digits longer than any count a report states (a run-together table row) is no number.
-_NUMERAL_CHARS = "0-9零〇○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟萬億兩陸"
-_MAX_NUMERAL = 24
-_QUANTITY = (
-    r"(?:超过|将近|大约|接近|约|近|逾)?"
-    rf"(?<![{_NUMERAL_CHARS}.,])[{_NUMERAL_CHARS}](?:[{_NUMERAL_CHARS}]|,(?=\d{{3}})|\.(?=\d)){{0,{_MAX_NUMERAL}}}"
-    rf"(?![{_NUMERAL_CHARS}])(?:余|多|以上|左右)?"
-)
-_N = rf"(?P<n>{_QUANTITY})"
-_R = rf"(?P<n>{_QUANTITY}%|百分之{_QUANTITY})"
-_TO_BE = r"(?:共|共计|总计|合计|累计)?(?:为|达|达到|是)?"
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One way a report states one or more figures.
-
-    ``pattern`` has a group ``n`` (the number, optionally followed by a unit group
-    ``u``) or none: then it states the figures in words, as ``stated`` (0 for a
-    statement of none, 1.0 for "all requests answered on time").  ``context`` must occur
-    in the sentence; ``exclude`` must not occur in the clause before the match (it
-    marks a part of the whole: one department, one channel).
-    """
-
-    metrics: tuple[str, ...]
-    pattern: str
-    context: str = ""
-    exclude: str = ""
-    share_is_part: bool = False  # "…215条,占64.2%": a count followed by its share is a part
-    stated: float = 0.0
-
-
-_PART = (r"各(?:部门|乡镇|街道|单位|县区|区县|科室)|[区县市]直|乡镇|其中.{0,6}(?:部门|单位)|其他|应主动公开"
-         r"|微信|微博|公众号|新媒体|客户端")
-_PROPOSALS = r"建议|提案"
-_REQUESTS = r"依申请|信息公开|政府信息"
-_FEES = r"申请|信息公开|政府信息|信息处理费"
-_CAUSE = (r"(?:因|涉及)?(?:政府)?信息公开(?:申请)?(?:而)?(?:引起的|引发的|相关的?|方面的?|的)?"
-          r"(?:被)?(?:申请|提起)?(?:的)?")
-_WHO = r"(?:(?:我|全|本)[区市县省局委办]?)?(?:各级|各类)?(?:单位|部门|机关)?"
-_REQ = r"(?:依申请公开|申请)(?:信息)?(?:数)?"
-_NONE = r"(?:无(?![法论需须])|未(?:收到|发生|出现|产生|有)|没有(?:发生|出现|产生|收到)?)"
-_NO_GAP = r",;:。、!?()\d"  # a statement of none stays inside one clause and names no number
-
-#: Building blocks a phrasing may name as ``{NAME}`` (``{U}`` is the phrasing's unit column).
-BLOCKS: dict[str, str] = {
-    "N": _N, "R": _R, "QUANTITY": _QUANTITY, "TO_BE": _TO_BE, "WHO": _WHO, "REQ": _REQ, "CAUSE": _CAUSE,
-    "NONE": _NONE, "NO_GAP": _NO_GAP, "PART": _PART, "PROPOSALS": _PROPOSALS, "REQUESTS": _REQUESTS,
-    "FEES": _FEES,
-}
-_BLOCK_RE = re.compile(r"\{([A-Z_]+)\}")
-PHRASINGS_CSV = files("transparency_stats") / "data" / "prose_phrasings.csv"
-
-
-def _expand(template: str, unit: str) -> str:
-    blocks = {**BLOCKS, "U": f"(?P<u>{unit})"}
-    return _BLOCK_RE.sub(lambda m: blocks[m.group(1)], template)
-
-
-def load_rules(path: Traversable | Path = PHRASINGS_CSV) -> tuple[Rule, ...]:
-    """The prose phrasings (``data/prose_phrasings.csv``): metrics, pattern, unit, context, exclude.
-
-    ``metrics`` are space-separated ids the phrasing states at once; ``pattern`` uses the
-    :data:`BLOCKS` and ``{U}`` for the unit alternatives of ``unit``; a pattern without
-    ``{N}``/``{R}`` states its figures in words: ``stated`` (default 0).  Each pattern is compiled here, so a
-    bad row fails at import with its line number.
-    """
-    rules = []
-    with path.open(encoding="utf-8", newline="") as handle:
-        for line, row in enumerate(csv.DictReader(handle), start=2):
-            unit = row["unit"]
-            try:
-                rule = Rule(
-                    tuple(row["metrics"].split()), _expand(row["pattern"], unit),
-                    context=_expand(row["context"], unit), exclude=_expand(row["exclude"], unit),
-                    share_is_part=row["share_is_part"] == "yes", stated=float(row["stated"] or 0),
-                )
-                re.compile(rule.pattern)
-            except (KeyError, re.error) as exc:
-                raise ValueError(f"{path}, line {line}: bad phrasing: {exc}") from exc
-            rules.append(rule)
-    return tuple(rules)
-
-
-TEXT_RULES: tuple[Rule, ...] = load_rules()
-
 #: A sentence about totals since some earlier year is not this year's figure.
 _SINCE = r"(?<!今年)(?<!年初)(?<!本年)以来|截至|截止|历年|累计至|到(?:目前|现在|年底|年末)|至今|迄今|目前累计"
 #: …unless the figure's own clause says it is this year's (其中,本年度新增…).
 _THIS_YEAR = r"本年度|本年|今年|全年|当年"
-
-# --------------------------------------------------------------------------- annex rows
-
-#: Annex (统计表) row labels of narrative reports → metric ids.  A label naming two
-#: channels at once is read only when its count is 0 (then each channel is 0).
-ANNEX_ROWS: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("proactive_items_total",), r"主动公开(?:政府)?(?:信息|文件)(?:总)?数"),
-    (("proactive_items_website",), r"(?:政府)?网站公开(?:信息)?数?"),
-    (("proactive_items_gazette",), r"政府公报公开(?:信息)?数?"),
-    (("requests_received",), r"受理依申请公开(?:信息)?总数|受理(?:政府信息公开)?申请总数"),
-    (("requests_in_person",), r"当面申请数"),
-    (("requests_fax",), r"(?<!函[、,])传真申请数"),
-    (("requests_email",), r"电子邮件申请数"),
-    (("requests_online",), r"网上申请数"),
-    (("requests_written",), r"信函申请数"),
-    (("requests_written", "requests_fax"), r"信函[、,]传真申请数"),
-    (("requests_other_channel",), r"其[它他]形式申请数"),
-    (("results_total",), r"对申请的答复(?:总)?数"),
-    (("results_granted",), r"同意公开答复数"),
-    (("results_partial",), r"同意部分公开答复数"),
-    (("results_denied_total",), r"(?:否决|不予)公开答复数"),
-    (("reconsideration_total",), r"(?<![、,])行政复议数"),
-    (("litigation_total",), r"(?<![、,])行政诉讼数"),
-)
 
 #: Annex rows that add up (both columns): total, then its parts.
 ANNEX_SUMS: tuple[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]], ...] = (
@@ -303,7 +182,7 @@ def _label_end(match: re.Match[str]) -> int:
 def _year_splits(digits: str) -> list[tuple[int, int]]:
     """Possible (this year, cumulative) readings of a run of digits, cumulative ≥ this year."""
     options: list[tuple[int, int]] = []
-    if len(digits) > 2 * _MAX_NUMERAL:
+    if len(digits) > 2 * MAX_NUMERAL:
         return options  # no pair of counts is that long
     for cut in range(1, len(digits)):
         year, cumulative = digits[:cut], digits[cut:]
@@ -348,7 +227,7 @@ def _annex_rows(doc_text: str, compact: _Compact, start: int) -> list[_AnnexRow]
                 if not digits:
                     continue
             tokens = digits.split()
-            if any(len(t) > 2 * _MAX_NUMERAL for t in tokens):
+            if any(len(t) > 2 * MAX_NUMERAL for t in tokens):
                 continue
             options: list[tuple[int, int | None]] = []
             if not two_columns and len(tokens) == 1:
