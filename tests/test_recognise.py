@@ -114,3 +114,12 @@ def test_ocr_lookalike_in_the_title_is_resolved_by_the_other_mentions() -> None:
 def test_a_lone_name_is_kept_as_written() -> None:
     text = "某某昙人民政府2018年政府信息公开工作年度报告\n" + NARRATIVE_BODY
     assert recognise(_doc(text)).agency == "某某昙人民政府"
+
+
+def test_a_report_without_any_readable_figure_gets_an_error_row(tmp_path: Path) -> None:
+    path = tmp_path / "words.txt"
+    path.write_text("某某县档案馆2012年政府信息公开工作年度报告\n" + NARRATIVE_BODY.replace("418", "若干").replace("6件", "若干件")
+                    .replace("本年未收取任何费用。", "").replace("本年无行政复议和行政诉讼。", ""), encoding="utf-8")
+    result = extract_report(path)
+    assert not result.figures
+    assert [i.kind for i in result.issues if i.severity == "error"] == ["no_figures"]

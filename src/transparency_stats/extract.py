@@ -69,6 +69,10 @@ def extract_recognised(doc: Document, layout: str) -> tuple[str, list[Figure], l
     text_figures, text_issues = extract_text_figures(doc, layout)
     figures += text_figures
     issues += text_issues
+    if not figures:
+        issues.append(Issue(doc.path, "error", "no_figures",
+                            f"recognised as a {layout} report, but no figure could be read unambiguously"
+                            + (" (see its warnings)" if issues else "")))
     return layout, figures, issues
 
 

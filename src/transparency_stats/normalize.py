@@ -195,7 +195,20 @@ def mask_mojibake(text: str, spans: list[MojibakeSpan]) -> str:
 
 
 def nfkc(text: str) -> str:
-    """NFKC with circled numbers, superscripts and unit squares protected."""
+    """NFKC with circled numbers, superscripts and unit squares protected.
+
+    A long text is normalised line by line (a line break is a safe boundary), so lines
+    already in NFKC cost only the quick check: normalising a whole string is slow when any
+    part of it needs work.
+    """
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    if len(text) > 100_000 and "\n" in text:
+        return "\n".join(_nfkc_part(line) for line in text.split("\n"))
+    return _nfkc_part(text)
+
+
+def _nfkc_part(text: str) -> str:
     if unicodedata.is_normalized("NFKC", text):
         return text
     if not _PROTECTED_RE.search(text):

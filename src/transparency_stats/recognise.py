@@ -67,13 +67,23 @@ STANDARD_SECTIONS: tuple[str, ...] = (
 #: Sections that announce the standard tables (二, 三, 四).
 _TABLE_SECTIONS = STANDARD_SECTIONS[1:4]
 #: Topics of the narrative layout: each is a pattern over the text without spaces.
-NARRATIVE_SECTIONS: tuple[str, ...] = (
-    r"概述|概况|总体情况", r"主动公开", r"依申请公开", r"收费(?:及|和|与)?减免|收费情况|收取.{0,8}费",
-    r"行政复议.{0,20}行政诉讼|复议.{0,4}诉讼",
+NARRATIVE_SECTIONS: tuple[tuple[str, ...], ...] = (
+    (r"概述", r"概况", r"总体情况"), (r"主动公开",), (r"依申请公开",),
+    (r"收费(?:及|和|与)?减免", r"收费情况", r"收取.{0,8}费"), (r"行政复议.{0,20}行政诉讼", r"复议.{0,4}诉讼"),
 )
 
-# A heading's number as it stands in the text without spaces and punctuation (一、 → 一).
-_HEADING_NUMBER = r"(?:[一二三四五六七八九十\d]|[(（][一二三四五六七八九十][)）])"
+# A heading's number as it stands in the text without spaces and punctuation (一、 → 一, (一)).
+_HEADING_NUMBER_ENDS = "一二三四五六七八九十0123456789)）"
+
+
+def _has_heading(key: str, title: str) -> bool:
+    """``title`` right after a heading number somewhere in ``key`` (a literal search, fast)."""
+    at = key.find(title)
+    while at > 0:
+        if key[at - 1] in _HEADING_NUMBER_ENDS:
+            return True
+        at = key.find(title, at + 1)
+    return False
 # Titles vary: 政府信息公开工作年度报告, 政府信息公开年度工作报告, 年度政府信息公开工作报告,
 # 年度信息公开报告, 政府信息公开年报, 关于2020年度政府信息公开工作情况的报告 …
 _REPORT_WORDS_RE = re.compile(
@@ -121,24 +131,23 @@ class Structure:
         return self.narrative_sections >= 5 and self.topics >= 2
 
 
-def structure(doc: Document) -> Structure:
+def structure(doc: Document, key: str | None = None) -> Structure:
     """Title words, sections and table labels a document shows."""
-    key = _key(doc)
+    key = _key(doc) if key is None else key
     head = key[:20_000]
-    standard = sum(bool(re.search(_HEADING_NUMBER + re.escape(s), key)) for s in STANDARD_SECTIONS)
     return Structure(
         titled=bool(_REPORT_WORDS_RE.search(head)),
         topics=sum(t in key for t in _TOPICS),
-        standard_sections=standard,
-        narrative_sections=sum(bool(re.search(p, key)) for p in NARRATIVE_SECTIONS),
+        standard_sections=sum(_has_heading(key, s) for s in STANDARD_SECTIONS),
+        narrative_sections=sum(any(re.search(p, key) for p in topic) for topic in NARRATIVE_SECTIONS),
         table_labels=any(m in key for m in _STANDARD_MARKERS + _GOV2019_MARKERS + _GOV2021_MARKERS),
         not_report_title=bool(_NOT_REPORT_TITLE_RE.search(_title_line(doc))),
     )
 
 
-def check_report(doc: Document) -> None:
+def check_report(doc: Document, key: str | None = None) -> None:
     """Raise :class:`ReadError` with the reason when ``doc`` is not an annual disclosure report."""
-    if not structure(doc).is_report:
+    if not structure(doc, key).is_report:
         raise ReadError(
             "not a government information disclosure annual report "
             "(no 政府信息公开…年度报告 title or its usual sections found)"
@@ -162,8 +171,8 @@ def truncation(doc: Document, layout: str) -> str | None:
 
 def _cut_before_tables(key: str) -> bool:
     """Standard sections announcing tables, but none of the tables' labels."""
-    announced = sum(bool(re.search(_HEADING_NUMBER + re.escape(s), key)) for s in _TABLE_SECTIONS)
-    has_overview = bool(re.search(_HEADING_NUMBER + "总体情况", key))
+    announced = sum(_has_heading(key, s) for s in _TABLE_SECTIONS)
+    has_overview = _has_heading(key, "总体情况")
     return has_overview and announced >= 1 and _layout_from_key(key) == "narrative"
 
 
@@ -180,8 +189,8 @@ class Recognition:
 
 def recognise(doc: Document) -> Recognition:
     """Layout, organ, year and completeness of a report; :class:`ReadError` if it is not one."""
-    check_report(doc)
     key = _key(doc)
+    check_report(doc, key)
     layout = _layout_from_key(key)
     agency, year = detect_agency(doc.text), detect_year(doc.text)
     if _cut_before_tables(key):
