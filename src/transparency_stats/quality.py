@@ -48,10 +48,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from .checks import ALL_COLUMNS, TABLE3_ROWS, cross_year_checks, identity_checks
+from .checks import TABLE3_ROWS, cross_year_checks, identity_checks
 from .metrics import REVIEW_BLOCKS, STANDARD_VERSIONS, select_figures
 from .organs import ORGAN_COLUMNS, organ_table
 from .schema import coerce_figures
+from .vocabulary import APPLICANTS as ALL_COLUMNS
 
 DATA = Path(__file__).resolve().parent / "data"
 WEIGHTS_PATH = DATA / "scorecard_weights.csv"
