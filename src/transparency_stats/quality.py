@@ -49,10 +49,11 @@ from pathlib import Path
 import pandas as pd
 
 from .checks import TABLE3_ROWS, cross_year_checks, identity_checks
-from .metrics import REVIEW_BLOCKS, STANDARD_VERSIONS, select_figures
 from .organs import ORGAN_COLUMNS, organ_table
-from .schema import coerce_figures
+from .schema import coerce_figures, select_figures
 from .vocabulary import APPLICANTS as ALL_COLUMNS
+from .vocabulary import REVIEW_BLOCKS, REVIEW_PARTS
+from .vocabulary import STANDARD_LAYOUTS as STANDARD_VERSIONS
 
 DATA = Path(__file__).resolve().parent / "data"
 WEIGHTS_PATH = DATA / "scorecard_weights.csv"
@@ -237,7 +238,7 @@ def _cells_filled(report: pd.Series, figures: pd.DataFrame) -> dict:
     cells = {(m, a): (c, loc) for m, a, c, loc in zip(mine["metric"], mine["applicant"].fillna("total"),
                                                       mine["cell"], mine["location"], strict=True)}
     keys = [(m, a) for m in TABLE3_ROWS[str(version)] for a in ALL_COLUMNS]
-    keys += [(f"{b}_{p}", "total") for b in REVIEW_BLOCKS for p in ("upheld", "corrected", "other", "pending", "total")]
+    keys += [(f"{b}_{p}", "total") for b in REVIEW_BLOCKS for p in REVIEW_PARTS]
     blanks = [k for k in keys if k in cells and cells[k][0] == "blank"]
     unread = [k for k in keys if k not in cells or cells[k][0] == "text"]
     detail = f"tables 三/四: {len(keys) - len(unread) - len(blanks)} of {len(keys)} cells filled, {len(blanks)} blank"
