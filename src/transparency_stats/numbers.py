@@ -44,8 +44,6 @@ UNITS: tuple[str, ...] = (
 
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _CN_CHARS = "零〇○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟萬億兩陸"
-NUMBER_PATTERN = rf"(?:{_ARABIC}|[{_CN_CHARS}])(?:{_ARABIC}|[{_CN_CHARS}])*"
-_NUMBER_RE = re.compile(NUMBER_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -208,10 +206,3 @@ def parse_quantity(text: str) -> Quantity | None:
         value = value / (1000 if unit == "‰" else 100)
         unit = "%"
     return Quantity(round(value, 10), unit, approximate)
-
-
-QUANTITY_PATTERN = (
-    r"(?:超过|将近|大约|接近|约|近|逾)?"
-    rf"(?:{NUMBER_PATTERN})"
-    r"(?:余|多|以上|左右)?"
-)
