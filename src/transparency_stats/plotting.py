@@ -268,7 +268,7 @@ def _draw_series(ax: plt.Axes, series: pd.DataFrame, style: Style, label: str | 
             span = np.arange(int(segment["report_year"].min()), int(segment["report_year"].max()) + 1)
             values = (segment.set_index("report_year")["value"].astype("Float64").reindex(span)
                       .to_numpy(dtype=float, na_value=np.nan))
-            ax.plot(span, values, marker=style.marker, color=style.color, markersize=5, linewidth=1.6,
+            ax.plot(span, values, marker=style.marker, color=style.color, markersize=5, linewidth=1.6, clip_on=False,
                     label=label if first else None)
             first = False
             if position < len(series):
@@ -283,14 +283,15 @@ def _format_axes(ax: plt.Axes, fraction: bool, x_lo: int, x_hi: int, lang: str, 
     ax.set_xlim(x_lo - 0.5, x_hi + 0.5)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=6 if small else 10))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{int(round(v))}"))
+    top = ax.get_ylim()[1]
     if fraction:
         ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
-        ax.set_ylim(bottom=0)
+        ax.set_ylim(0, max(top * 1.05, 0.05))
     else:
-        ax.set_ylim(bottom=0)
+        ax.set_ylim(0, max(top * 1.08, 1.0))  # an all-zero series still gets a 0–1 count axis
         ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=5 if small else 8))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: format_count(v)))
-    ax.tick_params(labelsize=8 if small else 9)
+    ax.tick_params(labelsize=8 if small else 9, labelbottom=True)
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
     if not small:
         ax.set_xlabel(text("year", lang))
