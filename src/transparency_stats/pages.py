@@ -201,6 +201,9 @@ class Page:
         """
         frame = self.metrics[self.metrics["metric"] == metric] if source == "metrics" else self._figure_rows(metric)
         rows = frame[frame["report_year"].notna() & frame["agency"].notna()]
+        # organs and years with nothing to show stay out: a wall of — says nothing
+        has_parts = rows["denominator"].notna() if "denominator" in rows.columns else False
+        rows = rows[rows["value"].notna() | has_parts]
         label = caption or registry.label(metric, self.lang)
         if rows.empty:
             return HTMLPart(f"<p class=\"nodata\">{escape(label)}: {escape(self.t('无数据', 'no data'))}</p>")

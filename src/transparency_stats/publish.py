@@ -281,6 +281,7 @@ def notebook_body(nb: nbformat.NotebookNode) -> str:
         exclude_input_prompt=True,
         exclude_output_prompt=True,
         embed_images=True,
+        anchor_link_text="",
     )
     body, _ = exporter.from_notebook_node(nb)
     return body
