@@ -209,8 +209,10 @@ class Page:
             return HTMLPart(f"<p class=\"nodata\">{escape(label)}: {escape(self.t('无数据', 'no data'))}</p>")
         rows = rows.assign(_na=rows["value"].isna()).sort_values(["agency", "report_year", "_na"])
         rows = rows.drop_duplicates(["agency", "report_year"])
-        rows = rows.assign(text=[format_metric_value(metric, v, n, d) for v, n, d in
-                                 zip(rows["value"], rows["numerator"], rows["denominator"], strict=True)],
+        approximate = self._approximate(metric)
+        rows = rows.assign(text=[format_metric_value(metric, v, n, d, (r, metric) in approximate) for v, n, d, r in
+                                 zip(rows["value"], rows["numerator"], rows["denominator"], rows["report_id"],
+                                     strict=True)],
                            report_year=rows["report_year"].astype(int))
         table = rows.pivot(index="agency", columns="report_year", values="text").fillna(BLANK)
         table = table.reindex(columns=sorted(table.columns))
@@ -219,6 +221,12 @@ class Page:
         unit = registry.unit(metric, self.lang)
         return HTMLPart(html_table(table, index=True, numeric=list(table.columns),
                                    caption=f"{label}（{unit}）" if self.lang == "zh" else f"{label} ({unit})"))
+
+    def _approximate(self, metric: str) -> set[tuple[str, str]]:
+        """(report, metric) pairs whose figure the report gives as approximate (余/多)."""
+        flagged = self.figures[(self.figures["metric"] == metric)
+                               & self.figures["approximate"].astype("boolean").fillna(False).astype(bool)]
+        return {(str(r), metric) for r in flagged["report_id"]}
 
     def count_matrix(self, frame: pd.DataFrame, caption: str) -> HTMLPart:
         """How many rows of ``frame`` each organ has per report year (organs down, years across)."""
