@@ -199,13 +199,14 @@ caption {{ text-align: left; font-weight: 600; padding: .2em 0; }}
 th, td {{ border: 1px solid #d6d6d6; padding: .25em .55em; vertical-align: top; }}
 th {{ background: #f3f3f3; font-weight: 600; text-align: left; }}
 td.num, th.num {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }}
+table.data td:first-child, table.data th:first-child, .coverage th {{ white-space: nowrap; }}
+.jp-OutputArea-output, .jp-RenderedHTMLCommon, div.output_html {{ max-width: 100%; overflow-x: auto; }}
 figure {{ margin: .8em 0 1.4em; }} figure img {{ max-width: 100%; height: auto; }}
 figcaption {{ font-size: .82em; color: #555; margin-top: .3em; }}
 p.nodata, p.single, p.more, p.summary {{ color: #444; }}
 .coverage td {{ text-align: center; white-space: nowrap; font-size: .9em; }}
 .coverage td.gov2019 {{ background: #e3eefb; }} .coverage td.gov2021 {{ background: #dff3e4; }}
 .coverage td.narrative {{ background: #fdf1dc; }}
-.jp-OutputArea-output, .jp-RenderedHTMLCommon {{ overflow-x: auto; }}
 """
 
 
