@@ -12,10 +12,15 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-## data/raw → data/processed → reports/*.html (notebooks executed headless)
-report: $(STAMP)
+# data/processed is rebuilt only when data/raw or the package changed
+BUILT := data/processed/.built-stamp
+$(BUILT): $(STAMP) $(wildcard data/raw/*) $(shell find src/transparency_stats -name '*.py' -o -name '*.csv')
 	$(VENV)/bin/transparency-stats build --raw data/raw --processed data/processed
-	$(VENV)/bin/transparency-stats report --notebooks notebooks --processed data/processed --out reports
+	touch $@
+
+## data/raw → data/processed → reports/*.html in Chinese and English (pages re-run only when something changed)
+report: $(BUILT)
+	$(VENV)/bin/transparency-stats report --notebooks notebooks --processed data/processed --out reports --lang both
 
 ## unit tests, notebook execution, lint
 test: $(STAMP)
@@ -39,4 +44,4 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks tools
 
 clean:
-	rm -rf reports data/processed/* data/processed/.lock
+	rm -rf reports data/processed/* data/processed/.lock $(BUILT)

@@ -1,7 +1,7 @@
 """Compile data/raw/reference_figures.csv: figures (facts with their source), no report text.
 
-Runs this package's extractor over a folder of real reports described by a
-``sources.csv`` (file, repo, path, commit_or_id, …) and writes the tidy rows
+Runs this package's extractor over every folder of real reports given, each
+described by a ``sources.csv`` (file, repo, path, commit_or_id, …) and writes the tidy rows
 with ``raw_label`` emptied (it would carry report wording), ``raw_value`` clipped
 to at most ``MAX_RAW_CHARS`` characters (a statement of none such as ``未发生…`` is
 report wording too) and ``source_file`` replaced by the report's public provenance,
@@ -11,15 +11,14 @@ report (same page folder or file), the copy that yields more figures is kept.
 Extra figure tables already in the tidy layout (e.g. facts transcribed from a
 published comparison) can be appended with ``--extra FILE=PROVENANCE``.
 
-    python tools/compile_reference.py ../shared/corpus/reports ../shared/corpus/sources.csv \
+    python tools/compile_reference.py \
+        --reports ../shared/corpus/reports ../shared/corpus/sources.csv \
+        --reports ../shared/corpus/harvest/reports ../shared/corpus/harvest/sources.csv \
         --extra tests/fixtures/tidy/suqian_2023_2024.csv="宿迁市 2023/2024 tables (published comparison report)" \
         -o data/raw/reference_figures.csv
 
 Per-report facts (publication date, parts present …; no text) of the same
-reports, and of more folders, go to ``data/raw/reference_reports.csv`` with
-``--reports-output`` (``--more-reports DIR=SOURCES`` adds e.g. the harvest), or:
-
-    python -c "from pathlib import Path; import compile_reference as c; ..."  # compile_reference_reports(pairs)
+reports go to ``data/raw/reference_reports.csv`` with ``--reports-output FILE``.
 """
 
 from __future__ import annotations
@@ -57,20 +56,27 @@ def _untitled(path: str) -> str:
 
 
 def provenance(row: dict[str, str]) -> str:
-    commit = (row.get("commit_or_id") or "").split(" ")[0][:12]
+    commit = (row.get("commit_or_id") or row.get("commit") or "").split(" ")[0][:12]
     if row.get("repo", "-") in ("", "-"):
         return row["file"]
     return f"{row['repo']}:{_untitled(row['path'])}@{commit}"
 
 
-def compile_reference(reports: Path, sources: Path, extras: list[tuple[Path, str]]) -> pd.DataFrame:
-    with sources.open(encoding="utf-8") as handle:
-        described = list(csv.DictReader(handle))
+def described_reports(folders: list[tuple[Path, Path]]) -> list[tuple[Path, dict[str, str]]]:
+    """(report file, its sources.csv row) for every folder and its sources.csv."""
+    out = []
+    for reports, sources in folders:
+        with sources.open(encoding="utf-8") as handle:
+            out.extend((reports / row["file"], row) for row in csv.DictReader(handle))
+    return out
+
+
+def compile_reference(folders: list[tuple[Path, Path]], extras: list[tuple[Path, str]]) -> pd.DataFrame:
     best: dict[str, pd.DataFrame] = {}
-    for row in described:
+    for path, row in described_reports(folders):
         if row["file"] == SEED:
             continue  # the seed ships as a report in data/raw; its figures come from there
-        result = extract_report(reports / row["file"])
+        result = extract_report(path)
         if result.failed or not result.figures:
             print(f"skipped {row['file']}: {[i.message for i in result.issues if i.severity == 'error']}")
             continue
@@ -133,23 +139,19 @@ def compile_reference_reports(pairs: list[tuple[Path, Path]]) -> pd.DataFrame:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("reports", type=Path)
-    parser.add_argument("sources", type=Path)
+    parser.add_argument("--reports", nargs=2, action="append", type=Path, required=True,
+                        metavar=("FOLDER", "SOURCES_CSV"), help="a folder of reports and its sources.csv (repeatable)")
     parser.add_argument("--extra", action="append", default=[], help="FILE=PROVENANCE")
     parser.add_argument("-o", "--output", type=Path, required=True)
     parser.add_argument("--reports-output", type=Path,
                         help="also write per-report facts (reference_reports.csv) of these reports")
-    parser.add_argument("--more-reports", action="append", default=[],
-                        help="REPORTS_DIR=SOURCES_CSV: more reports for --reports-output (e.g. the harvest)")
     args = parser.parse_args()
     if args.reports_output:
-        pairs = [(args.reports, args.sources)]
-        pairs += [(Path(i.split("=", 1)[0]), Path(i.split("=", 1)[1])) for i in args.more_reports]
-        reports = compile_reference_reports(pairs)
+        reports = compile_reference_reports([(folder, sources) for folder, sources in args.reports])
         write_csv(reports, args.reports_output)
         print(f"{len(reports)} reports → {args.reports_output}")
     extras = [(Path(item.split("=", 1)[0]), item.split("=", 1)[1]) for item in args.extra]
-    frame = compile_reference(args.reports, args.sources, extras)
+    frame = compile_reference([(folder, sources) for folder, sources in args.reports], extras)
     write_csv(frame, args.output)
     summary = frame.groupby(["agency", "report_year"], dropna=False).size()
     print(summary.to_string())

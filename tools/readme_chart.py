@@ -8,7 +8,6 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
 
 from transparency_stats import plotting  # noqa: E402
 from transparency_stats.processed import load_bundle  # noqa: E402
@@ -16,13 +15,13 @@ from transparency_stats.processed import load_bundle  # noqa: E402
 
 def main(processed: str = "data/processed", out: str = "docs/item-counts.png") -> None:
     bundle = load_bundle(processed)
-    plotting.setup_fonts()
-    fig, axes = plt.subplots(1, 2, figsize=(12, 4.2))
-    plotting.line_chart(bundle.metrics, "proactive_items_total", "zh", ax=axes[0])
-    plotting.line_chart(bundle.metrics, "requests_volume", "zh", ax=axes[1])
-    fig.tight_layout()
+    palette = plotting.organ_palette(bundle.figures["agency"])
+    trend = plotting.trend_chart(bundle.metrics, "requests_volume", "zh", palette)
+    if trend.figure is None:
+        raise SystemExit("no organ has two or more years of requests_volume: nothing to draw")
+    trend.figure.text(0.01, -0.02, trend.source_line("zh"), fontsize=8, color="#555555")
     Path(out).parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, dpi=110)
+    trend.figure.savefig(out, dpi=100, bbox_inches="tight")
     print(f"wrote {out}")
 
 

@@ -147,8 +147,29 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _years(text: str) -> list[int]:
+    """``2019,2021-2023`` → [2019, 2021, 2022, 2023]."""
+    years: list[int] = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        try:
+            if "-" in part:
+                lo, hi = (int(x) for x in part.split("-", 1))
+                years.extend(range(lo, hi + 1))
+            else:
+                years.append(int(part))
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a year or year range: {part!r}") from None
+    return years
+
+
+def _organs(text: str) -> list[str]:
+    return [o.strip() for o in text.replace("，", ",").split(",") if o.strip()]
+
+
 def cmd_report(args: argparse.Namespace) -> int:
-    notebooks, processed, out = Path(args.notebooks), Path(args.processed), Path(args.out)
+    processed, notebooks, out = Path(args.processed), Path(args.notebooks), Path(args.out)
     if not notebooks.is_dir():
         raise UsageError(f"{args.notebooks} not found: no notebooks to run (pass --notebooks FOLDER)")
     from .processed import has_figures
@@ -158,20 +179,33 @@ def cmd_report(args: argparse.Namespace) -> int:
     if out.is_symlink() or (out.exists() and not out.is_dir()):
         raise UsageError(f"--out {args.out}: is not a folder")
     from . import league
-    from .report import (  # slow to import: after the cheap checks
+    from .publish import (  # slow to import: after the cheap checks
+        ExportedPage,
+        ReportError,
         export_reports,
         export_tables,
         list_notebooks,
     )
 
     if not list_notebooks(notebooks):
-        raise UsageError(f"no numbered notebooks (01-….ipynb) in {args.notebooks}")
-    export_tables(processed, out)
-    data_dir = str(processed.resolve())
-    written = export_reports(notebooks, out, parameters={"DATA_DIR": data_dir})
+        raise UsageError(f"no numbered notebooks (NN-name.ipynb) in {args.notebooks}")
+    langs = ("zh", "en") if args.lang == "both" else (args.lang,)
+
+    def progress(page: ExportedPage) -> None:
+        if not args.quiet:
+            how = "unchanged" if page.cached else f"{page.seconds:.1f} s"
+            print(f"{out / page.html.name}  ({how})", file=sys.stderr)
+
+    export_tables(processed, out, args.organs, args.years)
+    try:
+        pages = export_reports(notebooks, out, processed, langs=langs, organs=args.organs, years=args.years,
+                               jobs=args.jobs, on_page=progress)
+    except ReportError as error:
+        print(f"transparency-stats: error: {error}", file=sys.stderr)
+        return 1
     league.export_scorecards(league.scorecard_of(processed), out)  # beside notebook 07
     if not args.quiet:
-        print(f"wrote {len(written)} HTML reports and index.html to {out}", file=sys.stderr)
+        print(f"{out / 'index.html'}  ({len(pages)} pages, data dictionary, methods)", file=sys.stderr)
     return 0
 
 
@@ -220,6 +254,11 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--notebooks", default="notebooks", help="folder of numbered notebooks")
     report.add_argument("--processed", default="data/processed", help="processed data folder")
     report.add_argument("--out", default="reports", help="output folder for HTML, CSV and XLSX")
+    report.add_argument("--lang", choices=["zh", "en", "both"], default="both",
+                        help="page language: zh (NN-name.html), en (NN-name.en.html) or both (default)")
+    report.add_argument("--organs", type=_organs, default=None, help="comma-separated organ names (default: all)")
+    report.add_argument("--years", type=_years, default=None, help="report years, e.g. 2019,2021-2023 (default: all)")
+    report.add_argument("-j", "--jobs", type=int, default=None, help="notebooks executed at once (default: 2-4)")
     report.add_argument("-q", "--quiet", action="store_true")
     report.set_defaults(func=cmd_report)
     return parser

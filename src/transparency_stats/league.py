@@ -157,7 +157,7 @@ def scorecard_of(data_dir: str | Path, weights: str | Path | pd.DataFrame | None
 
 def export_scorecards(cards: pd.DataFrame, out_dir: str | Path) -> list[Path]:
     """``scorecards.csv`` (UTF-8 with BOM) and ``scorecards.xlsx`` (scorecards + league sheets), atomically."""
-    from .report import _write_workbook
+    from .publish import write_workbook
     from .store import atomic_path, write_csv
 
     out = Path(out_dir)
@@ -165,5 +165,5 @@ def export_scorecards(cards: pd.DataFrame, out_dir: str | Path) -> list[Path]:
     csv_path, xlsx_path = out / "scorecards.csv", out / "scorecards.xlsx"
     write_csv(cards, csv_path)
     with atomic_path(xlsx_path) as tmp:
-        _write_workbook(tmp, {"scorecards": cards, "league": league_table(cards)})
+        write_workbook(tmp, {"scorecards": cards, "league": league_table(cards)})
     return [csv_path, xlsx_path]
