@@ -395,9 +395,9 @@ def test_taiwan_wording_is_converted_with_its_profile() -> None:
 
 
 def test_statements_of_none_under_their_section_headings() -> None:
-    assert _text("三、依申请公开情况 本所在2012年度未收到申请公开政府信息情况。") == {"requests_received": 0}
-    assert _text("四、行政复议和诉讼情况 本所本年度未收到申请行政复议、提起行政诉讼情况。") == {
+    assert _text("三、依申请公开情况 本所全年没有接到申请公开政府信息的情况。") == {"requests_received": 0}
+    assert _text("四、行政复议和诉讼情况 本所全年没有发生行政复议和行政诉讼案件。") == {
         "reconsideration_total": 0,
         "litigation_total": 0,
     }
-    assert _text("本年度未收到申请行政复议、提起行政诉讼情况。") == {}  # no sign it concerns disclosure
+    assert _text("全年没有发生行政复议和行政诉讼案件。") == {}  # no sign it concerns disclosure

@@ -81,13 +81,7 @@ def _load_engine() -> object:
 
 def recognise_image(image: object) -> list[TextBox]:
     """Text boxes of one page image (a numpy array, RGB or grey), the page's slope removed."""
-    import numpy as np
-
-    array = np.asarray(image)
-    if array.ndim == 3 and array.shape[2] == 4:
-        array = array[:, :, :3]
-    if array.ndim == 3:
-        array = array[:, :, ::-1].copy()  # the engine takes OpenCV's BGR order
+    array = _drop_red(image)
     # upright pages: the 180° classifier is skipped
     result, _ = _engine()(array, use_cls=False, return_word_box=True)  # type: ignore[operator]
     entries = []
@@ -110,6 +104,7 @@ class OcrPage:
 
 def recognise_page(image: object, page: int) -> OcrPage:
     """Lines and ruled tables of one page image (``page`` is its 1-based number)."""
+    image = _drop_red(image)
     boxes = recognise_image(image)
     lines = [OcrLine(page, line.boxes) for line in group_lines(boxes)]
     try:
@@ -176,6 +171,23 @@ def _ink_crop(cell: object) -> object | None:
     pad = max(4, (ys.max() - ys.min()) // 3)
     part = np.pad(part[:, :, :3], ((pad, pad), (pad, pad), (0, 0)), constant_values=255)
     return part[:, :, ::-1].copy()
+
+
+def _drop_red(image: object) -> object:
+    """The page as the engine sees it: the red channel in all three, so red seals fade and black text stays.
+
+    Official reports are stamped with a red seal, often over a table; in the red
+    channel the seal is nearly white while black (and blue) print stays dark.
+    """
+    import numpy as np
+
+    array = np.asarray(image)
+    if array.ndim == 3 and array.shape[2] >= 3:
+        red = array[:, :, 0]
+        return np.ascontiguousarray(np.stack([red, red, red], axis=2))
+    if array.ndim == 2:
+        return np.ascontiguousarray(np.stack([array, array, array], axis=2))
+    return array
 
 
 _page_workers_override: int | None = None
