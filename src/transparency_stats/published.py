@@ -5,7 +5,7 @@ Sources, first found wins (the source is kept with the date):
 * ``html_meta:<name>``: the page's ``<meta name="PubDate" content="…">`` (also
   ``publishdate``, ``pubdate``, ``firstpublishedtime``, ``article:published_time``);
 * ``header:发布时间`` / ``header:发布日期``: a crawler's or site's header line
-  (``发布时间: 2020-01-20 15:22``); ``header:生成日期`` after them (the page's own
+  (``发布时间: 2031-02-03 08:09``); ``header:生成日期`` after them (the page's own
   date in 信息公开目录 pages);
 * ``pdf:CreationDate``: the PDF's metadata;
 * ``signature``: the date under the signature at the end of the text
