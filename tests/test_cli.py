@@ -315,7 +315,7 @@ def test_dir_lists_the_public_api_and_import_stays_cheap() -> None:
 
     names = set(dir(ts))
     assert {"load", "load_processed", "load_metrics", "compute_metrics", "metrics", "wide", "fields",
-            "line_chart", "bar_chart", "show_line_charts"} <= names
+            "trend_chart", "bar_chart", "organ_palette", "html_table", "Page", "scorecard"} <= names
     assert "annotations" not in names
     for name in ts.__all__:
         assert getattr(ts, name) is not None, name

@@ -29,6 +29,8 @@ SEED = ROOT / "data" / "raw" / "000_4c0351ed7b07ef03.txt"
 TABLES = ROOT / "tests" / "fixtures" / "tables"
 CORPUS_FILES = [SEED, TABLES / "gov2021_spaced.txt", TABLES / "gov2019.html", TABLES / "gov2019_runtogether.txt",
                 ROOT / "tests" / "fixtures" / "narrative" / "traditional_pinyin.txt"]
+NOTICE = "notice.txt"
+INPUTS = len(CORPUS_FILES) + 1  # the corpus fixture adds NOTICE
 ORDER = ["source_file", "location", "metric", "applicant", "table"]
 
 
@@ -46,6 +48,8 @@ def corpus(tmp_path: Path) -> Path:
     folder.mkdir()
     for path in CORPUS_FILES:
         shutil.copy(path, folder / path.name)
+    # one file that is no annual report: its row says "failed" and the batch goes on
+    (folder / NOTICE).write_text("关于报送某项材料的通知\n各科室：请于月底前报送。\n", encoding="utf-8")
     return folder
 
 
@@ -55,7 +59,7 @@ def read_csv(path: Path) -> pd.DataFrame:
 
 def test_dataset_holds_the_csv_rows_with_nullable_types(corpus: Path, tmp_path: Path) -> None:
     assert main(["extract", str(corpus), "-o", str(tmp_path / "figures.csv"), "-q"]) == 0
-    assert main(["extract", str(corpus), "-o", str(tmp_path / "ds") + "/", "-q"]) == 0
+    assert main(["extract", str(corpus), "--dataset", str(tmp_path / "ds"), "-q"]) == 0
     from_csv = sorted_rows(read_csv(tmp_path / "figures.csv"), blank_is_na=True)
     from_dataset = read_figures(tmp_path / "ds")
     assert str(from_dataset["value"].dtype) == "Float64" and str(from_dataset["report_year"].dtype) == "Int64"
@@ -68,8 +72,9 @@ def test_dataset_holds_the_csv_rows_with_nullable_types(corpus: Path, tmp_path: 
     assert any(p[2] == "format_version=gov2021" for p in parts)
 
     reports = read_table(tmp_path / "ds", "reports")
-    assert len(reports) == len(CORPUS_FILES)
+    assert len(reports) == INPUTS
     assert set(reports["status"]) == {"ok", "failed"}
+    assert reports.loc[reports["status"] == "failed", "source_file"].str.endswith(NOTICE).all()
     seed = reports[reports["source_file"].str.endswith(SEED.name)].iloc[0]
     assert seed["report_year"] == 2018 and seed["figures"] == 17 and seed["report_id"] == seed["sha256"][:16]
     errors = read_table(tmp_path / "ds", "issues")
@@ -79,7 +84,7 @@ def test_dataset_holds_the_csv_rows_with_nullable_types(corpus: Path, tmp_path: 
 def test_second_run_only_hashes_and_follows_changes(corpus: Path, tmp_path: Path, monkeypatch) -> None:
     out = tmp_path / "ds"
     first = batch.extract_to_dataset([corpus], out, progress=False)
-    assert first.read == len(CORPUS_FILES)
+    assert first.read == INPUTS
     before = sorted_rows(read_figures(out))
 
     def must_not_read(path):  # an unchanged corpus is hashed, never read again
@@ -87,7 +92,7 @@ def test_second_run_only_hashes_and_follows_changes(corpus: Path, tmp_path: Path
 
     monkeypatch.setattr(batch, "extract_report", must_not_read)
     again = batch.extract_to_dataset([corpus], out, progress=False)
-    assert (again.read, again.reused) == (0, len(CORPUS_FILES))
+    assert (again.read, again.reused) == (0, INPUTS)
     pd.testing.assert_frame_equal(sorted_rows(read_figures(out)), before)
     monkeypatch.undo()
 
@@ -122,8 +127,8 @@ def test_interrupted_run_keeps_finished_chunks_and_publishes_nothing(corpus: Pat
     assert not stale.exists(), "stale temporaries are cleaned"
     monkeypatch.setattr(batch, "extract_report", lambda path: pytest.fail(f"{path} read again"))
     resumed = batch.extract_to_dataset([corpus], out, progress=False)
-    assert resumed.read == 0 and resumed.reused == len(CORPUS_FILES)
-    assert len(read_table(out, "reports")) == len(CORPUS_FILES)
+    assert resumed.read == 0 and resumed.reused == INPUTS
+    assert len(read_table(out, "reports")) == INPUTS
 
 
 def test_concurrent_runs_on_one_folder_are_refused(corpus: Path, tmp_path: Path, capsys) -> None:

@@ -68,7 +68,7 @@ def narrative_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize(("layout", "dpi"), [("gov2019", 150)])
 def test_scanned_table_report_reads_as_its_text_layer(layout: str, dpi: int, tmp_path: Path) -> None:
     original = extract_report(TABLES / f"{layout}.pdf")
-    assert original.figures and original.facts == {"pages": original.facts["pages"], "ocr_pages": 0}
+    assert original.figures and original.facts["ocr_pages"] == 0 and original.facts["pages"] >= 1
     assert all(f.read_via == "pdf_text" for f in original.figures)
     scan_path = tmp_path / f"{layout}_scan.pdf"
     make_scans.scan_pdf(TABLES / f"{layout}.pdf", scan_path, dpi=dpi, angle=0.7, stamp_page=0)
@@ -110,7 +110,7 @@ def test_image_files_are_read_by_ocr(suffix: str, dpi: int, narrative_pdf: Path,
     image = tmp_path / f"page{suffix}"
     make_scans.scan_page_image(narrative_pdf, image, dpi=dpi)
     scan = extract_report(image)
-    assert scan.facts == {"pages": 1, "ocr_pages": 1}
+    assert (scan.facts["pages"], scan.facts["ocr_pages"]) == (1, 1)
     _assert_equal_or_left_out(original, scan, 0.8)
 
 
@@ -120,7 +120,7 @@ def test_mixed_pdf_reads_text_pages_as_text_and_scanned_pages_by_ocr(tmp_path: P
     mixed = tmp_path / "mixed.pdf"
     make_scans.mixed_pdf(TABLES / "gov2021.pdf", mixed, [1])
     result = extract_report(mixed)
-    assert result.facts == {"pages": original.facts["pages"], "ocr_pages": 1}
+    assert (result.facts["pages"], result.facts["ocr_pages"]) == (original.facts["pages"], 1)
     via = {f.read_via for f in result.figures}
     assert via == {"pdf_text", "ocr"}
     assert all(f.location.startswith("page:2 ") for f in result.figures if f.read_via == "ocr")

@@ -35,12 +35,13 @@ _PUBLIC: dict[str, tuple[str, str | None]] = {
     "wide": ("api", "wide"),
     "fields": ("api", "fields"),
     # charts
-    "line_chart": ("plotting", "line_chart"),
+    "trend_chart": ("plotting", "trend_chart"),
     "bar_chart": ("plotting", "bar_chart"),
-    "show_line_charts": ("plotting", "show_line_charts"),
-    "html_table": ("plotting", "html_table"),
-    "display_table": ("plotting", "display_table"),
+    "organ_palette": ("plotting", "organ_palette"),
+    "figure_html": ("plotting", "figure_html"),
+    "html_table": ("formatting", "html_table"),
     "setup_fonts": ("plotting", "setup_fonts"),
+    "Page": ("pages", "Page"),
     # modules
     "metrics": ("metrics", None),
     "checks": ("checks", None),

@@ -174,6 +174,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.notebooks} not found: no notebooks to run (pass --notebooks FOLDER)")
     from .processed import has_figures
 
+    if not processed.is_dir():
+        raise UsageError(f"no figures in {args.processed}: the folder is not found; "
+                         "run `transparency-stats build` first")
     if not has_figures(processed):
         raise UsageError(f"no figures in {args.processed}: run `transparency-stats build` first")
     if out.is_symlink() or (out.exists() and not out.is_dir()):

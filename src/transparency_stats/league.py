@@ -119,18 +119,22 @@ def load_warnings(data_dir: str | Path) -> pd.DataFrame:
 def load_reports(data_dir: str | Path, raw_dir: str | Path | None = None) -> pd.DataFrame:
     """The reports table of a processed folder plus ``reference_reports.csv`` of the raw folder.
 
-    ``data_dir`` may hold ``reports.parquet`` / ``reports.csv`` (one row per
-    report with its facts); ``raw_dir`` (default: ``raw`` beside ``data_dir``)
+    ``data_dir`` may hold a build's reports table (or, from older builds,
+    ``reports.parquet`` / ``reports.csv``: one row per report with its facts); ``raw_dir`` (default: ``raw`` beside ``data_dir``)
     may hold ``reference_reports.csv``, the facts of the shipped reference
     figures.  Rows of the processed table win for a report id in both.  Empty
     when neither exists.
     """
+    from . import dataset
+    from .processed import load_reports as load_built_reports
     from .processed import resolve_data_dir
 
     folder = resolve_data_dir(data_dir)
     raw = Path(raw_dir) if raw_dir is not None else folder.parent / "raw"
     frames = []
-    if (folder / "reports.parquet").exists():
+    if dataset.read_manifest(folder) is not None:
+        frames.append(load_built_reports(folder))
+    elif (folder / "reports.parquet").exists():
         frames.append(pd.read_parquet(folder / "reports.parquet"))
     elif (folder / "reports.csv").exists():
         frames.append(_read_text_table(folder / "reports.csv"))

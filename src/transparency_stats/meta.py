@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from .numbers import parse_numeral
-from .organs import canonical_organ
+from .organs import SELF_REFERENCE_RE, canonical_organ
 
 _YEAR = r"((?:19|20)\d{2}|[二][〇○零][一二三四五六七八九〇○零]{2})"
 # A gap inside a title or date: a few spaces or one line break (bounded, so patterns stay linear).
@@ -43,11 +43,6 @@ _TITLE_YEAR_ONLY_RE = re.compile(rf"(?:^|\n)[ \t]*{_YEAR}{_S}年{_S}度?{_S}{_RE
 _ORG_PREFIX_RE = re.compile(
     r"^.*(?:年报|当前位置|首页|位置|关于|印发|发布|公布|现将|编制|根据|本报告|"
     r"政务公开|信息公开|政府信息公开专栏|做好|报送|开展|做实|完成)"
-)
-#: How a report names itself (我局, 本街道, 全县…): never an organ's name.
-_SELF_REFERENCE_RE = re.compile(
-    r"^(?:我|本|全)(?:省|市|州|盟|区|县|旗|镇|乡|街道|社区|局|委|办|厅|部|署|院|中心|单位|机关|系统|部门|公司)"
-    r"(?:人民政府)?$"
 )
 
 
@@ -178,7 +173,7 @@ def _signature_organ(text: str) -> str | None:
     before = tail[: dates[-1].start()].rstrip().rsplit("\n", 1)[-1].strip()
     if re.fullmatch(r"[\u3400-\u9fff()()]{3,30}", before) and _ORGAN_END_RE.search(before):
         name = clean_agency(before)
-        if name and not _SELF_REFERENCE_RE.match(name):
+        if name and not SELF_REFERENCE_RE.match(name):
             return name
     return None
 
@@ -222,7 +217,7 @@ _ORGAN_NAME_END_RE = re.compile(
 
 
 def _is_organ_name(name: str) -> bool:
-    return bool(_ORGAN_NAME_END_RE.search(name)) and not _SELF_REFERENCE_RE.match(name)
+    return bool(_ORGAN_NAME_END_RE.search(name)) and not SELF_REFERENCE_RE.match(name)
 
 
 def _detect_agency(body: str) -> str | None:

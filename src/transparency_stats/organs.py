@@ -41,6 +41,11 @@ LEVELS = ("province", "city", "county", "township")
 
 NOT_ORGANS = {"政府", "人民政府", "本级政府", "本机关", "本单位", "我市", "我区", "我县", "我局", "我办",
               "我委", "我厅", "我镇", "本局", "本办", "本委", "全市", "全区", "全县", "本级"}
+#: How a report names itself (我局, 本街道, 全县…): never an organ's name.
+SELF_REFERENCE_RE = re.compile(
+    r"^(?:我|本|全)(?:省|市|州|盟|区|县|旗|镇|乡|街道|社区|局|委|办|厅|部|署|院|中心|单位|机关|系统|部门|公司)"
+    r"(?:人民政府|办事处)?$"
+)
 # A sentence fragment, not a name: organ names do not end in a verb of disclosure.
 _NOT_A_NAME_RE = re.compile(r"(公开|公布|如下|报告)$")
 DEVELOPMENT_ZONES = ("实验区", "开发区", "高新区", "示范区", "园区", "试验区", "保税区", "合作区")
@@ -76,7 +81,7 @@ def canonical_organ(name: object, aliases: str | Path | None = None) -> str | No
         return None
     table = _aliases(str(aliases or ALIASES_PATH))
     key = normalise_name(str(name))
-    if not key:
+    if not key or SELF_REFERENCE_RE.match(key):
         return None
     key = table.get(key, key)
     key = _PEOPLES_GOVERNMENT_RE.sub(_peoples_government, key)
