@@ -8,10 +8,8 @@ from pathlib import Path
 import pytest
 
 from transparency_stats.extract import extract_report
+from transparency_stats.paged import MAX_OCR_PAGES_ENV, MAX_PDF_PAGES, MAX_PDF_PAGES_ENV
 from transparency_stats.reading import (
-    MAX_OCR_PAGES_ENV,
-    MAX_PDF_PAGES,
-    MAX_PDF_PAGES_ENV,
     ReadError,
     read_document,
 )

@@ -10,6 +10,10 @@ Every file gets an answer.  A file that runs longer than ``timeout`` seconds
 becomes an error row ``timeout after N s``; a worker that dies (killed by the
 out-of-memory killer, say) is replaced, its chunk is read again file by file,
 and the file that killed it gets an error row.  The others go on.
+
+The module is about 600 lines because the engines share one chunk protocol (what a worker
+reads, writes and reports back, and how a lost chunk is read again file by file); split
+across modules, each engine would need that protocol's internals.
 """
 
 from __future__ import annotations

@@ -18,6 +18,9 @@ step; readers see only what the manifest names, so a killed run leaves the last
 published dataset intact, and the chunks it sealed are taken up by the next run
 (their inputs are not read again).  Part files, seals and temporaries that no
 manifest or seal names are deleted when the next run starts.
+
+The module is a little over 500 lines: the writer, the reader and the run's seal, lock and
+manifest are one format and change together.
 """
 
 from __future__ import annotations

@@ -17,6 +17,9 @@ page (:mod:`.entry`), a data dictionary and a methods note.  Pages:
 BOM; figures and metrics with Chinese and English label and unit columns) and
 one XLSX workbook with a frozen header, filters, column widths and number
 formats.  Every file is written to a temporary name first and moved into place.
+
+The module is a little over 500 lines: executing, caching and exporting pages and the Excel
+tables share the page list, the cache key and the atomic writers.
 """
 
 from __future__ import annotations
