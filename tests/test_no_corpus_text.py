@@ -74,9 +74,6 @@ with (REPO / "src" / "transparency_stats" / "data" / "report_parts.csv").open(en
     )
 TEMPLATE_LABELS = TEMPLATE_LABELS + REGULATION_PARTS
 
-#: Tracked files that still carry corpus text and are being rewritten elsewhere: each must keep
-#: failing the check (strict xfail) until it is clean, then leave this list.
-PENDING: frozenset[str] = frozenset()
 
 _SPACE = re.compile(r"\s+")
 _TAG = re.compile(r"<[^<>]{0,2000}>")
@@ -205,15 +202,7 @@ def test_no_tracked_file_holds_corpus_text(corpus: tuple[dict[str, None], np.nda
     bodies, hashes = corpus
     found = {}
     for name in _tracked_files():
-        if name in PENDING:
-            continue
         runs = _copied_runs(_repo_text(REPO / name), bodies, hashes)
         if runs:
             found[name] = runs[:3]
     assert not found, f"corpus text in the repository: {found}"
-
-
-@pytest.mark.parametrize("name", sorted(PENDING))
-@pytest.mark.xfail(strict=True, reason="still carries corpus text; being rewritten")
-def test_pending_files_are_clean(name: str, corpus: tuple[dict[str, None], np.ndarray]) -> None:
-    assert not _copied_runs(_repo_text(REPO / name), *corpus)
