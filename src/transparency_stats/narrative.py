@@ -16,6 +16,7 @@ single split is possible or the prose confirms one.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -39,6 +40,12 @@ TABLE_METRICS: frozenset[str] = frozenset({
     "requests_other_channel", "requests_received", "results_granted", "results_partial",
     "results_denied_total", "results_total", "reconsideration_total", "litigation_total",
     "complaints_total",
+})
+
+#: Table 二 ids the prose is read for only to settle a run-together table row (``tables.text``):
+#: never figures of their own, in any layout.
+CHECK_METRICS: frozenset[str] = frozenset({
+    "regulations_issued", "regulations_valid", "normative_docs_issued", "normative_docs_valid",
 })
 
 #: A sentence about totals since some earlier year is not this year's figure.
@@ -339,7 +346,20 @@ def _allowed_metrics(layout: str) -> set[str]:
     metrics = {m for rule in TEXT_RULES for m in rule.metrics} | {m for ms, _ in ANNEX_ROWS for m in ms}
     if layout != "narrative":
         metrics -= TABLE_METRICS
-    return metrics
+    return metrics - CHECK_METRICS
+
+
+def prose_statements(text: str, metrics: Iterable[str]) -> dict[str, set[float]]:
+    """Values the prose of ``text`` states for each of ``metrics`` (by the prose phrasings).
+
+    Used to check other readings (a run-together table row), never as figures: a
+    metric stated with two different values has both.
+    """
+    compact = _Compact(text, digit_gaps=True)
+    stated: dict[str, set[float]] = {}
+    for c in _prose_candidates(text, compact, len(compact.text), set(metrics)):
+        stated.setdefault(c.metric, set()).add(c.value)
+    return stated
 
 
 def extract_text_figures(doc: Document, layout: str) -> tuple[list[Figure], list[Issue]]:
