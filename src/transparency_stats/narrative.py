@@ -323,17 +323,47 @@ ANNEX_GROUPS: tuple[frozenset[str], ...] = (
 )
 
 
+#: Breakdowns that are whole: every request came by exactly one channel, so the channels add up
+#: to the requests received.
+ANNEX_WHOLES: dict[frozenset[str], str] = {ANNEX_GROUPS[1]: "requests_received"}
+
+
+def _prose_leaves_nothing(members: frozenset[str], by_metric: dict[str, list[_Candidate]]) -> bool:
+    """Whether the parts the prose states add up to the whole it states (the parts it names none of are 0).
+
+    The whole must be read without contradiction and each part the prose names with one value.
+    """
+    whole = ANNEX_WHOLES.get(members)
+    group = by_metric.get(whole or "", [])
+    if not any(c.source == "text" for c in group) or len({c.value for c in group}) != 1:
+        return False
+    stated = 0.0
+    for metric in members:
+        values = {c.value for c in by_metric.get(metric, []) if c.source == "text"}
+        if len(values) > 1:
+            return False
+        stated += sum(values)
+    return stated == group[0].value
+
+
 def _distrust_contradicted_annex_groups(
     by_metric: dict[str, list[_Candidate]], issues: list[Issue], source: str,
 ) -> None:
-    """Drop annex-only members of a breakdown whose annex rows the prose contradicts."""
+    """Drop annex-only members of a breakdown whose annex rows the prose contradicts.
+
+    When the breakdown is whole and the parts the prose states add up to the whole it
+    states, the prose says every other part is 0: an annex row that says 0 as well is kept.
+    """
     contradicted = {m for m, group in by_metric.items() if len({c.value for c in group}) > 1
                     and {c.source for c in group} == {"text", "annex"}}
     for members in ANNEX_GROUPS:
         if not members & contradicted:
             continue
+        prose_says_zero = _prose_leaves_nothing(members, by_metric)
         for metric in sorted(members - contradicted):
             group = by_metric.get(metric, [])
+            if prose_says_zero and group and all(c.value == 0 for c in group):
+                continue
             if group and all(c.source == "annex" for c in group):
                 del by_metric[metric]
                 issues.append(Issue(source, "warning", "ambiguous",
