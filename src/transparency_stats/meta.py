@@ -47,7 +47,7 @@ _ORG_PREFIX_RE = re.compile(
 #: How a report names itself (我局, 本街道, 全县…): never an organ's name.
 _SELF_REFERENCE_RE = re.compile(
     r"^(?:我|本|全)(?:省|市|州|盟|区|县|旗|镇|乡|街道|社区|局|委|办|厅|部|署|院|中心|单位|机关|系统|部门|公司)"
-    r"(?:人民政府)?$"
+    r"(?:人民政府|办事处|管委会|委员会)?$"
 )
 
 
