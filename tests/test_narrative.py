@@ -314,7 +314,9 @@ def test_prose_review_count_against_annex_zero_is_left_out() -> None:
     assert any(i.kind == "ambiguous" and "reconsideration_total" in i.message for i in issues)
 
 
-def test_annex_channels_contradicted_by_prose_are_all_left_out() -> None:
+def test_annex_channels_contradicted_by_prose_are_left_out_unless_the_prose_settles_them() -> None:
+    # the prose's channels (2 + 4) make up its 6 requests: it leaves 0 for every other channel,
+    # so the annex's 0 for 当面 and 传真 agrees with it; its 3 for 电子邮件 does not
     text = (
         "本年共接到有关信息公开的申请6条,网上申请数2条,信函申请数4条。"
         " 统计表 指标名称 单位 2012年 历年累计 受理依申请公开信息总数 条 6 25"
@@ -323,8 +325,27 @@ def test_annex_channels_contradicted_by_prose_are_all_left_out() -> None:
     )
     figures, issues = extract_text_figures(Document(path="inline.txt", kind="txt", text=text), "narrative")
     values = {f.metric: f.value for f in figures}
-    assert values == {"requests_received": 6}
+    assert values == {"requests_received": 6, "requests_in_person": 0, "requests_fax": 0}
     assert any(i.kind == "ambiguous" and "requests_email" in i.message for i in issues)
+
+
+@pytest.mark.parametrize(
+    "prose",
+    [
+        "本年共接到有关信息公开的申请7条,网上申请数2条,信函申请数4条。",  # one request by an unnamed channel
+        "依申请公开方面,网上申请数2条,信函申请数4条。",  # no whole stated in the prose
+    ],
+)
+def test_annex_channels_stay_out_when_the_prose_parts_do_not_make_up_its_whole(prose: str) -> None:
+    text = (
+        prose + " 统计表 指标名称 单位 2012年 历年累计 受理依申请公开信息总数 条 7 25"
+        " 1、当面申请数 条 0 3 2、传真申请数 条 0 1 3、电子邮件申请数 条 3 8 4、网上申请数 条 4 10"
+        " 5、信函申请数 条 0 3"
+    )
+    figures, issues = extract_text_figures(Document(path="inline.txt", kind="txt", text=text), "narrative")
+    channels = {f.metric for f in figures if f.metric.startswith("requests_") and f.metric != "requests_received"}
+    assert channels == set()
+    assert any(i.kind == "ambiguous" and "requests_in_person" in i.message for i in issues)
 
 
 def test_numbered_fax_row_of_the_annex_is_read() -> None:

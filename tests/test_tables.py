@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from transparency_stats.layout import detect_layout
+from transparency_stats.narrative import extract_text_figures
 from transparency_stats.normalize import normalize_text
 from transparency_stats.reading import Document, read_document
 from transparency_stats.registry import metric_ids
@@ -207,6 +208,53 @@ def test_run_together_ambiguous_row_is_left_out_with_a_warning() -> None:
     values = {(f.metric, f.applicant): f.value for f in figures}
     assert values[("results_granted", "total")] == 66.0
     assert values[("results_other_misc", "legal_services")] == 1.0
+
+
+def _runtogether_with_prose(sentence: str) -> tuple[list[Figure], list]:
+    """The gov2021 run-together fixture (normative row '143120') with a sentence added to its prose."""
+    text = (FIXTURES / "gov2021_runtogether.txt").read_text(encoding="utf-8")
+    text = text.replace("二、主动公开政府信息情况", sentence + "二、主动公开政府信息情况", 1)
+    doc = Document("prose.txt", "txt", normalize_text(text).text)
+    return extract_tables(doc, "gov2021")
+
+
+def _normative(figures: list[Figure]) -> dict[str, float | None]:
+    return {f.metric: f.value for f in figures if f.metric.startswith("normative_docs_")}
+
+
+def test_prose_settles_a_run_together_table2_row() -> None:
+    # '143120' fits ten cuts; the prose names two of its cells, which leaves one: 14 | 3 | 120
+    figures, issues = _runtogether_with_prose("全年新制发行政规范性文件14件，库内现行有效的规范性文件共120件。")
+    assert _normative(figures) == {"normative_docs_issued": 14.0, "normative_docs_repealed": 3.0,
+                                   "normative_docs_valid": 120.0}
+    assert not [i for i in issues if "行政规范性文件" in i.message]
+
+
+def test_prose_settles_only_the_cells_every_remaining_cut_agrees_on() -> None:
+    # 14 fixes the first cell; '3120' still cuts as 3|120, 31|20, 312|0: those two cells stay out
+    figures, issues = _runtogether_with_prose("全年新制发行政规范性文件14件。")
+    assert _normative(figures) == {"normative_docs_issued": 14.0}
+    messages = [i.message for i in issues if i.kind == "ambiguous_split"]
+    assert any("本年废止件数, 现行有效件数 left out" in m for m in messages)
+
+
+def test_prose_that_no_cut_gives_decides_nothing() -> None:
+    # 999 valid documents: no cut of '143120' ends so, the report contradicts itself
+    figures, issues = _runtogether_with_prose("全年新制发行政规范性文件14件，现行有效的行政规范性文件999件。")
+    assert _normative(figures) == {"normative_docs_issued": 14.0}
+    assert any(i.kind == "ambiguous" and "999" in i.message for i in issues)
+    figures, issues = _runtogether_with_prose("现行有效的行政规范性文件999件。")
+    assert _normative(figures) == {}
+    # a cell the prose states of a department, not of the organ, is no check
+    figures, _ = _runtogether_with_prose("其他部门全年新制发行政规范性文件14件。")
+    assert _normative(figures) == {}
+
+
+def test_prose_statements_of_table2_cells_are_no_figures_of_their_own() -> None:
+    doc = Document("p.txt", "txt", "本年度制发规范性文件14件，现行有效规范性文件120件，全年主动公开政府信息300条。")
+    for layout in ("narrative", "gov2021"):
+        figures, _ = extract_text_figures(doc, layout)
+        assert {f.metric for f in figures} == {"proactive_items_total"}
 
 
 def test_ordinal_of_next_label_is_not_a_digit() -> None:

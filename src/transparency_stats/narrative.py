@@ -16,6 +16,7 @@ single split is possible or the prose confirms one.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -39,6 +40,12 @@ TABLE_METRICS: frozenset[str] = frozenset({
     "requests_other_channel", "requests_received", "results_granted", "results_partial",
     "results_denied_total", "results_total", "reconsideration_total", "litigation_total",
     "complaints_total",
+})
+
+#: Table 二 ids the prose is read for only to settle a run-together table row (``tables.text``):
+#: never figures of their own, in any layout.
+CHECK_METRICS: frozenset[str] = frozenset({
+    "regulations_issued", "regulations_valid", "normative_docs_issued", "normative_docs_valid",
 })
 
 #: A sentence about totals since some earlier year is not this year's figure.
@@ -316,17 +323,47 @@ ANNEX_GROUPS: tuple[frozenset[str], ...] = (
 )
 
 
+#: Breakdowns that are whole: every request came by exactly one channel, so the channels add up
+#: to the requests received.
+ANNEX_WHOLES: dict[frozenset[str], str] = {ANNEX_GROUPS[1]: "requests_received"}
+
+
+def _prose_leaves_nothing(members: frozenset[str], by_metric: dict[str, list[_Candidate]]) -> bool:
+    """Whether the parts the prose states add up to the whole it states (the parts it names none of are 0).
+
+    The whole must be read without contradiction and each part the prose names with one value.
+    """
+    whole = ANNEX_WHOLES.get(members)
+    group = by_metric.get(whole or "", [])
+    if not any(c.source == "text" for c in group) or len({c.value for c in group}) != 1:
+        return False
+    stated = 0.0
+    for metric in members:
+        values = {c.value for c in by_metric.get(metric, []) if c.source == "text"}
+        if len(values) > 1:
+            return False
+        stated += sum(values)
+    return stated == group[0].value
+
+
 def _distrust_contradicted_annex_groups(
     by_metric: dict[str, list[_Candidate]], issues: list[Issue], source: str,
 ) -> None:
-    """Drop annex-only members of a breakdown whose annex rows the prose contradicts."""
+    """Drop annex-only members of a breakdown whose annex rows the prose contradicts.
+
+    When the breakdown is whole and the parts the prose states add up to the whole it
+    states, the prose says every other part is 0: an annex row that says 0 as well is kept.
+    """
     contradicted = {m for m, group in by_metric.items() if len({c.value for c in group}) > 1
                     and {c.source for c in group} == {"text", "annex"}}
     for members in ANNEX_GROUPS:
         if not members & contradicted:
             continue
+        prose_says_zero = _prose_leaves_nothing(members, by_metric)
         for metric in sorted(members - contradicted):
             group = by_metric.get(metric, [])
+            if prose_says_zero and group and all(c.value == 0 for c in group):
+                continue
             if group and all(c.source == "annex" for c in group):
                 del by_metric[metric]
                 issues.append(Issue(source, "warning", "ambiguous",
@@ -339,7 +376,20 @@ def _allowed_metrics(layout: str) -> set[str]:
     metrics = {m for rule in TEXT_RULES for m in rule.metrics} | {m for ms, _ in ANNEX_ROWS for m in ms}
     if layout != "narrative":
         metrics -= TABLE_METRICS
-    return metrics
+    return metrics - CHECK_METRICS
+
+
+def prose_statements(text: str, metrics: Iterable[str]) -> dict[str, set[float]]:
+    """Values the prose of ``text`` states for each of ``metrics`` (by the prose phrasings).
+
+    Used to check other readings (a run-together table row), never as figures: a
+    metric stated with two different values has both.
+    """
+    compact = _Compact(text, digit_gaps=True)
+    stated: dict[str, set[float]] = {}
+    for c in _prose_candidates(text, compact, len(compact.text), set(metrics)):
+        stated.setdefault(c.metric, set()).add(c.value)
+    return stated
 
 
 def extract_text_figures(doc: Document, layout: str) -> tuple[list[Figure], list[Issue]]:

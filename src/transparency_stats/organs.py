@@ -44,7 +44,7 @@ NOT_ORGANS = {"政府", "人民政府", "本级政府", "本机关", "本单位"
 #: How a report names itself (我局, 本街道, 全县…): never an organ's name.
 SELF_REFERENCE_RE = re.compile(
     r"^(?:我|本|全)(?:省|市|州|盟|区|县|旗|镇|乡|街道|社区|局|委|办|厅|部|署|院|中心|单位|机关|系统|部门|公司)"
-    r"(?:人民政府|办事处)?$"
+    r"(?:人民政府|办事处|管委会|委员会)?$"
 )
 # A sentence fragment, not a name: organ names do not end in a verb of disclosure.
 _NOT_A_NAME_RE = re.compile(r"(公开|公布|如下|报告)$")

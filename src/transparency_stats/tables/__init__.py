@@ -17,7 +17,9 @@ Two kinds of input:
   table's identities pick the split (a row of table 三 sums to its 总计; each
   column of table 三 satisfies 一+二 = (七)+四 and (七) = Σ results; each block
   of table 四 sums to its 总计).  A row is kept only when exactly one split fits;
-  otherwise it is left out with a warning.
+  otherwise it is left out with a warning.  A row of table 二 that fits several
+  cuts is narrowed by what the report's prose states for its cells
+  (``本年度制发规范性文件12件``): the cells every remaining cut agrees on are read.
 
 Blank cells give ``value=None`` (cell ``blank``), ``/ - — 无 不适用`` give
 ``not_applicable``, other words ``text``.  Block sums of table 三 and the

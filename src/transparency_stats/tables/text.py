@@ -104,7 +104,7 @@ def read_text(text: str, out: Collector, tables: list[str]) -> None:
         _text_requests(rows, out, spaced)
     if "proactive" in tables and t2_start is not None:
         rows = _text_rows(text, compact, out, "proactive", t2_start, t2_end)
-        _text_proactive(rows, out, spaced)
+        _text_proactive(rows, out, spaced, _ProseCheck(text))
     if "review_litigation" in tables and t4_start < len(compact.text):
         _text_review(text, compact, out, t4_start, t4_end, spaced)
 
@@ -329,7 +329,23 @@ def _text_requests(rows: list[_TextRow], out: Collector, spaced: bool) -> None:
 
 
 
-def _text_proactive(rows: list[_TextRow], out: Collector, spaced: bool | None) -> None:
+class _ProseCheck:
+    """What the report's prose states for table 二 cells, read once and only when a row needs it."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._stated: dict[str, set[float]] | None = None
+
+    def stated(self) -> dict[str, set[float]]:
+        """Values the prose states, by metric (see :data:`..narrative.CHECK_METRICS`)."""
+        if self._stated is None:
+            from ..narrative import CHECK_METRICS, prose_statements
+
+            self._stated = prose_statements(self._text, CHECK_METRICS)
+        return self._stated
+
+
+def _text_proactive(rows: list[_TextRow], out: Collector, spaced: bool | None, prose: _ProseCheck) -> None:
     """Table 二 from text rows: each row's cells under the column headers read before it."""
     metrics = registered_metrics()["proactive"]
     for row in rows:
@@ -345,23 +361,43 @@ def _text_proactive(rows: list[_TextRow], out: Collector, spaced: bool | None) -
         tokens = _value_tokens(row, out, "proactive", n)
         if not tokens:
             continue
-        cells: list[Part] | None = None
+        cells: list[Part | None] | None = None
         if len(tokens) == n and (spaced is not False or n == 1):
             cells = [Part(t.text, t.start) for t in tokens]
         elif _may_split(spaced, tokens):
-            cells = _split_proactive(row, tokens, [s for s, _ in columns])
-        if cells is None:
-            out.warn("ambiguous_split", f"table 二 row {row.label!r}: {' '.join(t.text for t in tokens)!r} "
+            cells = _split_proactive(row, tokens, [s for s, _ in columns], prose, out)
+        shown = " ".join(t.text for t in tokens)
+        if cells is None or all(c is None for c in cells):
+            out.warn("ambiguous_split", f"table 二 row {row.label!r}: {shown!r} "
                      f"does not split into {n} columns in exactly one way; left out", row.location)
             continue
+        undecided = [header for (_, header), part in zip(columns, cells, strict=True) if part is None]
+        if undecided:
+            out.warn("ambiguous_split", f"table 二 row {row.label!r}: {shown!r} splits into {n} columns in "
+                     f"several ways; {', '.join(undecided)} left out", row.location)
         for (suffix, header), part in zip(columns, cells, strict=True):
+            if part is None:
+                continue
             metric = f"{row.metric}_{suffix}"
             out.add("proactive", metric, "total", parse_cell(part.text), f"{row.label}/{header}", part.text,
                     f"char:{part.start}", header)
 
 
-def _split_proactive(row: _TextRow, tokens: list[Token], suffixes: list[str]) -> list[Part] | None:
-    """The one cut of a run-together table 二 row into its columns, or None."""
+#: More cuts of one table 二 row than this: too many to tell apart, the row is left out.
+_MAX_SPLITS = 512
+
+
+def _split_proactive(
+    row: _TextRow, tokens: list[Token], suffixes: list[str], prose: _ProseCheck, out: Collector,
+) -> list[Part | None] | None:
+    """The cells of a run-together table 二 row, or None when it cannot be cut into its columns.
+
+    One cut that fits the columns gives every cell.  When several fit, a value the
+    report's prose states for a cell of the row (``本年度制发规范性文件12件``) keeps
+    only the cuts that give it, and a cell is given when every cut kept agrees on
+    it (the others are None); a prose value no cut gives contradicts the table and
+    decides nothing.  Without such a statement the row is left out.
+    """
     unit = ""
     chars: list[str] = []
     offsets: list[int] = []
@@ -375,16 +411,47 @@ def _split_proactive(row: _TextRow, tokens: list[Token], suffixes: list[str]) ->
         chars.extend(text)
         offsets.extend(range(tok.start, tok.start + len(text)))
     joined = "".join(chars)
-    splits = split_columns(joined, [column_re(s) for s in suffixes])
-    if len(splits) != 1:
+    splits = split_columns(joined, [column_re(s) for s in suffixes], cap=_MAX_SPLITS)
+    if not splits or len(splits) >= _MAX_SPLITS:
         return None
-    parts, pos = [], 0
-    for k, end in enumerate(splits[0]):
-        text = joined[pos:end] + (unit if k == len(suffixes) - 1 else "")
-        parts.append(Part(text, offsets[pos]))
-        pos = end
+    cuts = [list(zip([0] + ends[:-1], ends, strict=True)) for ends in splits]
+    if len(cuts) > 1:
+        cuts = _cuts_the_prose_states(row, joined, cuts, suffixes, prose.stated(), out)
+        if cuts is None:
+            return None
+    parts: list[Part | None] = []
+    for k in range(len(suffixes)):
+        spans = {cut[k] for cut in cuts}
+        if len(spans) != 1:
+            parts.append(None)
+            continue
+        a, b = spans.pop()
+        parts.append(Part(joined[a:b] + (unit if k == len(suffixes) - 1 else ""), offsets[a]))
     return parts
 
+
+def _cuts_the_prose_states(
+    row: _TextRow, joined: str, cuts: list[list[tuple[int, int]]], suffixes: list[str],
+    stated: dict[str, set[float]], out: Collector,
+) -> list[list[tuple[int, int]]] | None:
+    """The cuts that give every value the prose states for a cell of the row; None when it settles nothing."""
+
+    def value(text: str) -> float | None:
+        return float(text) if re.fullmatch(r"-?\d+(?:\.\d+)?", text) else None
+
+    checks: list[tuple[int, set[float]]] = []
+    for k, suffix in enumerate(suffixes):
+        values = stated.get(f"{row.metric}_{suffix}")
+        if not values:
+            continue
+        if any(value(joined[a:b]) in values for a, b in (cut[k] for cut in cuts)):
+            checks.append((k, values))
+        else:
+            shown = ", ".join(f"{v:g}" for v in sorted(values))
+            out.warn("ambiguous", f"table 二 row {row.label!r}: the prose states {shown} for "
+                     f"{row.metric}_{suffix}, which no cut of {joined!r} gives", row.location)
+    kept = [cut for cut in cuts if all(value(joined[cut[k][0]: cut[k][1]]) in values for k, values in checks)]
+    return kept if checks and kept else None
 
 
 # ----- table 四
