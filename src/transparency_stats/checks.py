@@ -128,16 +128,18 @@ def identity_checks(figures: pd.DataFrame) -> pd.DataFrame:
     lookup = {(r, m, a): v for r, m, a, v in zip(values["report_id"], values["metric"], values["applicant"],
                                                   values["value"], strict=True)}
     rows: list[dict] = []
-    info = standard.drop_duplicates("report_id").set_index("report_id")
+    info = standard.drop_duplicates("report_id")
+    organs = _canonical_names(info["agency"])
     tables_of = standard.groupby("report_id")["table"].agg(lambda t: set(t.dropna()))
     requests = standard[standard["table"] == "requests"]
     applicants_of = requests.groupby("report_id")["applicant"].agg(lambda a: set(a.fillna("total")))
-    for report_id, meta in info.iterrows():
+    for meta, organ in zip(info.to_dict("records"), organs, strict=True):
+        report_id = meta["report_id"]
         version = str(meta["format_version"])
         base = {
             "report_id": report_id,
             "source_file": meta["source_file"],
-            "agency": canonical_agency(meta["agency"]),
+            "agency": organ,
             "report_year": meta["report_year"],
             "format_version": version,
             "kind": "identity",
@@ -294,7 +296,7 @@ def report_instances(figures: pd.DataFrame) -> pd.DataFrame:
     out = grouped.agg(agency=("agency", "first"), report_year=("report_year", "first"),
                       format_version=("format_version", "first"), figures=("metric", "size"),
                       table_figures=("_table", "sum"), ocr_figures=("_ocr", "sum")).reset_index()
-    out["agency"] = out["agency"].map(canonical_agency).astype("string")
+    out["agency"] = _canonical_names(out["agency"]).astype("string")
     return out
 
 
