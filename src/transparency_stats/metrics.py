@@ -204,22 +204,25 @@ def _rows(
             value = numerator
     elif value is None:
         value = _ratio(numerator, denominator)
-    out = pd.DataFrame(
+    # Every column is built with its final dtype (as :func:`_typed` gives), in METRIC_COLUMNS order.
+    versions = wide["format_version"].astype("string").array
+    groups = {v: registry.comparable_group(metric, v) for v in pd.unique(versions)}
+    size = len(wide)
+    notes = note.to_numpy(dtype=object) if isinstance(note, pd.Series) else [note] * size
+    return pd.DataFrame(
         {
-            "report_id": wide["report_id"].astype("string"),
-            "agency": wide["agency"].astype("string"),
-            "report_year": wide["report_year"].astype("Int64"),
-            "format_version": wide["format_version"].astype("string"),
-            "metric": metric,
-            "numerator": numerator.values,
-            "denominator": denominator.astype("Float64").values,
-            "value": value.astype("Float64").values,
+            "report_id": wide["report_id"].astype("string").array,
+            "agency": wide["agency"].astype("string").array,
+            "report_year": wide["report_year"].astype("Int64").array,
+            "format_version": versions,
+            "metric": pd.array([metric] * size, dtype="string"),
+            "numerator": numerator.array,
+            "denominator": denominator.astype("Float64").array,
+            "value": value.astype("Float64").array,
+            "comparable_group": pd.array([groups[v] for v in versions], dtype="string"),
+            "note": pd.array(notes, dtype="string"),
         }
     )
-    groups = {v: registry.comparable_group(metric, v) for v in out["format_version"].unique()}
-    out["comparable_group"] = [groups[v] for v in out["format_version"]]
-    out["note"] = note.values if isinstance(note, pd.Series) else note
-    return _typed(out)
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
