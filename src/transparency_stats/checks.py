@@ -112,6 +112,23 @@ def _sum(values: list[object]) -> object:
     return total
 
 
+def _objects(column: pd.Series) -> list[object]:
+    """A string column as Python objects (NA stays ``pd.NA``), converted at once rather than cell by cell."""
+    return column.to_numpy(dtype=object, na_value=pd.NA).tolist()
+
+
+def _sets(keys: pd.Series, items: pd.Series) -> dict[object, set]:
+    """The set of non-blank ``items`` of each non-blank key, as a groupby would give it."""
+    out: dict[object, set] = {}
+    for key, item in zip(_objects(keys), _objects(items), strict=True):
+        if key is pd.NA:
+            continue
+        group = out.setdefault(key, set())
+        if item is not pd.NA:
+            group.add(item)
+    return out
+
+
 def identity_checks(figures: pd.DataFrame) -> pd.DataFrame:
     """Identities 1–4 for every gov2019/gov2021 report (see the module docstring).
 
@@ -125,14 +142,14 @@ def identity_checks(figures: pd.DataFrame) -> pd.DataFrame:
     if standard.empty:
         return empty_checks()
     values = _value_table(standard)
-    lookup = {(r, m, a): v for r, m, a, v in zip(values["report_id"], values["metric"], values["applicant"],
-                                                  values["value"], strict=True)}
+    lookup = {(r, m, a): v for r, m, a, v in zip(_objects(values["report_id"]), _objects(values["metric"]),
+                                                  _objects(values["applicant"]), values["value"], strict=True)}
     rows: list[dict] = []
     info = standard.drop_duplicates("report_id")
     organs = _canonical_names(info["agency"])
-    tables_of = standard.groupby("report_id")["table"].agg(lambda t: set(t.dropna()))
-    requests = standard[standard["table"] == "requests"]
-    applicants_of = requests.groupby("report_id")["applicant"].agg(lambda a: set(a.fillna("total")))
+    tables_of = _sets(standard["report_id"], standard["table"])
+    requests = standard[(standard["table"] == "requests").fillna(False)]
+    applicants_of = _sets(requests["report_id"], requests["applicant"].fillna("total"))
     for meta, organ in zip(info.to_dict("records"), organs, strict=True):
         report_id = meta["report_id"]
         version = str(meta["format_version"])
@@ -228,8 +245,9 @@ def cross_year_checks(figures: pd.DataFrame) -> pd.DataFrame:
     chosen = select_figures(figures, "total")
     if chosen.empty:
         return empty_checks()
-    lookup = {(r, m): v for r, m, v in zip(chosen["report_id"], chosen["metric"], chosen["value"], strict=True)}
-    present = set(zip(chosen["report_id"], chosen["metric"], strict=True))
+    report_ids, metrics = _objects(chosen["report_id"]), _objects(chosen["metric"])
+    lookup = {(r, m): v for r, m, v in zip(report_ids, metrics, chosen["value"], strict=True)}
+    present = set(zip(report_ids, metrics, strict=True))
     info = figures.drop_duplicates("report_id")[["report_id", "source_file", "agency", "report_year",
                                                   "format_version"]].copy()
     info = info[info["report_year"].notna() & info["agency"].notna()]
