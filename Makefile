@@ -34,6 +34,7 @@ build: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/bench_extract.py
 	$(PY) benchmarks/bench_ocr.py
+	$(PY) benchmarks/bench_derived.py
 
 ## build on N copies of real-size reports, twice, figures checked against the sources
 N ?= 5000

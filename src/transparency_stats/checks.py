@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .organs import canonical_organ
@@ -111,6 +112,23 @@ def _sum(values: list[object]) -> object:
     return total
 
 
+def _objects(column: pd.Series) -> list[object]:
+    """A string column as Python objects (NA stays ``pd.NA``), converted at once rather than cell by cell."""
+    return column.to_numpy(dtype=object, na_value=pd.NA).tolist()
+
+
+def _sets(keys: pd.Series, items: pd.Series) -> dict[object, set]:
+    """The set of non-blank ``items`` of each non-blank key, as a groupby would give it."""
+    out: dict[object, set] = {}
+    for key, item in zip(_objects(keys), _objects(items), strict=True):
+        if key is pd.NA:
+            continue
+        group = out.setdefault(key, set())
+        if item is not pd.NA:
+            group.add(item)
+    return out
+
+
 def identity_checks(figures: pd.DataFrame) -> pd.DataFrame:
     """Identities 1–4 for every gov2019/gov2021 report (see the module docstring).
 
@@ -124,19 +142,21 @@ def identity_checks(figures: pd.DataFrame) -> pd.DataFrame:
     if standard.empty:
         return empty_checks()
     values = _value_table(standard)
-    lookup = {(r, m, a): v for r, m, a, v in zip(values["report_id"], values["metric"], values["applicant"],
-                                                  values["value"], strict=True)}
+    lookup = {(r, m, a): v for r, m, a, v in zip(_objects(values["report_id"]), _objects(values["metric"]),
+                                                  _objects(values["applicant"]), values["value"], strict=True)}
     rows: list[dict] = []
-    info = standard.drop_duplicates("report_id").set_index("report_id")
-    tables_of = standard.groupby("report_id")["table"].agg(lambda t: set(t.dropna()))
-    requests = standard[standard["table"] == "requests"]
-    applicants_of = requests.groupby("report_id")["applicant"].agg(lambda a: set(a.fillna("total")))
-    for report_id, meta in info.iterrows():
+    info = standard.drop_duplicates("report_id")
+    organs = _canonical_names(info["agency"])
+    tables_of = _sets(standard["report_id"], standard["table"])
+    requests = standard[(standard["table"] == "requests").fillna(False)]
+    applicants_of = _sets(requests["report_id"], requests["applicant"].fillna("total"))
+    for meta, organ in zip(info.to_dict("records"), organs, strict=True):
+        report_id = meta["report_id"]
         version = str(meta["format_version"])
         base = {
             "report_id": report_id,
             "source_file": meta["source_file"],
-            "agency": canonical_agency(meta["agency"]),
+            "agency": organ,
             "report_year": meta["report_year"],
             "format_version": version,
             "kind": "identity",
@@ -182,6 +202,34 @@ def identity_checks(figures: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- cross-year
 
 
+def _canonical_names(agency: pd.Series) -> pd.Series:
+    """:func:`canonical_agency` of each name, each distinct name looked up once (object dtype)."""
+    names = {a: canonical_agency(a) for a in agency.dropna().unique()}
+    return pd.Series([names[a] if isinstance(a, str) else canonical_agency(a) for a in agency],
+                     index=agency.index, dtype=object)
+
+
+def _consecutive_pairs(info: pd.DataFrame) -> list[tuple[dict, dict]]:
+    """(report of year N, report of the same organ in year N−1) pairs, in the order of ``info``.
+
+    Pairs come from one merge on organ and year, never from comparing every report
+    with every other; reports without a canonical organ are never paired.
+    """
+    known = info[info["canonical"].notna()]
+    if known.empty:
+        return []
+    known = known.assign(_order=np.arange(len(known)))
+    earlier = known.assign(report_year=known["report_year"] + 1)
+    pairs = known.merge(earlier, on=["canonical", "report_year"], suffixes=("", "_prev"))
+    pairs = pairs.sort_values(["_order", "_order_prev"], kind="stable")
+    columns = ["report_id", "source_file", "agency", "report_year", "format_version", "canonical"]
+    current = pairs[columns].to_dict("records")
+    previous = pairs[[f"{c}_prev" for c in columns if c not in ("canonical", "report_year")]]
+    previous = previous.rename(columns=lambda c: c.removesuffix("_prev"))
+    previous = previous.assign(report_year=pairs["report_year"] - 1, canonical=pairs["canonical"])
+    return list(zip(current, previous[columns].to_dict("records"), strict=True))
+
+
 def cross_year_checks(figures: pd.DataFrame) -> pd.DataFrame:
     """Soft checks between consecutive reports of the same organ (status ok / warning / incomplete).
 
@@ -197,47 +245,45 @@ def cross_year_checks(figures: pd.DataFrame) -> pd.DataFrame:
     chosen = select_figures(figures, "total")
     if chosen.empty:
         return empty_checks()
-    lookup = {(r, m): v for r, m, v in zip(chosen["report_id"], chosen["metric"], chosen["value"], strict=True)}
-    present = set(zip(chosen["report_id"], chosen["metric"], strict=True))
+    report_ids, metrics = _objects(chosen["report_id"]), _objects(chosen["metric"])
+    lookup = {(r, m): v for r, m, v in zip(report_ids, metrics, chosen["value"], strict=True)}
+    present = set(zip(report_ids, metrics, strict=True))
     info = figures.drop_duplicates("report_id")[["report_id", "source_file", "agency", "report_year",
                                                   "format_version"]].copy()
     info = info[info["report_year"].notna() & info["agency"].notna()]
-    info["canonical"] = info["agency"].map(canonical_agency)
+    info["canonical"] = _canonical_names(info["agency"])
     rows: list[dict] = []
-    for _, current in info.iterrows():
-        previous = info[(info["canonical"] == current["canonical"])
-                        & (info["report_year"] == current["report_year"] - 1)]
-        for _, prev in previous.iterrows():
-            base = {
-                "report_id": current["report_id"],
-                "source_file": current["source_file"],
-                "agency": current["canonical"],
-                "report_year": current["report_year"],
-                "format_version": current["format_version"],
-                "kind": "cross_year",
-            }
-            rid, pid = current["report_id"], prev["report_id"]
-            if (rid, "requests_carried_over") in present or (pid, "requests_carried_forward") in present:
-                left = lookup.get((rid, "requests_carried_over"), pd.NA)
-                right = lookup.get((pid, "requests_carried_forward"), pd.NA)
+    for current, prev in _consecutive_pairs(info):
+        base = {
+            "report_id": current["report_id"],
+            "source_file": current["source_file"],
+            "agency": current["canonical"],
+            "report_year": current["report_year"],
+            "format_version": current["format_version"],
+            "kind": "cross_year",
+        }
+        rid, pid = current["report_id"], prev["report_id"]
+        if (rid, "requests_carried_over") in present or (pid, "requests_carried_forward") in present:
+            left = lookup.get((rid, "requests_carried_over"), pd.NA)
+            right = lookup.get((pid, "requests_carried_forward"), pd.NA)
+            difference, status = _status(left, right, broken="warning")
+            rows.append({**base, "identity": "carried_over", "column": "requests_carried_over",
+                         "left": left, "right": right, "difference": difference, "status": status,
+                         "detail": f"上年结转({int(current['report_year'])}) vs 结转下年度"
+                                   f"({int(prev['report_year'])}), report {pid}"})
+        if current["format_version"] == "gov2021" and prev["format_version"] == "gov2021":
+            for kind in VALID_ROLLFORWARD:
+                if (rid, f"{kind}_valid") not in present:
+                    continue
+                left = lookup.get((rid, f"{kind}_valid"), pd.NA)
+                right = _sum([lookup.get((pid, f"{kind}_valid"), pd.NA),
+                              lookup.get((rid, f"{kind}_issued"), pd.NA)])
+                repealed = lookup.get((rid, f"{kind}_repealed"), pd.NA)
+                right = pd.NA if right is pd.NA or pd.isna(repealed) else right - float(repealed)
                 difference, status = _status(left, right, broken="warning")
-                rows.append({**base, "identity": "carried_over", "column": "requests_carried_over",
+                rows.append({**base, "identity": "valid_rollforward", "column": f"{kind}_valid",
                              "left": left, "right": right, "difference": difference, "status": status,
-                             "detail": f"上年结转({int(current['report_year'])}) vs 结转下年度"
-                                       f"({int(prev['report_year'])}), report {pid}"})
-            if current["format_version"] == "gov2021" and prev["format_version"] == "gov2021":
-                for kind in VALID_ROLLFORWARD:
-                    if (rid, f"{kind}_valid") not in present:
-                        continue
-                    left = lookup.get((rid, f"{kind}_valid"), pd.NA)
-                    right = _sum([lookup.get((pid, f"{kind}_valid"), pd.NA),
-                                  lookup.get((rid, f"{kind}_issued"), pd.NA)])
-                    repealed = lookup.get((rid, f"{kind}_repealed"), pd.NA)
-                    right = pd.NA if right is pd.NA or pd.isna(repealed) else right - float(repealed)
-                    difference, status = _status(left, right, broken="warning")
-                    rows.append({**base, "identity": "valid_rollforward", "column": f"{kind}_valid",
-                                 "left": left, "right": right, "difference": difference, "status": status,
-                                 "detail": f"现行有效(N) vs 现行有效(N−1)+制发(N)−废止(N), report {pid}"})
+                             "detail": f"现行有效(N) vs 现行有效(N−1)+制发(N)−废止(N), report {pid}"})
     return _typed(pd.DataFrame(rows)) if rows else empty_checks()
 
 
@@ -268,7 +314,7 @@ def report_instances(figures: pd.DataFrame) -> pd.DataFrame:
     out = grouped.agg(agency=("agency", "first"), report_year=("report_year", "first"),
                       format_version=("format_version", "first"), figures=("metric", "size"),
                       table_figures=("_table", "sum"), ocr_figures=("_ocr", "sum")).reset_index()
-    out["agency"] = out["agency"].map(canonical_agency).astype("string")
+    out["agency"] = _canonical_names(out["agency"]).astype("string")
     return out
 
 

@@ -321,7 +321,8 @@ class DatasetRun:
     def __init__(self, folder: str | Path, extractor: str):
         self.folder = Path(folder)
         self.extractor = extractor
-        self.run_id = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}"
+        # Microseconds too: two runs of one process can start within the same second.
+        self.run_id = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.time_ns() // 1000 % 1_000_000:06d}"
         self.chunks: dict[str, Chunk] = {}
         self._lock_handle = None
 

@@ -75,13 +75,20 @@ NOTE_NOT_STATED = "not stated in the report"
 
 def reports(figures: pd.DataFrame) -> pd.DataFrame:
     """One row per report: report_id, agency (canonical), report_year, format_version, source_file."""
-    from .checks import canonical_agency
-
     frame = coerce_figures(figures)
     frame["report_id"] = frame["report_id"].fillna(frame["source_file"])
     out = frame.drop_duplicates("report_id")[REPORT_KEYS + ["source_file"]].copy()
-    out["agency"] = out["agency"].map(lambda a: canonical_agency(a) if isinstance(a, str) else a).astype("string")
+    out["agency"] = _canonical(out["agency"])
     return out.set_index("report_id", drop=False)
+
+
+def _canonical(agency: pd.Series) -> pd.Series:
+    """Canonical organ names, each distinct name looked up once."""
+    from .checks import canonical_agency
+
+    names = {a: canonical_agency(a) for a in agency.dropna().unique()}
+    return pd.Series([names[a] if isinstance(a, str) else a for a in agency], index=agency.index,
+                     dtype=object).astype("string")
 
 
 def report_wide(figures: pd.DataFrame, applicant: str = "total") -> pd.DataFrame:
@@ -91,8 +98,35 @@ def report_wide(figures: pd.DataFrame, applicant: str = "total") -> pd.DataFrame
     per metric id present.  Subtotals are resolved as described in the module
     docstring.
     """
-    info = reports(figures)
-    chosen = select_figures(figures, applicant)
+    return _Wides(figures).wide(applicant)
+
+
+class _Wides:
+    """The wide tables of one figures table, each built once (the metrics share them)."""
+
+    def __init__(self, figures: pd.DataFrame) -> None:
+        self.figures = coerce_figures(figures)
+        self._info: pd.DataFrame | None = None
+        self._chosen: pd.DataFrame | None = None
+        self._wide: dict[str, pd.DataFrame] = {}
+
+    def info(self) -> pd.DataFrame:
+        if self._info is None:
+            self._info = reports(self.figures)
+        return self._info
+
+    def wide(self, applicant: str = "total") -> pd.DataFrame:
+        if applicant not in self._wide:
+            if self._chosen is None:
+                # One selection for every applicant column: the choice is made per
+                # (report, metric, applicant), so filtering afterwards gives the same rows.
+                self._chosen = select_figures(self.figures, applicant=None)
+            chosen = self._chosen[self._chosen["applicant"] == applicant].reset_index(drop=True)
+            self._wide[applicant] = _wide_of(self.info(), chosen)
+        return self._wide[applicant]
+
+
+def _wide_of(info: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFrame:
     if chosen.empty:
         return info.copy()
     values = chosen.pivot(index="report_id", columns="metric", values="value").astype("Float64")
@@ -104,31 +138,41 @@ def report_wide(figures: pd.DataFrame, applicant: str = "total") -> pd.DataFrame
         .astype(bool)
     )
     versions = info["format_version"].reindex(values.index)
+    layouts = [None if pd.isna(v) else str(v) for v in versions]
     for subtotal in SUBTOTALS:
-        resolved = []
-        for report_id in values.index:
-            version = versions.get(report_id)
-            leaves = parts(subtotal, None if pd.isna(version) else str(version))
-            given = values.at[report_id, subtotal] if subtotal in values.columns else pd.NA
-            read = subtotal in derived.columns and exists.at[report_id, subtotal] and not derived.at[report_id, subtotal]
-            has_leaf = any(leaf in exists.columns and exists.at[report_id, leaf] for leaf in leaves)
-            if (read and not pd.isna(given)) or not has_leaf:
-                resolved.append(given)
-            else:
-                resolved.append(_sum_exact([values.at[report_id, leaf] if leaf in values.columns else pd.NA
-                                            for leaf in leaves]))
+        given = _floats(values, subtotal)
+        if subtotal in derived.columns:
+            read = exists[subtotal].to_numpy(dtype=bool) & ~derived[subtotal].to_numpy(dtype=bool)
+        else:
+            read = np.zeros(len(values), dtype=bool)
+        resolved = given.copy()
+        for layout in dict.fromkeys(layouts):
+            rows = np.array([v == layout for v in layouts], dtype=bool)
+            leaves = parts(subtotal, layout)
+            has_leaf = np.zeros(len(values), dtype=bool)
+            total = np.zeros(len(values), dtype=float)  # summed leaf by leaf, as printed order
+            for leaf in leaves:
+                if leaf in exists.columns:
+                    has_leaf |= exists[leaf].to_numpy(dtype=bool)
+                total = total + _floats(values, leaf)
+            keep = (read & ~np.isnan(given)) | ~has_leaf
+            recompute = rows & ~keep
+            resolved[recompute] = total[recompute]
         values[subtotal] = pd.array(resolved, dtype="Float64")
     values.columns.name = None
     return info.join(values, how="left")
 
 
-def _sum_exact(items: list[object]) -> object:
-    total = 0.0
-    for item in items:
-        if item is None or pd.isna(item):
-            return pd.NA
-        total += float(item)
-    return total
+def _wides(figures: pd.DataFrame | _Wides) -> _Wides:
+    """The shared wide tables of ``figures`` (the metric functions also take them directly)."""
+    return figures if isinstance(figures, _Wides) else _Wides(figures)
+
+
+def _floats(values: pd.DataFrame, metric: str) -> np.ndarray:
+    """One column of the wide values as floats (NaN for blank or missing)."""
+    if metric not in values.columns:
+        return np.full(len(values), np.nan)
+    return values[metric].to_numpy(dtype=float, na_value=np.nan)
 
 
 def _col(wide: pd.DataFrame, metric: str) -> pd.Series:
@@ -160,21 +204,25 @@ def _rows(
             value = numerator
     elif value is None:
         value = _ratio(numerator, denominator)
-    out = pd.DataFrame(
+    # Every column is built with its final dtype (as :func:`_typed` gives), in METRIC_COLUMNS order.
+    versions = wide["format_version"].astype("string").array
+    groups = {v: registry.comparable_group(metric, v) for v in pd.unique(versions)}
+    size = len(wide)
+    notes = note.to_numpy(dtype=object) if isinstance(note, pd.Series) else [note] * size
+    return pd.DataFrame(
         {
-            "report_id": wide["report_id"].astype("string"),
-            "agency": wide["agency"].astype("string"),
-            "report_year": wide["report_year"].astype("Int64"),
-            "format_version": wide["format_version"].astype("string"),
-            "metric": metric,
-            "numerator": numerator.values,
-            "denominator": denominator.astype("Float64").values,
-            "value": value.astype("Float64").values,
+            "report_id": wide["report_id"].astype("string").array,
+            "agency": wide["agency"].astype("string").array,
+            "report_year": wide["report_year"].astype("Int64").array,
+            "format_version": versions,
+            "metric": pd.array([metric] * size, dtype="string"),
+            "numerator": numerator.array,
+            "denominator": denominator.astype("Float64").array,
+            "value": value.astype("Float64").array,
+            "comparable_group": pd.array([groups[v] for v in versions], dtype="string"),
+            "note": pd.array(notes, dtype="string"),
         }
     )
-    out["comparable_group"] = [registry.comparable_group(metric, v) for v in out["format_version"]]
-    out["note"] = note.values if isinstance(note, pd.Series) else note
-    return _typed(out)
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
@@ -202,26 +250,26 @@ def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
 # --------------------------------------------------------------------------- requests
 
 
-def request_volume(figures: pd.DataFrame) -> pd.DataFrame:
+def request_volume(figures: pd.DataFrame | _Wides) -> pd.DataFrame:
     """``requests_volume`` = requests_received + requests_carried_over (a count).
 
     NA when either part is blank or missing.
     """
-    wide = report_wide(figures)
+    wide = _wides(figures).wide()
     volume = _col(wide, "requests_received") + _col(wide, "requests_carried_over")
     return _rows(wide, "requests_volume", volume)
 
 
-def applicant_mix(figures: pd.DataFrame) -> pd.DataFrame:
+def applicant_mix(figures: pd.DataFrame | _Wides) -> pd.DataFrame:
     """``applicant_share_<column>``: new requests of one applicant column / new requests total.
 
     The denominator is the published 总计 column of 一、本年新收; whether the
     columns add up to it is identity 2 of :mod:`transparency_stats.checks`.
     """
-    total = report_wide(figures, "total")
+    total = _wides(figures).wide("total")
     parts = []
     for column in APPLICANT_COLUMNS:
-        wide = report_wide(figures, column).reindex(total.index)
+        wide = _wides(figures).wide(column).reindex(total.index)
         parts.append(
             _rows(total, f"applicant_share_{column}", _col(wide, "requests_received"),
                   _col(total, "requests_received"))
@@ -229,7 +277,7 @@ def applicant_mix(figures: pd.DataFrame) -> pd.DataFrame:
     return _concat(parts)
 
 
-def outcome_shares(figures: pd.DataFrame) -> pd.DataFrame:
+def outcome_shares(figures: pd.DataFrame | _Wides) -> pd.DataFrame:
     """Shares of ``results_total`` (（七）总计) by outcome.
 
     ``share_granted``, ``share_partial``, ``share_denied`` (total) and
@@ -238,7 +286,7 @@ def outcome_shares(figures: pd.DataFrame) -> pd.DataFrame:
     only where the text states both parts; their ``comparable_group`` is
     ``narrative``.
     """
-    wide = report_wide(figures)
+    wide = _wides(figures).wide()
     total = _col(wide, "results_total")
     pairs = [
         ("share_granted", "results_granted"),
@@ -252,20 +300,20 @@ def outcome_shares(figures: pd.DataFrame) -> pd.DataFrame:
     return _concat([_rows(wide, metric, _col(wide, source), total) for metric, source in pairs])
 
 
-def disclosure_rate(figures: pd.DataFrame) -> pd.DataFrame:
+def disclosure_rate(figures: pd.DataFrame | _Wides) -> pd.DataFrame:
     """公开率 = (results_granted + results_partial) / results_total."""
-    wide = report_wide(figures)
+    wide = _wides(figures).wide()
     granted = _col(wide, "results_granted") + _col(wide, "results_partial")
     return _rows(wide, "disclosure_rate", granted, _col(wide, "results_total"))
 
 
-def completion_rates(figures: pd.DataFrame) -> pd.DataFrame:
+def completion_rates(figures: pd.DataFrame | _Wides) -> pd.DataFrame:
     """Completion and carry-forward rates over the year's workload.
 
     ``completion_rate`` = results_total / (requests_received + requests_carried_over);
     ``carry_forward_rate`` = requests_carried_forward / (requests_received + requests_carried_over).
     """
-    wide = report_wide(figures)
+    wide = _wides(figures).wide()
     workload = _col(wide, "requests_received") + _col(wide, "requests_carried_over")
     return _concat(
         [
@@ -278,7 +326,7 @@ def completion_rates(figures: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- review and litigation
 
 
-def correction_rates(figures: pd.DataFrame) -> pd.DataFrame:
+def correction_rates(figures: pd.DataFrame | _Wides) -> pd.DataFrame:
     """Correction rates of reconsideration and litigation over **concluded** cases.
 
     For each block of table 四 (``reconsideration``, ``litigation_direct``,
@@ -288,7 +336,7 @@ def correction_rates(figures: pd.DataFrame) -> pd.DataFrame:
     those still pending).  ``litigation_correction_rate`` pools both litigation
     blocks the same way.  No concluded cases (denominator 0) gives NA.
     """
-    wide = report_wide(figures)
+    wide = _wides(figures).wide()
     parts = []
     concluded_all = []
     corrected_all = []
@@ -309,8 +357,10 @@ def correction_rates(figures: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- narrative-era figures
 
 
-def _stated(figures: pd.DataFrame, metric: str, standard_note: str = "", other_note: str = "") -> pd.DataFrame:
-    wide = report_wide(figures)
+def _stated(
+    figures: pd.DataFrame | _Wides, metric: str, standard_note: str = "", other_note: str = ""
+) -> pd.DataFrame:
+    wide = _wides(figures).wide()
     value = _col(wide, metric)
     standard = wide["format_version"].isin(STANDARD_LAYOUTS).fillna(False)
     missing_note = np.where(standard, standard_note, other_note)
@@ -319,7 +369,7 @@ def _stated(figures: pd.DataFrame, metric: str, standard_note: str = "", other_n
     return _rows(wide, metric, na, na, value=value, note=note)
 
 
-def on_time_rate(figures: pd.DataFrame) -> pd.DataFrame:
+def on_time_rate(figures: pd.DataFrame | _Wides) -> pd.DataFrame:
     """按时答复率 exactly as stated by the report (narrative era), never computed.
 
     The standard tables have no on-time column, so a gov2019/gov2021 report that
@@ -329,26 +379,27 @@ def on_time_rate(figures: pd.DataFrame) -> pd.DataFrame:
     return _stated(figures, "on_time_rate", NOTE_ON_TIME_STANDARD, NOTE_NOT_STATED)
 
 
-def proposal_metrics(figures: pd.DataFrame) -> pd.DataFrame:
+def proposal_metrics(figures: pd.DataFrame | _Wides) -> pd.DataFrame:
     """NPC suggestions and CPPCC proposals handled, with their stated completion and satisfaction rates.
 
     ``npc_suggestions`` and ``cppcc_proposals`` are counts;
     ``proposal_completion_rate`` and ``proposal_satisfaction_rate`` are passed
     through as stated (one stated rate often covers both counts).
     """
-    wide = report_wide(figures)
+    wides = _wides(figures)
+    wide = wides.wide()
     parts = [_rows(wide, m, _col(wide, m)) for m in ("npc_suggestions", "cppcc_proposals")]
-    parts += [_stated(figures, m) for m in ("proposal_completion_rate", "proposal_satisfaction_rate")]
+    parts += [_stated(wides, m) for m in ("proposal_completion_rate", "proposal_satisfaction_rate")]
     return _concat(parts)
 
 
-def proactive_counts(figures: pd.DataFrame) -> pd.DataFrame:
+def proactive_counts(figures: pd.DataFrame | _Wides) -> pd.DataFrame:
     """Proactive-disclosure counts: ``proactive_items_total`` and every table 二 id.
 
     Table 二 ids carry ``comparable_group`` = the layout, because the 2019 and
     2021 tables count different things.
     """
-    wide = report_wide(figures)
+    wide = _wides(figures).wide()
     ids = ["proactive_items_total", *registry.metric_ids("proactive")]
     return _concat([_rows(wide, m, _col(wide, m)) for m in ids if m in wide.columns])
 
@@ -363,19 +414,19 @@ def compute_metrics(figures: pd.DataFrame, keep_empty: bool = False) -> pd.DataF
     says nothing about the metric) unless they carry a note (e.g. the on-time
     rate a standard table cannot give) or ``keep_empty`` is true.
     """
-    figures = coerce_figures(figures)
-    if figures.empty:
+    wides = _Wides(figures)
+    if wides.figures.empty:
         return empty_metrics()
     parts = [
-        request_volume(figures),
-        applicant_mix(figures),
-        outcome_shares(figures),
-        disclosure_rate(figures),
-        completion_rates(figures),
-        correction_rates(figures),
-        on_time_rate(figures),
-        proposal_metrics(figures),
-        proactive_counts(figures),
+        request_volume(wides),
+        applicant_mix(wides),
+        outcome_shares(wides),
+        disclosure_rate(wides),
+        completion_rates(wides),
+        correction_rates(wides),
+        on_time_rate(wides),
+        proposal_metrics(wides),
+        proactive_counts(wides),
     ]
     out = _concat(parts)
     if not keep_empty:

@@ -106,6 +106,8 @@ def coerce_figures(frame: pd.DataFrame) -> pd.DataFrame:
             frame[column] = pd.NA
     frame = frame[FIGURE_COLUMNS + [c for c in frame.columns if c not in FIGURE_COLUMNS]]
     for column, dtype in FIGURE_DTYPES.items():
+        if _has_dtype(frame[column], dtype):
+            continue  # already as the contract says: converting again would only cost time
         if dtype == "boolean":
             frame[column] = frame[column].map(_to_bool).astype("boolean")
         elif dtype == "Int64":
@@ -115,6 +117,12 @@ def coerce_figures(frame: pd.DataFrame) -> pd.DataFrame:
         else:
             frame[column] = frame[column].astype("string")
     return frame
+
+
+def _has_dtype(column: pd.Series, dtype: str) -> bool:
+    if dtype == "string":
+        return column.dtype == pd.StringDtype()  # same storage and NA as ``astype("string")`` gives
+    return str(column.dtype) == dtype
 
 
 def _to_bool(value: object) -> object:

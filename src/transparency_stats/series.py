@@ -43,32 +43,30 @@ def yoy_change(metrics: pd.DataFrame, metric: str | None = None) -> pd.DataFrame
     year, the change is not computed (no row).
     """
     frame = _series_frame(metrics, metric)
-    rows = []
-    for (agency, name), series in frame.groupby(["agency", "metric"], sort=True, dropna=False):
-        by_year = series.set_index("report_year")
-        for year, row in by_year.iterrows():
-            prev_year = int(year) - 1
-            if prev_year not in by_year.index:
-                continue
-            prev = by_year.loc[prev_year]
-            if prev["comparable_group"] != row["comparable_group"]:
-                continue
-            rows.append(
-                {
-                    "report_id": row["report_id"],
-                    "agency": agency,
-                    "report_year": int(year),
-                    "format_version": row["format_version"],
-                    "metric": f"{name}__yoy",
-                    "numerator": row["value"] - prev["value"],
-                    "denominator": prev["value"],
-                    "comparable_group": row["comparable_group"],
-                    "note": f"{prev_year}→{int(year)}",
-                }
-            )
-    if not rows:
+    keys = ["agency", "metric", "report_year"]
+    # Each value meets the one of the year before by one merge (no search per row);
+    # the frame is sorted by organ, metric and year, and the merge keeps that order.
+    before = frame[[*keys, "value", "comparable_group"]].assign(report_year=frame["report_year"] + 1)
+    pairs = frame.merge(before, on=keys, how="inner", suffixes=("", "_prev"))
+    pairs = pairs[(pairs["comparable_group"] == pairs["comparable_group_prev"]).fillna(False).to_numpy(dtype=bool)]
+    if pairs.empty:
         return empty_metrics()
-    out = _typed(pd.DataFrame(rows))
+    years = pairs["report_year"].astype(int).tolist()
+    out = _typed(
+        pd.DataFrame(
+            {
+                "report_id": pairs["report_id"].to_numpy(),
+                "agency": pairs["agency"].to_numpy(),
+                "report_year": years,
+                "format_version": pairs["format_version"].to_numpy(),
+                "metric": (pairs["metric"] + "__yoy").to_numpy(),
+                "numerator": (pairs["value"] - pairs["value_prev"]).to_numpy(),
+                "denominator": pairs["value_prev"].to_numpy(),
+                "comparable_group": pairs["comparable_group"].to_numpy(),
+                "note": [f"{year - 1}→{year}" for year in years],
+            }
+        )
+    )
     out["value"] = _ratio(out["numerator"], out["denominator"])
     return out
 
@@ -83,33 +81,38 @@ def cagr(metrics: pd.DataFrame, metric: str | None = None) -> pd.DataFrame:
     """
     frame = _series_frame(metrics, metric)
     frame = frame[frame["value"].notna()]
-    rows = []
-    for (agency, name, group), series in frame.groupby(
-        ["agency", "metric", "comparable_group"], sort=True, dropna=False
-    ):
-        series = series.sort_values("report_year")
-        first, last = series.iloc[0], series.iloc[-1]
-        span = int(last["report_year"]) - int(first["report_year"])
+    keys = ["agency", "metric", "comparable_group"]
+    frame = frame.sort_values([*keys, "report_year"], kind="stable")
+    first = frame.drop_duplicates(keys, keep="first").reset_index(drop=True)
+    last = frame.drop_duplicates(keys, keep="last").reset_index(drop=True)
+    if last.empty:
+        return empty_metrics()
+    first_years = first["report_year"].astype(int).tolist()
+    last_years = last["report_year"].astype(int).tolist()
+    values = []
+    for start, end, first_value, last_value in zip(first_years, last_years, first["value"], last["value"],
+                                                   strict=True):
+        span = end - start
         value: object = pd.NA
-        if span > 0 and first["value"] > 0 and last["value"] >= 0:
-            value = (float(last["value"]) / float(first["value"])) ** (1.0 / span) - 1.0
-        rows.append(
+        if span > 0 and first_value > 0 and last_value >= 0:
+            value = (float(last_value) / float(first_value)) ** (1.0 / span) - 1.0
+        values.append(value)
+    return _typed(
+        pd.DataFrame(
             {
-                "report_id": last["report_id"],
-                "agency": agency,
-                "report_year": int(last["report_year"]),
-                "format_version": last["format_version"],
-                "metric": f"{name}__cagr",
-                "numerator": last["value"],
-                "denominator": first["value"],
-                "value": value,
-                "comparable_group": group,
-                "note": f"{int(first['report_year'])}–{int(last['report_year'])}",
+                "report_id": last["report_id"].to_numpy(),
+                "agency": last["agency"].to_numpy(),
+                "report_year": last_years,
+                "format_version": last["format_version"].to_numpy(),
+                "metric": (last["metric"] + "__cagr").to_numpy(),
+                "numerator": last["value"].to_numpy(),
+                "denominator": first["value"].to_numpy(),
+                "value": values,
+                "comparable_group": last["comparable_group"].to_numpy(),
+                "note": [f"{start}–{end}" for start, end in zip(first_years, last_years, strict=True)],
             }
         )
-    if not rows:
-        return empty_metrics()
-    return _typed(pd.DataFrame(rows))
+    )
 
 
 def series_breaks(metrics: pd.DataFrame) -> pd.DataFrame:
