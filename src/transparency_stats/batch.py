@@ -442,13 +442,26 @@ def dask_client(scheduler: str | None = None, jobs: int = 2, processes: bool = T
     return Client(cluster)
 
 
+@contextmanager
+def dask_session(scheduler: str | None, jobs: int, client: object | None = None) -> Iterator[object]:
+    """``client`` as it is, or a new one from :func:`dask_client` that is closed (with its cluster) after."""
+    if client is not None:
+        yield client
+        return
+    own = dask_client(scheduler, jobs)
+    try:
+        yield own
+    finally:
+        cluster = getattr(own, "cluster", None)
+        own.close()
+        if cluster is not None:
+            cluster.close()
+
+
 def _run_dask(work, lost, chunks, *, jobs: int, scheduler: str | None, timeout: float | None, client=None):
     from distributed import as_completed
 
-    own = client is None
-    if own:
-        client = dask_client(scheduler, jobs)
-    try:
+    with dask_session(scheduler, jobs, client) as client:
         futures = {client.submit(work, chunk, pure=False): chunk for chunk in chunks}
         queue = as_completed(list(futures))
         for future in queue:
@@ -463,12 +476,6 @@ def _run_dask(work, lost, chunks, *, jobs: int, scheduler: str | None, timeout: 
                         queue.add(retry)
                 else:
                     yield chunk, lost(chunk[0], *_lost_reason(exc, timeout))
-    finally:
-        if own:
-            cluster = getattr(client, "cluster", None)
-            client.close()
-            if cluster is not None:
-                cluster.close()
 
 
 # --------------------------------------------------------------------------- the two batch forms

@@ -118,19 +118,11 @@ def _map(func: Callable, tasks: list, *, engine: str, jobs: int, scheduler: str 
     if engine == "dask":
         from distributed import as_completed
 
-        from .batch import dask_client
+        from .batch import dask_session
 
-        own = client is None
-        client = dask_client(scheduler, jobs) if own else client
-        try:
-            for future in as_completed([client.submit(func, task, pure=False) for task in tasks]):
+        with dask_session(scheduler, jobs, client) as session:
+            for future in as_completed([session.submit(func, task, pure=False) for task in tasks]):
                 yield future.result()
-        finally:
-            if own:
-                cluster = getattr(client, "cluster", None)
-                client.close()
-                if cluster is not None:
-                    cluster.close()
     elif jobs <= 1 or len(tasks) <= 1:
         for task in tasks:
             yield func(task)
