@@ -87,7 +87,7 @@ def test_second_run_only_hashes_and_follows_changes(corpus: Path, tmp_path: Path
     assert first.read == INPUTS
     before = sorted_rows(read_figures(out))
 
-    def must_not_read(path):  # an unchanged corpus is hashed, never read again
+    def must_not_read(path, sha256=None):  # an unchanged corpus is hashed, never read again
         raise AssertionError(f"{path} was read again")
 
     monkeypatch.setattr(batch, "extract_report", must_not_read)
@@ -125,7 +125,7 @@ def test_interrupted_run_keeps_finished_chunks_and_publishes_nothing(corpus: Pat
         batch.extract_to_dataset([corpus], out, progress=False, before_publish=interrupted)
     assert read_manifest(out) is None, "nothing is published by a run that did not finish"
     assert not stale.exists(), "stale temporaries are cleaned"
-    monkeypatch.setattr(batch, "extract_report", lambda path: pytest.fail(f"{path} read again"))
+    monkeypatch.setattr(batch, "extract_report", lambda path, sha256=None: pytest.fail(f"{path} read again"))
     resumed = batch.extract_to_dataset([corpus], out, progress=False)
     assert resumed.read == 0 and resumed.reused == INPUTS
     assert len(read_table(out, "reports")) == INPUTS

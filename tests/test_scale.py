@@ -45,7 +45,7 @@ def test_a_slow_file_becomes_a_timeout_row(tmp_path: Path, monkeypatch) -> None:
     slow = tmp_path / "slow.txt"
     slow.write_text("x", encoding="utf-8")
 
-    def crawl(path):
+    def crawl(path, sha256=None):
         while True:  # a pattern that never ends, in Python code
             pass
 

@@ -44,7 +44,7 @@ from .dataset import (
     report_row,
     write_chunk,
 )
-from .extract import extract_report
+from .extract import extract_report, file_sha256
 from .reading import SUPPORTED_SUFFIXES
 from .schema import Issue, ReportResult
 
@@ -130,21 +130,16 @@ def iter_figure_tables(paths: Iterable[str | Path]) -> Iterator[Path]:
 
 def hash_file(path: str | Path) -> InputFile:
     """An input with its SHA-256 (an unreadable file gets an empty hash and is read, to report it)."""
-    digest = hashlib.sha256()
-    size = 0
     try:
-        with open(path, "rb") as handle:
-            while block := handle.read(1 << 20):
-                digest.update(block)
-                size += len(block)
+        return InputFile(str(path), file_sha256(path), os.path.getsize(path))
     except OSError:
         return InputFile(str(path), "", 0)
-    return InputFile(str(path), digest.hexdigest(), size)
 
 
 #: Modules that run after extraction: a change to them does not make cached figures stale.
-DOWNSTREAM_MODULES = {"__main__.py", "cli.py", "build.py", "processed.py", "report.py", "plotting.py",
-                      "metrics.py", "checks.py"}
+DOWNSTREAM_MODULES = {"__main__.py", "cli.py", "build.py", "processed.py", "publish.py", "pages.py",
+                      "formatting.py", "entry.py", "plotting.py", "metrics.py", "series.py", "checks.py",
+                      "quality.py", "league.py", "api.py"}
 
 
 @functools.lru_cache(maxsize=1)
@@ -212,7 +207,7 @@ def extract_one(file: InputFile, timeout: float | None) -> ReportResult:
     """:func:`extract_report` of one input, an error row ``timeout after N s`` when it runs too long."""
     try:
         with time_limit(timeout):
-            return extract_report(file.path)
+            return extract_report(file.path, file.sha256 or None)
     except FileTimeout:
         return failed_result(file, "timeout", f"timeout after {timeout:g} s")
 

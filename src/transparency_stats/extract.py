@@ -23,9 +23,18 @@ from .tables import table_completeness
 
 log = logging.getLogger(__name__)
 
-def report_id_for(data: bytes) -> str:
+def file_sha256(path: str | Path) -> str:
+    """The file's SHA-256 (hex), read in blocks so a large file is never held whole.  Raises OSError."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def report_id_for(sha256: str) -> str:
     """Stable report id: the first 16 hex digits of the file's SHA-256."""
-    return hashlib.sha256(data).hexdigest()[:16]
+    return sha256[:16]
 
 
 
@@ -96,16 +105,19 @@ def _paged_facts(doc: Document, figures: list[Figure], issues: list[Issue], fact
     return figures
 
 
-def extract_report(path: str | Path) -> ReportResult:
-    """Extract one report file; failures become error issues, never exceptions."""
+def extract_report(path: str | Path, sha256: str | None = None) -> ReportResult:
+    """Extract one report file; failures become error issues, never exceptions.
+
+    ``sha256``: the file's hash when the caller has it already (a batch hashes every input).
+    """
     source = str(path)
     result = ReportResult(source_file=source)
     try:
-        data = Path(path).read_bytes()
+        sha256 = sha256 or file_sha256(path)
     except OSError as exc:
         result.issues.append(Issue(source, "error", "read", unreadable_reason(path, exc)))
         return result
-    result.report_id = report_id_for(data)
+    result.report_id = report_id_for(sha256)
     try:
         doc = read_document(path)
         recognition: Recognition = recognise(doc)
