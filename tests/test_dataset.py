@@ -141,7 +141,7 @@ def test_concurrent_runs_on_one_folder_are_refused(corpus: Path, tmp_path: Path,
     assert read_manifest(out) is None
 
 
-def test_build_publishes_one_run_and_streams_checks_by_organ(tmp_path: Path, monkeypatch) -> None:
+def test_build_publishes_one_run_and_streams_checks_by_report(tmp_path: Path, monkeypatch) -> None:
     raw = tmp_path / "raw"
     raw.mkdir()
     shutil.copy(TABLES / "gov2021_spaced.txt", raw / "gov2021_spaced.txt")
@@ -150,14 +150,14 @@ def test_build_publishes_one_run_and_streams_checks_by_organ(tmp_path: Path, mon
     compiled[compiled["metric"].isin(["requests_received", "proactive_items_total", "requests_carried_over",
                                       "requests_carried_forward"])].to_csv(raw / "compiled.csv", index=False)
     calls = []
-    whole_table = build.derived_tables
+    stage = build.report_stage
 
     def counted(figures):
-        calls.append(set(figures["agency"].dropna()))
-        return whole_table(figures)
+        calls.append(set(figures["report_id"].fillna(figures["source_file"])))
+        return stage(figures)
 
-    monkeypatch.setattr(build, "BUCKET_ROWS", 150)  # a few organ buckets
-    monkeypatch.setattr(build, "derived_tables", counted)
+    monkeypatch.setattr(build, "BUCKET_ROWS", 150)  # a few report buckets
+    monkeypatch.setattr(build, "report_stage", counted)
     out = tmp_path / "processed"
     build.build_processed(raw, out, progress=False, csv="no")
     manifest = read_manifest(out)
@@ -165,11 +165,11 @@ def test_build_publishes_one_run_and_streams_checks_by_organ(tmp_path: Path, mon
     assert not (out / "figures.csv").exists() and manifest["csv"] == []
     assert len(calls) >= 2, "figures were split into buckets"
     for one, other in itertools.combinations(calls, 2):
-        assert not one & other, "an organ's rows are all in one bucket"
+        assert not one & other, "a report's rows are all in one bucket"
 
     figures = ts.load_processed(out)
     assert len(figures) == manifest["counts"]["figures"]
-    expected = whole_table(figures)
+    expected = build.derived_tables(figures)
     bundle = load_bundle(out)
     for name in ("checks", "metrics"):
         got = getattr(bundle, name)

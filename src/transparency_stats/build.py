@@ -1,10 +1,19 @@
 """``data/raw`` → ``data/processed``: the figures dataset, then checks and metrics, published as one run.
 
-Checks and metrics need every report of an organ together (cross-year checks,
-year-on-year change) but nothing across organs.  So the figures are streamed
-once into organ buckets (rows of one canonical organ always land in the same
-bucket; rows without an organ go by report), and each bucket is checked and
-measured on its own: memory depends on the bucket size, not on the corpus.
+Checks and metrics come in two stages, so memory depends on a bucket of
+reports, never on an organ or the corpus:
+
+1. **Per report**, bucket by bucket: the figures are streamed once into buckets
+   by report (every row of a report in the same bucket, about
+   :data:`BUCKET_ROWS` rows each), and each bucket gives, on a worker, its
+   identity checks and metrics (written out as they come) and three small
+   tables: one summary row per report (the few figures cross-year checks
+   compare), one row per report file (for duplicates), and each organ's
+   candidate value per metric and year (for growth).
+2. **Across reports**, on those small tables only: cross-year and duplicate
+   checks, year-on-year change and compound growth.
+
+The rows are those :func:`derived_tables` gives on all the figures at once.
 When the chunks of a run are those the previous checks were computed from,
 they are kept as they are.
 """
@@ -13,11 +22,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import resource
 import shutil
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -33,6 +44,8 @@ BUCKET_ROWS = 150_000
 CSV_AUTO_REPORTS = 5_000
 LEGACY_FILES = ("figures.parquet", "checks.parquet", "metrics.parquet")
 CSV_TABLES = ("figures", "checks", "metrics", "reports", "errors", "warnings")
+#: Order of the metrics table before series are taken from it (as :func:`.metrics.compute_metrics` sorts).
+_METRIC_ORDER = ["agency", "report_year", "report_id", "metric"]
 
 
 def derived_tables(figures: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -45,6 +58,39 @@ def derived_tables(figures: pd.DataFrame) -> dict[str, pd.DataFrame]:
     if growth:
         metrics = pd.concat([metrics, *growth], ignore_index=True)
     return {"checks": run_checks(figures), "metrics": metrics}
+
+
+def report_stage(figures: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """What the figures of whole reports give on their own (any bucket of reports).
+
+    ``checks`` (identities) and ``metrics`` are final rows; ``summaries``,
+    ``instances`` and ``series`` are the small inputs of :func:`cross_report_stage`.
+    """
+    from .checks import identity_checks, report_instances, report_summaries
+    from .metrics import compute_metrics
+    from .series import series_values
+
+    metrics = compute_metrics(figures)
+    return {"checks": identity_checks(figures), "metrics": metrics, "summaries": report_summaries(figures),
+            "instances": report_instances(figures), "series": series_values(metrics)}
+
+
+def cross_report_stage(summaries: pd.DataFrame, instances: pd.DataFrame,
+                       series: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Cross-year and duplicate checks, year-on-year change and growth, from the small tables of
+    :func:`report_stage` of every bucket (concatenated in any order).
+    """
+    from .checks import cross_year_checks_from, duplicate_checks_from
+    from .metrics import cagr, empty_metrics, yoy_change
+
+    checks = [cross_year_checks_from(summaries, instances), duplicate_checks_from(instances)]
+    if len(series):
+        # the order compute_metrics gives: the series keep, per organ, metric and year, the first value
+        series = series.sort_values(_METRIC_ORDER, kind="stable").reset_index(drop=True)
+        growth = [yoy_change(series), cagr(series)]
+    else:
+        growth = [empty_metrics()]
+    return {"checks": [c for c in checks if len(c)], "metrics": [g for g in growth if len(g)]}
 
 
 def _arrow_schema(template: pd.DataFrame) -> pa.Schema:
@@ -63,25 +109,20 @@ def _bucket_of(name: str, buckets: int) -> int:
     return int(hashlib.blake2b(name.encode(), digest_size=4).hexdigest(), 16) % buckets
 
 
-def _bucket_ids(batch: pa.RecordBatch, buckets: int, memo: dict[str, int]) -> pa.Array:
-    """Bucket of each figure row: by canonical organ, or by report when the organ is unknown."""
-    from .checks import canonical_agency
-
-    agency = batch.column("agency")
-    report = pc.coalesce(batch.column("report_id"), batch.column("source_file"))
-    keys = pc.if_else(agency.is_null(), pc.binary_join_element_wise("\0", report, ""), agency)
-    encoded = keys.dictionary_encode()
+def _bucket_ids(batch: pa.RecordBatch, buckets: int, memo: dict[str, int]) -> np.ndarray:
+    """Bucket of each figure row, by report (``report_id``, else ``source_file``): a report is never split."""
+    report = pc.coalesce(batch.column("report_id"), batch.column("source_file")).fill_null("")
+    encoded = report.dictionary_encode()
     ids = []
     for value in encoded.dictionary.to_pylist():
         if value not in memo:
-            name = value if value is None or value.startswith("\0") else str(canonical_agency(value))
-            memo[value] = _bucket_of(name or "", buckets)
+            memo[value] = _bucket_of(value, buckets)
         ids.append(memo[value])
-    return pa.array(ids, pa.int32()).take(encoded.indices)
+    return np.asarray(ids, dtype=np.int32)[encoded.indices.to_numpy(zero_copy_only=False)]
 
 
 def _bucket_tasks(dataset: ds.Dataset, files: list[str], rows: int, scratch: Path) -> list[list[str]]:
-    """Parquet files to derive from, one list per bucket: each organ's rows in one bucket,
+    """Parquet files to derive from, one list per bucket: each report's rows in one bucket,
     each bucket about :data:`BUCKET_ROWS` rows (one bucket: the figure parts themselves).
     """
     buckets = max(1, -(-rows // BUCKET_ROWS))
@@ -93,24 +134,35 @@ def _bucket_tasks(dataset: ds.Dataset, files: list[str], rows: int, scratch: Pat
     try:
         for batch in dataset.to_batches(batch_size=200_000):
             ids = _bucket_ids(batch, buckets, memo)
-            for bucket in pc.unique(ids).to_pylist():
-                part = batch.filter(pc.equal(ids, bucket))
+            order = np.argsort(ids, kind="stable")  # rows of a bucket together, in dataset order
+            ordered = batch.take(pa.array(order))
+            bounds = np.searchsorted(ids[order], np.arange(buckets + 1))
+            for bucket in range(buckets):
+                start, stop = int(bounds[bucket]), int(bounds[bucket + 1])
+                if start == stop:
+                    continue
                 if bucket not in writers:
                     writers[bucket] = pq.ParquetWriter(scratch / f"{bucket}.parquet", FIGURE_SCHEMA)
-                writers[bucket].write_batch(part)
+                writers[bucket].write_batch(ordered.slice(start, stop - start))
     finally:
         for writer in writers.values():
             writer.close()
     return [[str(scratch / f"{bucket}.parquet")] for bucket in sorted(writers)]
 
 
-def derive(paths: list[str]) -> dict[str, pa.Table]:
-    """Checks and metrics of the figures in ``paths`` (one bucket), as Arrow tables (runs in workers)."""
+def derive(paths: list[str]) -> dict:
+    """:func:`report_stage` of the figures in ``paths`` (one bucket of whole reports; runs in workers).
+
+    Checks and metrics come back as Arrow tables, the small tables as DataFrames.
+    """
     table = ds.dataset(paths, schema=FIGURE_SCHEMA, format="parquet").to_table()
     figures = coerce_figures(table.to_pandas(types_mapper=_pandas_type))
+    del table
+    out = report_stage(figures)
     schemas = derived_schemas()
-    return {name: pa.Table.from_pandas(frame[schemas[name].names], schema=schemas[name], preserve_index=False)
-            for name, frame in derived_tables(figures).items()}
+    for name, schema in schemas.items():
+        out[name] = pa.Table.from_pandas(out[name][schema.names], schema=schema, preserve_index=False)
+    return out
 
 
 def _map(func: Callable, tasks: list, *, engine: str, jobs: int, scheduler: str | None, client: object | None):
@@ -155,12 +207,17 @@ def derivation_version() -> str:
     return digest.hexdigest()[:16]
 
 
+def _peak_rss_mib(who: int) -> float:
+    return round(resource.getrusage(who).ru_maxrss / 1024, 1)
+
+
 def write_derived(
     run: DatasetRun, *, engine: str = "local", jobs: int = 1, scheduler: str | None = None,
     client: object | None = None,
 ) -> dict:
-    """Checks and metrics of the run's figures as Parquet under ``derived/<run>/``, bucket by bucket
-    on the run's engine; kept as they are when neither the figures nor the code changed.
+    """Checks and metrics of the run's figures as Parquet under ``derived/<run>/``: per report bucket by
+    bucket on the run's engine, then across reports (see the module docstring); kept as they are when
+    neither the figures nor the code changed.
     """
     folder = run.folder
     basis = hashlib.sha256(("\n".join(sorted(run.chunks)) + run.extractor + derivation_version()).encode())
@@ -169,6 +226,7 @@ def write_derived(
     if previous.get("derived_basis") == basis and all((folder / p).exists() for p in previous.get("derived", [])):
         return {"derived_parts": previous["derived"], "derived_basis": basis,
                 "tables": previous.get("tables", {})}
+    workers_before = _peak_rss_mib(resource.RUSAGE_CHILDREN)
     files = [str(folder / p) for c in run.chunks.values() for p in c.parts if p.startswith("figures/")]
     dataset = ds.dataset(files, schema=FIGURE_SCHEMA, format="parquet")
     schemas = derived_schemas()
@@ -177,19 +235,41 @@ def write_derived(
     writers = {name: pq.ParquetWriter(str(folder / relative[name]) + ".tmp", schema)
                for name, schema in schemas.items()}
     scratch = folder / "derived" / f".{run.run_id}.buckets"
+    small: dict[str, list[pd.DataFrame]] = {"summaries": [], "instances": [], "series": []}
     try:
         tasks = _bucket_tasks(dataset, files, dataset.count_rows(), scratch)
         for tables in _map(derive, tasks, engine=engine, jobs=jobs, scheduler=scheduler, client=client):
-            for name, table in tables.items():
-                if table.num_rows:
-                    writers[name].write_table(table)
+            for name in schemas:
+                if tables[name].num_rows:
+                    writers[name].write_table(tables[name])
+            for name, frames in small.items():
+                if len(tables[name]):
+                    frames.append(tables[name])
+        if small["summaries"] or small["instances"]:
+            from .checks import SUMMARY_COLUMNS, report_instances
+
+            merged = {name: pd.concat(frames, ignore_index=True) if frames else None
+                      for name, frames in small.items()}
+            summaries = merged["summaries"] if merged["summaries"] is not None else \
+                pd.DataFrame(columns=SUMMARY_COLUMNS)
+            instances = merged["instances"] if merged["instances"] is not None else \
+                report_instances(pd.DataFrame())
+            series = merged["series"] if merged["series"] is not None else pd.DataFrame()
+            across = cross_report_stage(summaries, instances, series)
+            for name, frames in across.items():
+                for frame in frames:
+                    writers[name].write_table(pa.Table.from_pandas(frame[schemas[name].names], schema=schemas[name],
+                                                                   preserve_index=False))
     finally:
         for writer in writers.values():
             writer.close()
         shutil.rmtree(scratch, ignore_errors=True)
     for path in relative.values():
         Path(str(folder / path) + ".tmp").replace(folder / path)
-    return {"derived_parts": sorted(relative.values()), "derived_basis": basis, "tables": relative}
+    peak = {"main process": _peak_rss_mib(resource.RUSAGE_SELF), "extract workers": workers_before,
+            "all workers": _peak_rss_mib(resource.RUSAGE_CHILDREN)}
+    return {"derived_parts": sorted(relative.values()), "derived_basis": basis, "tables": relative,
+            "peak_rss_mib": peak}
 
 
 def write_csv_copies(run: DatasetRun) -> list[str]:

@@ -18,7 +18,13 @@ repaired.
 Cross-year soft checks (warnings) compare reports of the same organ in
 consecutive years: 上年结转(N) = 结转下年度(N−1), and, between two 2021-layout
 reports, 现行有效(N) = 现行有效(N−1) + 制发(N) − 废止(N) for regulations and
-normative documents.
+normative documents.  Each report of year N meets one report of year N−1 (the
+one kept among duplicates, below).
+
+Identity checks look at one report at a time; cross-year and duplicate checks
+need only a few numbers per report (:func:`report_summaries`,
+:func:`report_instances`), so ``build`` computes the figures' part report by
+report and the rest on those small tables.
 
 Duplicate reports (kind ``duplicate``, status ``warning``): the same organ and
 year read from more than one file (a PDF and its text, a page saved twice).
@@ -96,37 +102,20 @@ def _value_table(figures: pd.DataFrame) -> pd.DataFrame:
     return select_figures(read, applicant=None)
 
 
-def _status(left: object, right: object, broken: str = "broken") -> tuple[object, str]:
-    if left is pd.NA or right is pd.NA or pd.isna(left) or pd.isna(right):
-        return pd.NA, "incomplete"
-    difference = float(left) - float(right)
-    return difference, ("ok" if abs(difference) <= TOLERANCE else broken)
-
-
-def _sum(values: list[object]) -> object:
-    total = 0.0
-    for value in values:
-        if value is None or value is pd.NA or pd.isna(value):
-            return pd.NA
-        total += float(value)
-    return total
-
-
-def _objects(column: pd.Series) -> list[object]:
-    """A string column as Python objects (NA stays ``pd.NA``), converted at once rather than cell by cell."""
-    return column.to_numpy(dtype=object, na_value=pd.NA).tolist()
-
-
-def _sets(keys: pd.Series, items: pd.Series) -> dict[object, set]:
-    """The set of non-blank ``items`` of each non-blank key, as a groupby would give it."""
-    out: dict[object, set] = {}
-    for key, item in zip(_objects(keys), _objects(items), strict=True):
-        if key is pd.NA:
-            continue
-        group = out.setdefault(key, set())
-        if item is not pd.NA:
-            group.add(item)
+def _report_flags(keys: pd.Series, positions: pd.Index, mask: np.ndarray) -> np.ndarray:
+    """Per report of ``positions``: whether any row of ``keys`` (its report) is selected by ``mask``."""
+    out = np.zeros(len(positions), dtype=bool)
+    where = positions.get_indexer(keys[mask])
+    out[where[where >= 0]] = True
     return out
+
+
+def _added(columns: list[np.ndarray]) -> np.ndarray:
+    """Cells added left to right from 0.0 (NaN when any is blank or missing: a blank is never 0)."""
+    total = np.zeros(len(columns[0]) if columns else 0, dtype=float)
+    for column in columns:
+        total = total + column
+    return total
 
 
 def identity_checks(figures: pd.DataFrame) -> pd.DataFrame:
@@ -134,72 +123,113 @@ def identity_checks(figures: pd.DataFrame) -> pd.DataFrame:
 
     One row per report, identity and column (applicant column for 1 and 3,
     metric id for 2, block for 4) with ``left``, ``right``, ``difference`` =
-    left − right and ``status`` ok / broken / incomplete.
+    left − right and ``status`` ok / broken / incomplete.  Computed column by
+    column over all reports at once.
     """
     figures = coerce_figures(figures)
     figures["report_id"] = figures["report_id"].fillna(figures["source_file"])
-    standard = figures[figures["format_version"].isin(STANDARD_LAYOUTS)]
-    if standard.empty:
-        return empty_checks()
-    values = _value_table(standard)
-    lookup = {(r, m, a): v for r, m, a, v in zip(_objects(values["report_id"]), _objects(values["metric"]),
-                                                  _objects(values["applicant"]), values["value"], strict=True)}
-    rows: list[dict] = []
+    standard = figures[figures["format_version"].isin(STANDARD_LAYOUTS).fillna(False).to_numpy(dtype=bool)]
     info = standard.drop_duplicates("report_id")
-    organs = _canonical_names(info["agency"])
-    tables_of = _sets(standard["report_id"], standard["table"])
-    requests = standard[(standard["table"] == "requests").fillna(False)]
-    applicants_of = _sets(requests["report_id"], requests["applicant"].fillna("total"))
-    for meta, organ in zip(info.to_dict("records"), organs, strict=True):
-        report_id = meta["report_id"]
-        version = str(meta["format_version"])
-        base = {
-            "report_id": report_id,
-            "source_file": meta["source_file"],
-            "agency": organ,
-            "report_year": meta["report_year"],
-            "format_version": version,
-            "kind": "identity",
-        }
+    info = info[info["report_id"].notna()]
+    if info.empty:
+        return empty_checks()
+    positions = pd.Index(info["report_id"].astype(object))
+    tables = standard["table"].to_numpy(dtype=object, na_value=None)
+    has_requests = _report_flags(standard["report_id"], positions, tables == "requests")
+    has_review = _report_flags(standard["report_id"], positions, tables == "review_litigation")
+    requests = standard[tables == "requests"]
+    request_applicants = requests["applicant"].fillna("total").to_numpy(dtype=object)
+    present = {a: _report_flags(requests["report_id"], positions, request_applicants == a) for a in APPLICANTS}
 
-        def get(metric: str, applicant: str = "total", _rid: str = report_id) -> object:
-            return lookup.get((_rid, metric, applicant), pd.NA)
+    # Every read value of tables 三 and 四 in one array: report × metric × applicant (NaN: blank or missing).
+    values = _value_table(standard)
+    metric_ids = list(dict.fromkeys([*(m for v in STANDARD_LAYOUTS for m in TABLE3_ROWS[v]),
+                                     *(f"{b}_{p}" for b in REVIEW_BLOCKS for p in REVIEW_PARTS)]))
+    metric_at = {m: i for i, m in enumerate(metric_ids)}
+    applicant_at = {a: i for i, a in enumerate(APPLICANTS)}
+    report_pos = positions.get_indexer(values["report_id"].astype(object))
+    metric_pos = pd.Index(metric_ids).get_indexer(values["metric"].astype(object))
+    applicant_pos = pd.Index(APPLICANTS).get_indexer(values["applicant"].astype(object))
+    keep = (report_pos >= 0) & (metric_pos >= 0) & (applicant_pos >= 0)
+    cube = np.full((len(positions), len(metric_ids), len(APPLICANTS)), np.nan)
+    exists = np.zeros(cube.shape, dtype=bool)
+    index = (report_pos[keep], metric_pos[keep], applicant_pos[keep])
+    cube[index] = values["value"].to_numpy(dtype=float, na_value=np.nan)[keep]
+    exists[index] = True
 
-        def add(identity: str, column: str, left: object, right: object, detail: str, _base: dict = base) -> None:
-            difference, status = _status(left, right)
-            rows.append({**_base, "identity": identity, "column": column, "left": left, "right": right,
-                         "difference": difference, "status": status, "detail": detail})
+    def get(metric: str, applicant: str = "total") -> np.ndarray:
+        return cube[:, metric_at[metric], applicant_at[applicant]]
 
-        if "requests" in tables_of.get(report_id, set()):
-            leaves = RESULT_LEAVES[version]
-            # Columns the report has no row for at all are not checked (1, 3); identity 2
-            # needs the applicant columns, so without any it is one incomplete row.
-            columns = [a for a in APPLICANTS if a in applicants_of.get(report_id, set())]
-            for applicant in columns:
-                add("1", applicant,
-                    _sum([get("requests_received", applicant), get("requests_carried_over", applicant)]),
-                    _sum([get("results_total", applicant), get("requests_carried_forward", applicant)]),
-                    "一+二 = （七）总计+四")
-            if any(a in columns for a in APPLICANT_COLUMNS):
-                for metric in TABLE3_ROWS[version]:
-                    add("2", metric, get(metric, "total"), _sum([get(metric, a) for a in APPLICANT_COLUMNS]),
-                        "总计 = Σ 申请人列")
-            else:
-                add("2", "*", pd.NA, pd.NA, "总计 = Σ 申请人列: the report has no applicant columns")
-            for applicant in columns:
-                add("3", applicant, get("results_total", applicant), _sum([get(m, applicant) for m in leaves]),
-                    "（七）总计 = （一）+（二）+Σ（三）+Σ（四）+Σ（五）+Σ（六）")
-        if "review_litigation" in tables_of.get(report_id, set()):
-            for block in REVIEW_BLOCKS:
-                if not any((report_id, f"{block}_{part}", "total") in lookup for part in REVIEW_PARTS):
-                    continue  # the block is absent, not blank
-                add("4", block, get(f"{block}_total"),
-                    _sum([get(part) for part in parts(f"{block}_total", version)]),
-                    "总计 = 维持+纠正+其他+尚未审结")
-    return _typed(pd.DataFrame(rows)) if rows else empty_checks()
+    versions = info["format_version"].astype(str).to_numpy()
+    found: list[tuple[np.ndarray, int, str, str, np.ndarray, np.ndarray, str]] = []
+
+    def add(rows: np.ndarray, order: int, identity: str, column: str, left: np.ndarray, right: np.ndarray,
+            detail: str) -> None:
+        if rows.any():
+            found.append((np.flatnonzero(rows), order, identity, column, left[rows], right[rows], detail))
+
+    for a, applicant in enumerate(APPLICANTS):
+        add(has_requests & present[applicant], a, "1", applicant,
+            _added([get("requests_received", applicant), get("requests_carried_over", applicant)]),
+            _added([get("results_total", applicant), get("requests_carried_forward", applicant)]),
+            "一+二 = （七）总计+四")
+    # Identity 2 needs the applicant columns: without any, one incomplete row per report.
+    with_columns = np.logical_or.reduce([present[a] for a in APPLICANT_COLUMNS])
+    none = np.full(len(positions), np.nan)
+    add(has_requests & ~with_columns, 100, "2", "*", none, none,
+        "总计 = Σ 申请人列: the report has no applicant columns")
+    for version in STANDARD_LAYOUTS:
+        layout = has_requests & (versions == version)
+        for m, metric in enumerate(TABLE3_ROWS[version]):
+            add(layout & with_columns, 100 + m, "2", metric, get(metric),
+                _added([get(metric, a) for a in APPLICANT_COLUMNS]), "总计 = Σ 申请人列")
+        leaves = RESULT_LEAVES[version]
+        for a, applicant in enumerate(APPLICANTS):
+            add(layout & present[applicant], 200 + a, "3", applicant, get("results_total", applicant),
+                _added([get(m, applicant) for m in leaves]), "（七）总计 = （一）+（二）+Σ（三）+Σ（四）+Σ（五）+Σ（六）")
+        for b, block in enumerate(REVIEW_BLOCKS):
+            # a block without any cell is absent, not blank
+            shown = np.logical_or.reduce([exists[:, metric_at[f"{block}_{p}"], applicant_at["total"]]
+                                          for p in REVIEW_PARTS])
+            add(has_review & (versions == version) & shown, 300 + b, "4", block, get(f"{block}_total"),
+                _added([get(p) for p in parts(f"{block}_total", version)]), "总计 = 维持+纠正+其他+尚未审结")
+    if not found:
+        return empty_checks()
+    rows = np.concatenate([f[0] for f in found])
+    left = np.concatenate([f[4] for f in found])
+    right = np.concatenate([f[5] for f in found])
+    difference, status = _status_arrays(left, right, "broken")
+    sizes = [len(f[0]) for f in found]
+    order = np.lexsort((np.repeat([f[1] for f in found], sizes), rows))  # report by report, in print order
+    rows = rows[order]
+    organs = _canonical_names(info["agency"]).to_numpy(dtype=object)
+    out = pd.DataFrame({
+        "report_id": info["report_id"].to_numpy(dtype=object)[rows],
+        "source_file": info["source_file"].to_numpy(dtype=object, na_value=pd.NA)[rows],
+        "agency": organs[rows],
+        "report_year": info["report_year"].to_numpy(dtype=object, na_value=pd.NA)[rows],
+        "format_version": versions[rows],
+        "kind": "identity",
+        "identity": np.repeat([f[2] for f in found], sizes)[order],
+        "column": np.repeat([f[3] for f in found], sizes)[order],
+        "left": pd.array(left[order], dtype="Float64"),
+        "right": pd.array(right[order], dtype="Float64"),
+        "difference": pd.array(difference[order], dtype="Float64"),
+        "status": status[order],
+        "detail": np.repeat([f[6] for f in found], sizes)[order],
+    })
+    return _typed(out)
 
 
 # --------------------------------------------------------------------------- cross-year
+
+#: Total-column figures the cross-year checks compare: :func:`report_summaries` holds them per report.
+CROSS_YEAR_METRICS = (
+    "requests_carried_over",
+    "requests_carried_forward",
+    *(f"{kind}_{part}" for kind in VALID_ROLLFORWARD for part in ("valid", "issued", "repealed")),
+)
+SUMMARY_COLUMNS = ["report_id", "source_file", "agency", "report_year", "format_version"]
 
 
 def _canonical_names(agency: pd.Series) -> pd.Series:
@@ -209,25 +239,41 @@ def _canonical_names(agency: pd.Series) -> pd.Series:
                      index=agency.index, dtype=object)
 
 
-def _consecutive_pairs(info: pd.DataFrame) -> list[tuple[dict, dict]]:
-    """(report of year N, report of the same organ in year N−1) pairs, in the order of ``info``.
+def report_summaries(figures: pd.DataFrame) -> pd.DataFrame:
+    """One row per report with what the cross-year checks compare (a small table: no figures).
 
-    Pairs come from one merge on organ and year, never from comparing every report
-    with every other; reports without a canonical organ are never paired.
+    ``report_id`` (blank: the file name), then the first row's ``source_file``,
+    ``agency`` (as written), ``report_year`` and ``format_version``; for each of
+    :data:`CROSS_YEAR_METRICS` the chosen total value (column = metric id, as
+    :func:`.schema.select_figures` chooses) and ``has_<metric>``, whether the
+    report has a row for it at all.  A report's summary depends on its own rows
+    only, so summaries of any split of the figures by report add up to those of
+    the whole.
     """
-    known = info[info["canonical"].notna()]
-    if known.empty:
-        return []
-    known = known.assign(_order=np.arange(len(known)))
-    earlier = known.assign(report_year=known["report_year"] + 1)
-    pairs = known.merge(earlier, on=["canonical", "report_year"], suffixes=("", "_prev"))
-    pairs = pairs.sort_values(["_order", "_order_prev"], kind="stable")
-    columns = ["report_id", "source_file", "agency", "report_year", "format_version", "canonical"]
-    current = pairs[columns].to_dict("records")
-    previous = pairs[[f"{c}_prev" for c in columns if c not in ("canonical", "report_year")]]
-    previous = previous.rename(columns=lambda c: c.removesuffix("_prev"))
-    previous = previous.assign(report_year=pairs["report_year"] - 1, canonical=pairs["canonical"])
-    return list(zip(current, previous[columns].to_dict("records"), strict=True))
+    figures = coerce_figures(figures)
+    figures["report_id"] = figures["report_id"].fillna(figures["source_file"])
+    info = figures.drop_duplicates("report_id")[SUMMARY_COLUMNS]
+    info = info[info["report_id"].notna()].reset_index(drop=True)
+    positions = pd.Index(info["report_id"].astype(object))
+    wanted = figures["metric"].isin(CROSS_YEAR_METRICS).fillna(False).to_numpy(dtype=bool)
+    chosen = select_figures(figures[wanted], "total")
+    for metric in CROSS_YEAR_METRICS:
+        rows = chosen[(chosen["metric"] == metric).to_numpy(dtype=bool)]
+        where = positions.get_indexer(rows["report_id"].astype(object))
+        found = where >= 0
+        value = np.full(len(info), np.nan)
+        value[where[found]] = rows["value"].to_numpy(dtype=float, na_value=np.nan)[found]
+        has = np.zeros(len(info), dtype=bool)
+        has[where[found]] = True
+        info[metric] = pd.array(value, dtype="Float64")
+        info[f"has_{metric}"] = has
+    return info
+
+
+def _status_arrays(left: np.ndarray, right: np.ndarray, broken: str) -> tuple[np.ndarray, np.ndarray]:
+    difference = left - right
+    status = np.where(np.isnan(difference), "incomplete", np.where(np.abs(difference) <= TOLERANCE, "ok", broken))
+    return difference, status
 
 
 def cross_year_checks(figures: pd.DataFrame) -> pd.DataFrame:
@@ -237,54 +283,81 @@ def cross_year_checks(figures: pd.DataFrame) -> pd.DataFrame:
     * ``valid_rollforward``: ``<x>_valid(N)`` vs ``<x>_valid(N−1) + <x>_issued(N) − <x>_repealed(N)``
       for regulations and normative documents, when both reports use the 2021 layout.
 
-    Rows are reported on year N; ``detail`` names the report of year N−1.
-    When an organ has several reports in one year, every pair is checked.
+    Rows are reported on year N; ``detail`` names the report of year N−1.  Every
+    report of year N is compared with one report of year N−1: the one
+    :func:`drop_duplicate_reports` keeps when the organ has several (so the rows
+    grow with the reports, never with pairs of duplicates).
     """
-    figures = coerce_figures(figures)
-    figures["report_id"] = figures["report_id"].fillna(figures["source_file"])
-    chosen = select_figures(figures, "total")
-    if chosen.empty:
+    return cross_year_checks_from(report_summaries(figures), report_instances(figures))
+
+
+def cross_year_checks_from(summaries: pd.DataFrame, instances: pd.DataFrame) -> pd.DataFrame:
+    """:func:`cross_year_checks` from the small per-report tables :func:`report_summaries` and
+    :func:`report_instances` (of all reports, computed in any split by report).
+    """
+    info = summaries[summaries["report_year"].notna().to_numpy(dtype=bool)
+                     & summaries["agency"].notna().to_numpy(dtype=bool)].reset_index(drop=True)
+    info = info.assign(canonical=_canonical_names(info["agency"]), _order=np.arange(len(info)))
+    info = info[info["canonical"].notna()]
+    kept = _kept_reports(instances)
+    if info.empty or kept.empty:
         return empty_checks()
-    report_ids, metrics = _objects(chosen["report_id"]), _objects(chosen["metric"])
-    lookup = {(r, m): v for r, m, v in zip(report_ids, metrics, chosen["value"], strict=True)}
-    present = set(zip(report_ids, metrics, strict=True))
-    info = figures.drop_duplicates("report_id")[["report_id", "source_file", "agency", "report_year",
-                                                  "format_version"]].copy()
-    info = info[info["report_year"].notna() & info["agency"].notna()]
-    info["canonical"] = _canonical_names(info["agency"])
-    rows: list[dict] = []
-    for current, prev in _consecutive_pairs(info):
-        base = {
-            "report_id": current["report_id"],
-            "source_file": current["source_file"],
-            "agency": current["canonical"],
-            "report_year": current["report_year"],
-            "format_version": current["format_version"],
-            "kind": "cross_year",
-        }
-        rid, pid = current["report_id"], prev["report_id"]
-        if (rid, "requests_carried_over") in present or (pid, "requests_carried_forward") in present:
-            left = lookup.get((rid, "requests_carried_over"), pd.NA)
-            right = lookup.get((pid, "requests_carried_forward"), pd.NA)
-            difference, status = _status(left, right, broken="warning")
-            rows.append({**base, "identity": "carried_over", "column": "requests_carried_over",
-                         "left": left, "right": right, "difference": difference, "status": status,
-                         "detail": f"上年结转({int(current['report_year'])}) vs 结转下年度"
-                                   f"({int(prev['report_year'])}), report {pid}"})
-        if current["format_version"] == "gov2021" and prev["format_version"] == "gov2021":
-            for kind in VALID_ROLLFORWARD:
-                if (rid, f"{kind}_valid") not in present:
-                    continue
-                left = lookup.get((rid, f"{kind}_valid"), pd.NA)
-                right = _sum([lookup.get((pid, f"{kind}_valid"), pd.NA),
-                              lookup.get((rid, f"{kind}_issued"), pd.NA)])
-                repealed = lookup.get((rid, f"{kind}_repealed"), pd.NA)
-                right = pd.NA if right is pd.NA or pd.isna(repealed) else right - float(repealed)
-                difference, status = _status(left, right, broken="warning")
-                rows.append({**base, "identity": "valid_rollforward", "column": f"{kind}_valid",
-                             "left": left, "right": right, "difference": difference, "status": status,
-                             "detail": f"现行有效(N) vs 现行有效(N−1)+制发(N)−废止(N), report {pid}"})
-    return _typed(pd.DataFrame(rows)) if rows else empty_checks()
+    # The report of year N−1 each report is compared with: one merge on organ and year.
+    previous = kept[["agency", "report_year", "report_id"]].merge(
+        summaries.drop(columns=["agency", "report_year"]), on="report_id", how="inner")
+    previous = previous.rename(columns=lambda c: c if c in ("agency", "report_year") else f"{c}_prev")
+    previous = previous.assign(canonical=previous["agency"].astype(object),
+                               report_year=previous["report_year"] + 1).drop(columns="agency")
+    pairs = info.merge(previous, on=["canonical", "report_year"], how="inner")
+    if pairs.empty:
+        return empty_checks()
+    pairs = pairs.sort_values("_order", kind="stable").reset_index(drop=True)
+
+    def floats(column: str) -> np.ndarray:
+        return pairs[column].to_numpy(dtype=float, na_value=np.nan)
+
+    years = pairs["report_year"].to_numpy(dtype=int)
+    previous_ids = pairs["report_id_prev"].to_numpy(dtype=object)
+    found: list[tuple[np.ndarray, int, str, str, np.ndarray, np.ndarray, list[str]]] = []
+    carried = (pairs["has_requests_carried_over"].to_numpy(dtype=bool)
+               | pairs["has_requests_carried_forward_prev"].to_numpy(dtype=bool))
+    rows = np.flatnonzero(carried)
+    found.append((rows, 0, "carried_over", "requests_carried_over", floats("requests_carried_over")[rows],
+                  floats("requests_carried_forward_prev")[rows],
+                  [f"上年结转({years[i]}) vs 结转下年度({years[i] - 1}), report {previous_ids[i]}" for i in rows]))
+    both_2021 = ((pairs["format_version"] == "gov2021").fillna(False).to_numpy(dtype=bool)
+                 & (pairs["format_version_prev"] == "gov2021").fillna(False).to_numpy(dtype=bool))
+    for k, kind in enumerate(VALID_ROLLFORWARD):
+        rows = np.flatnonzero(both_2021 & pairs[f"has_{kind}_valid"].to_numpy(dtype=bool))
+        right = (0.0 + floats(f"{kind}_valid_prev") + floats(f"{kind}_issued")) - floats(f"{kind}_repealed")
+        found.append((rows, 1 + k, "valid_rollforward", f"{kind}_valid", floats(f"{kind}_valid")[rows],
+                      right[rows], [f"现行有效(N) vs 现行有效(N−1)+制发(N)−废止(N), report {previous_ids[i]}"
+                                    for i in rows]))
+    found = [f for f in found if len(f[0])]
+    if not found:
+        return empty_checks()
+    at = np.concatenate([f[0] for f in found])
+    sizes = [len(f[0]) for f in found]
+    order = np.lexsort((np.repeat([f[1] for f in found], sizes), at))
+    at = at[order]
+    difference, status = _status_arrays(np.concatenate([f[4] for f in found])[order],
+                                        np.concatenate([f[5] for f in found])[order], "warning")
+    out = pd.DataFrame({
+        "report_id": pairs["report_id"].to_numpy(dtype=object)[at],
+        "source_file": pairs["source_file"].to_numpy(dtype=object, na_value=pd.NA)[at],
+        "agency": pairs["canonical"].to_numpy(dtype=object)[at],
+        "report_year": years[at],
+        "format_version": pairs["format_version"].to_numpy(dtype=object, na_value=pd.NA)[at],
+        "kind": "cross_year",
+        "identity": np.repeat([f[2] for f in found], sizes)[order],
+        "column": np.repeat([f[3] for f in found], sizes)[order],
+        "left": pd.array(np.concatenate([f[4] for f in found])[order], dtype="Float64"),
+        "right": pd.array(np.concatenate([f[5] for f in found])[order], dtype="Float64"),
+        "difference": pd.array(difference, dtype="Float64"),
+        "status": status,
+        "detail": np.array([d for f in found for d in f[6]], dtype=object)[order],
+    })
+    return _typed(out)
 
 
 # --------------------------------------------------------------------------- duplicates
@@ -300,7 +373,8 @@ def report_instances(figures: pd.DataFrame) -> pd.DataFrame:
     """One row per report read (``report_id`` and ``source_file``: identical files are two reports).
 
     Columns: report_id, source_file, agency (canonical), report_year, format_version,
-    figures, table_figures, ocr_figures.
+    figures, table_figures, ocr_figures.  A row depends on its own report's figures
+    only, so instances of any split of the figures by report add up to those of the whole.
     """
     figures = coerce_figures(figures)
     figures["report_id"] = figures["report_id"].fillna(figures["source_file"])
@@ -318,22 +392,37 @@ def report_instances(figures: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _preferred_first(instances: pd.DataFrame) -> pd.DataFrame:
+    """Instances with organ and year, each organ-year's reports in :data:`DUPLICATE_PREFERENCE` order."""
+    known = instances[instances["agency"].notna().to_numpy(dtype=bool)
+                      & instances["report_year"].notna().to_numpy(dtype=bool)]
+    return known.sort_values(["agency", "report_year", "table_figures", "ocr_figures", "source_file"],
+                             ascending=[True, True, False, True, True], kind="stable")
+
+
+def _kept_reports(instances: pd.DataFrame) -> pd.DataFrame:
+    """The one report of each organ and year that :func:`drop_duplicate_reports` keeps."""
+    return _preferred_first(instances).drop_duplicates(["agency", "report_year"], keep="first")
+
+
+def duplicates_of(instances: pd.DataFrame) -> pd.DataFrame:
+    """:func:`duplicate_reports` from :func:`report_instances`."""
+    reports = _preferred_first(instances)
+    counts = reports.groupby(["agency", "report_year"])["report_id"].transform("size")
+    dupes = reports[(counts > 1).to_numpy(dtype=bool)].copy()
+    if dupes.empty:
+        return dupes.assign(kept=pd.Series(dtype=bool))
+    dupes["kept"] = ~dupes.duplicated(["agency", "report_year"], keep="first")
+    return dupes.reset_index(drop=True)
+
+
 def duplicate_reports(figures: pd.DataFrame) -> pd.DataFrame:
     """Reports of an organ and year read more than once, with ``kept`` true on the one preferred.
 
     The preference is :data:`DUPLICATE_PREFERENCE`; reports without organ or year
     are never grouped.  Empty when there are no duplicates.
     """
-    reports = report_instances(figures)
-    reports = reports[reports["agency"].notna() & reports["report_year"].notna()]
-    counts = reports.groupby(["agency", "report_year"])["report_id"].transform("size")
-    dupes = reports[counts > 1].copy()
-    if dupes.empty:
-        return dupes.assign(kept=pd.Series(dtype=bool))
-    dupes = dupes.sort_values(["agency", "report_year", "table_figures", "ocr_figures", "source_file"],
-                              ascending=[True, True, False, True, True], kind="stable")
-    dupes["kept"] = ~dupes.duplicated(["agency", "report_year"], keep="first")
-    return dupes.reset_index(drop=True)
+    return duplicates_of(report_instances(figures))
 
 
 def drop_duplicate_reports(figures: pd.DataFrame) -> pd.DataFrame:
@@ -350,22 +439,31 @@ def drop_duplicate_reports(figures: pd.DataFrame) -> pd.DataFrame:
 
 def duplicate_checks(figures: pd.DataFrame) -> pd.DataFrame:
     """One ``duplicate`` warning row per extra report of an organ and year, naming the one kept."""
-    dupes = duplicate_reports(figures)
+    return duplicate_checks_from(report_instances(figures))
+
+
+def duplicate_checks_from(instances: pd.DataFrame) -> pd.DataFrame:
+    """:func:`duplicate_checks` from :func:`report_instances` (of all reports)."""
+    dupes = duplicates_of(instances)
     if dupes.empty:
         return empty_checks()
-    rows = []
-    for (agency, year), group in dupes.groupby(["agency", "report_year"], sort=True):
-        kept = group[group["kept"]].iloc[0]
-        for _, extra in group[~group["kept"]].iterrows():
-            rows.append({
-                "report_id": extra["report_id"], "source_file": extra["source_file"], "agency": agency,
-                "report_year": year, "format_version": extra["format_version"], "kind": "duplicate",
-                "identity": "same_organ_year", "column": "report", "left": len(group), "right": 1,
-                "difference": len(group) - 1, "status": "warning",
-                "detail": f"{len(group)} reports of this organ and year; kept {kept['source_file']} "
-                          f"(by {', then '.join(DUPLICATE_PREFERENCE)})",
-            })
-    return _typed(pd.DataFrame(rows))
+    groups = dupes.groupby(["agency", "report_year"], sort=False)
+    size = groups["report_id"].transform("size").to_numpy(dtype=int)
+    kept_file = groups["source_file"].transform("first").to_numpy(dtype=object)
+    extra = ~dupes["kept"].to_numpy(dtype=bool)
+    preference = ", then ".join(DUPLICATE_PREFERENCE)
+    out = pd.DataFrame({
+        "report_id": dupes["report_id"].to_numpy(dtype=object)[extra],
+        "source_file": dupes["source_file"].to_numpy(dtype=object)[extra],
+        "agency": dupes["agency"].to_numpy(dtype=object)[extra],
+        "report_year": dupes["report_year"].to_numpy(dtype=object)[extra],
+        "format_version": dupes["format_version"].to_numpy(dtype=object, na_value=pd.NA)[extra],
+        "kind": "duplicate", "identity": "same_organ_year", "column": "report",
+        "left": size[extra], "right": 1, "difference": size[extra] - 1, "status": "warning",
+        "detail": [f"{n} reports of this organ and year; kept {k} (by {preference})"
+                   for n, k in zip(size[extra], kept_file[extra], strict=True)],
+    })
+    return _typed(out)
 
 
 # --------------------------------------------------------------------------- both
@@ -373,8 +471,10 @@ def duplicate_checks(figures: pd.DataFrame) -> pd.DataFrame:
 
 def run_checks(figures: pd.DataFrame) -> pd.DataFrame:
     """Identity, cross-year and duplicate checks, one table (:data:`CHECK_COLUMNS`)."""
-    parts = [p for p in (identity_checks(figures), cross_year_checks(figures), duplicate_checks(figures))
-             if not p.empty]
+    instances = report_instances(figures)
+    parts = [identity_checks(figures), cross_year_checks_from(report_summaries(figures), instances),
+             duplicate_checks_from(instances)]
+    parts = [p for p in parts if not p.empty]
     if not parts:
         return empty_checks()
     return _typed(pd.concat(parts, ignore_index=True))

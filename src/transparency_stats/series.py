@@ -15,7 +15,7 @@ import pandas as pd
 from . import registry
 from .metrics import _ratio, _typed, empty_metrics
 
-__all__ = ["cagr", "series_breaks", "yoy_change"]
+__all__ = ["cagr", "series_breaks", "series_values", "yoy_change"]
 
 
 def _series_frame(metrics: pd.DataFrame, metric: str | None) -> pd.DataFrame:
@@ -140,3 +140,13 @@ def series_breaks(metrics: pd.DataFrame) -> pd.DataFrame:
             previous = row
     columns = ["agency", "metric", "year_before", "group_before", "year_after", "group_after"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def series_values(metrics: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``metrics`` the series take: per organ, metric and year the first non-NA one.
+
+    :func:`yoy_change` and :func:`cagr` give the same rows from this table as
+    from ``metrics``, and from these rows of any split of ``metrics`` by report
+    once concatenated in ``metrics``' order (organ, year, report, metric).
+    """
+    return _series_frame(metrics, None).reset_index(drop=True)

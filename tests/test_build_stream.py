@@ -1,0 +1,108 @@
+"""The streamed build (per-report buckets, then the small cross-report tables) gives the rows of the
+whole-table computation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import transparency_stats as ts
+from transparency_stats import build
+from transparency_stats.processed import load_bundle, write_processed
+from transparency_stats.schema import coerce_figures
+
+FIXTURES = Path(__file__).parent / "fixtures" / "tidy"
+
+
+def _copy(frame: pd.DataFrame, report_id: str | None, source: str, **changes: object) -> pd.DataFrame:
+    out = frame.copy()
+    out["report_id"] = report_id
+    out["source_file"] = source
+    for column, value in changes.items():
+        out[column] = value
+    return out
+
+
+@pytest.fixture(scope="module")
+def figures() -> pd.DataFrame:
+    """Several organs and years, with duplicates of one organ-year, identical files, no organ, no id."""
+    sample = pd.read_csv(FIXTURES / "sample_figures.csv", dtype=str)
+    suqian = pd.read_csv(FIXTURES / "suqian_2023_2024.csv", dtype=str)
+    by_id = {rid: group for rid, group in pd.concat([sample, suqian]).groupby("report_id", sort=False)}
+    changed = by_id["suqian2023"].copy()
+    carried = changed["metric"] == "requests_carried_forward"
+    changed.loc[carried, "value"] = (pd.to_numeric(changed.loc[carried, "value"]) + 1).astype(str)
+    ocr = _copy(by_id["a2021"], "a2021scan", "a2021_scan.pdf", read_via="ocr")
+    parts = [
+        sample, suqian,
+        _copy(changed, "suqian2023b", "suqian_2023_again.html"),      # same organ and year, other numbers
+        _copy(by_id["suqian2024"], "suqian2024b", "suqian_2024_again.txt"),
+        ocr,                                                         # same organ and year, read by OCR
+        _copy(by_id["a2020"], "a2020", "a2020_same_bytes.txt"),      # identical file: same report id
+        _copy(by_id["c2021"], "x2021", "no_organ.txt", agency=None),
+        _copy(by_id["b2021"], None, "no_id.txt"),
+    ]
+    return coerce_figures(pd.concat(parts, ignore_index=True))
+
+
+def _same(expected: pd.DataFrame, got: pd.DataFrame) -> None:
+    keys = list(got.columns)
+    pd.testing.assert_frame_equal(expected[keys].sort_values(keys).reset_index(drop=True),
+                                  got.sort_values(keys).reset_index(drop=True), check_dtype=False)
+
+
+def test_report_buckets_then_cross_report_give_the_whole_table_rows(figures: pd.DataFrame) -> None:
+    expected = build.derived_tables(figures)
+    report = figures["report_id"].fillna(figures["source_file"])
+    ids = list(dict.fromkeys(report))
+    bucket_of = {rid: k % 3 for k, rid in enumerate(ids)}  # one organ's reports in several buckets
+    stages = [build.report_stage(figures[report.map(bucket_of) == b]) for b in range(3)]
+    small = {name: pd.concat([s[name] for s in stages], ignore_index=True)
+             for name in ("summaries", "instances", "series")}
+    across = build.cross_report_stage(small["summaries"], small["instances"], small["series"])
+    for name in ("checks", "metrics"):
+        got = pd.concat([s[name] for s in stages] + across[name], ignore_index=True)
+        _same(expected[name], got)
+    checks = expected["checks"]
+    assert {"identity", "cross_year", "duplicate"} <= set(checks["kind"])
+    assert expected["metrics"]["metric"].str.endswith("__yoy").any()
+
+
+def test_streamed_build_writes_the_whole_table_rows(figures: pd.DataFrame, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(build, "BUCKET_ROWS", 300)  # several buckets of whole reports
+    calls: list[set] = []
+    stage = build.report_stage
+
+    def counted(frame: pd.DataFrame) -> dict:
+        calls.append(set(frame["report_id"].fillna(frame["source_file"])))
+        return stage(frame)
+
+    monkeypatch.setattr(build, "report_stage", counted)
+    out = write_processed(figures, tmp_path / "processed")
+    assert len(calls) >= 3
+    for k, one in enumerate(calls):
+        assert not any(one & other for other in calls[k + 1:]), "a report's rows are all in one bucket"
+    stored = ts.load_processed(out)
+    expected = build.derived_tables(stored)
+    bundle = load_bundle(out)
+    for name in ("checks", "metrics"):
+        assert len(getattr(bundle, name)) > 0
+        _same(expected[name], getattr(bundle, name))
+
+
+def test_duplicates_of_an_organ_year_give_rows_linear_in_reports(figures: pd.DataFrame) -> None:
+    suqian = figures[figures["agency"] == "宿迁市人民政府"]
+    copies = []
+    for k in range(6):  # six copies of each year: 36 pairs, but one row per report of the later year
+        for year in ("2023", "2024"):
+            one = suqian[suqian["report_id"] == f"suqian{year}"]
+            copies.append(_copy(one, f"s{year}_{k}", f"s{year}_{k}.txt"))
+    checks = ts.run_checks(coerce_figures(pd.concat(copies, ignore_index=True)))
+    carried = checks[checks["identity"] == "carried_over"]
+    assert len(carried) == 6 and set(carried["report_year"]) == {2024}
+    assert carried["detail"].str.endswith("report s2023_0").all(), "compared with the 2023 report kept"
+    assert (checks["kind"] == "duplicate").sum() == 10
+    assert np.isfinite(carried["difference"].to_numpy(dtype=float)).all()
