@@ -2,8 +2,8 @@
 
 Makes N copies of real-size reports (see ``bench_extract.make_mixed_corpus``) in
 a temporary folder, runs ``transparency-stats build --raw CORPUS --processed OUT``
-(extraction into the Parquet dataset, checks and metrics by organ bucket), times
-it with its peak memory, runs it again on the unchanged corpus, and checks that
+(extraction into the Parquet dataset, checks and metrics per bucket of reports, then
+across reports), times it with its peak memory (and that of each kind of process), runs it again on the unchanged corpus, and checks that
 every copy's figures are present and identical to those of its source read alone.
 Everything is deleted afterwards (``--keep`` keeps it).
 
@@ -98,7 +98,9 @@ def main() -> int:
         seconds, peak = run_command(build)
         print(f"build (extract + checks + metrics): {seconds:.1f} s, {args.n / seconds:.1f} reports/s, "
               f"peak RSS of the largest process {peak:.0f} MiB")
-        print(f"  of which checks and metrics: {_manifest(root)['seconds']}")
+        manifest = _manifest(root)
+        print(f"  of which checks and metrics: {manifest['seconds']}")
+        print(f"  peak RSS (MiB) by process: {manifest.get('peak_rss_mib')}")
         print(f"load average after: {os.getloadavg()}")
         seconds, peak = run_command(build)
         print(f"build again, unchanged corpus: {seconds:.1f} s, peak {peak:.0f} MiB; "

@@ -11,7 +11,15 @@ import pytest
 
 import transparency_stats as ts
 from transparency_stats import build
-from transparency_stats.processed import load_bundle, write_processed
+from transparency_stats.dataset import (
+    DatasetRun,
+    InputFile,
+    chunk_id_for,
+    figures_table_from_frame,
+    issues_table,
+    write_chunk,
+)
+from transparency_stats.processed import load_bundle
 from transparency_stats.schema import coerce_figures
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tidy"
@@ -71,8 +79,19 @@ def test_report_buckets_then_cross_report_give_the_whole_table_rows(figures: pd.
     assert expected["metrics"]["metric"].str.endswith("__yoy").any()
 
 
+def _publish_in_chunks(figures: pd.DataFrame, folder: Path, chunks: list[list[str]]) -> None:
+    """A dataset whose chunks hold the files named, as extraction would write it; then checks and metrics."""
+    with DatasetRun(folder, "test") as run:
+        for k, files in enumerate(chunks):
+            inputs = [InputFile(name, f"{k}", 0, "figure_table") for name in files]
+            table = figures_table_from_frame(figures[figures["source_file"].isin(files)])
+            run.add(write_chunk(folder, chunk_id_for(inputs, "test"), "test", inputs, table, [], issues_table([])))
+        extra = build.write_derived(run)
+        run.publish(extra={k: v for k, v in extra.items() if k != "derived_parts"}, derived=extra["derived_parts"])
+
+
 def test_streamed_build_writes_the_whole_table_rows(figures: pd.DataFrame, tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(build, "BUCKET_ROWS", 300)  # several buckets of whole reports
+    monkeypatch.setattr(build, "BUCKET_ROWS", 500)  # several buckets of chunks
     calls: list[set] = []
     stage = build.report_stage
 
@@ -81,11 +100,19 @@ def test_streamed_build_writes_the_whole_table_rows(figures: pd.DataFrame, tmp_p
         return stage(frame)
 
     monkeypatch.setattr(build, "report_stage", counted)
-    out = write_processed(figures, tmp_path / "processed")
+    files = list(dict.fromkeys(figures["source_file"]))
+    # the identical file (same report id) lands in another chunk than its twin: its rows span buckets
+    twin = "a2020_same_bytes.txt"
+    chunks = [[f for f in files[k::3] if f != twin] for k in range(3)] + [[twin]]
+    assert all(chunks)
+    out = tmp_path / "processed"
+    _publish_in_chunks(figures, out, chunks)
     assert len(calls) >= 3
     for k, one in enumerate(calls):
         assert not any(one & other for other in calls[k + 1:]), "a report's rows are all in one bucket"
+    assert any(call == {"a2020"} for call in calls), "the report in two chunks is derived on its own"
     stored = ts.load_processed(out)
+    assert len(stored) == len(figures)
     expected = build.derived_tables(stored)
     bundle = load_bundle(out)
     for name in ("checks", "metrics"):

@@ -3,10 +3,11 @@
 Checks and metrics come in two stages, so memory depends on a bucket of
 reports, never on an organ or the corpus:
 
-1. **Per report**, bucket by bucket: the figures are streamed once into buckets
-   by report (every row of a report in the same bucket, about
-   :data:`BUCKET_ROWS` rows each), and each bucket gives, on a worker, its
-   identity checks and metrics (written out as they come) and three small
+1. **Per report**, bucket by bucket: a bucket is a run of consecutive chunks
+   (about :data:`BUCKET_ROWS` figure rows; a chunk holds whole reports), read
+   where the workers wrote it, never copied (:func:`report_buckets`); each
+   bucket gives, on a worker, its identity checks and metrics (written out as
+   they come) and three small
    tables: one summary row per report (the few figures cross-year checks
    compare), one row per report file (for duplicates), and each organ's
    candidate value per metric and year (for growth).
@@ -23,19 +24,18 @@ from __future__ import annotations
 import functools
 import hashlib
 import resource
-import shutil
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from .dataset import FIGURE_SCHEMA, DatasetRun, read_manifest
+from .dataset import FIGURE_SCHEMA, Chunk, DatasetRun, read_manifest
 from .schema import coerce_figures
 
 #: Figure rows per bucket when checks and metrics are computed (bounds build memory).
@@ -105,60 +105,90 @@ def derived_schemas() -> dict[str, pa.Schema]:
     return {"checks": _arrow_schema(empty_checks()), "metrics": _arrow_schema(empty_metrics())}
 
 
-def _bucket_of(name: str, buckets: int) -> int:
-    return int(hashlib.blake2b(name.encode(), digest_size=4).hexdigest(), 16) % buckets
+#: Columns the checks and metrics read (the others are left blank in the workers: less to carry).
+DERIVE_COLUMNS = ("report_id", "source_file", "agency", "report_year", "format_version", "table", "metric",
+                  "applicant", "value", "derived", "read_via")
 
 
-def _bucket_ids(batch: pa.RecordBatch, buckets: int, memo: dict[str, int]) -> np.ndarray:
-    """Bucket of each figure row, by report (``report_id``, else ``source_file``): a report is never split."""
-    report = pc.coalesce(batch.column("report_id"), batch.column("source_file")).fill_null("")
-    encoded = report.dictionary_encode()
-    ids = []
-    for value in encoded.dictionary.to_pylist():
-        if value not in memo:
-            memo[value] = _bucket_of(value, buckets)
-        ids.append(memo[value])
-    return np.asarray(ids, dtype=np.int32)[encoded.indices.to_numpy(zero_copy_only=False)]
-
-
-def _bucket_tasks(dataset: ds.Dataset, files: list[str], rows: int, scratch: Path) -> list[list[str]]:
-    """Parquet files to derive from, one list per bucket: each report's rows in one bucket,
-    each bucket about :data:`BUCKET_ROWS` rows (one bucket: the figure parts themselves).
+@dataclass(frozen=True)
+class ReportBucket:
+    """Figure part files to derive from: every row of them, or only the rows of the reports ``only``
+    names, less those of the reports ``without`` names (reports are keyed by report_id, else file).
     """
-    buckets = max(1, -(-rows // BUCKET_ROWS))
-    if buckets == 1:
-        return [files] if files else []
-    scratch.mkdir(parents=True, exist_ok=True)
-    writers: dict[int, pq.ParquetWriter] = {}
-    memo: dict[str, int] = {}
-    try:
-        for batch in dataset.to_batches(batch_size=200_000):
-            ids = _bucket_ids(batch, buckets, memo)
-            order = np.argsort(ids, kind="stable")  # rows of a bucket together, in dataset order
-            ordered = batch.take(pa.array(order))
-            bounds = np.searchsorted(ids[order], np.arange(buckets + 1))
-            for bucket in range(buckets):
-                start, stop = int(bounds[bucket]), int(bounds[bucket + 1])
-                if start == stop:
-                    continue
-                if bucket not in writers:
-                    writers[bucket] = pq.ParquetWriter(scratch / f"{bucket}.parquet", FIGURE_SCHEMA)
-                writers[bucket].write_batch(ordered.slice(start, stop - start))
-    finally:
-        for writer in writers.values():
-            writer.close()
-    return [[str(scratch / f"{bucket}.parquet")] for bucket in sorted(writers)]
+
+    files: tuple[str, ...]
+    without: tuple[str, ...] = ()
+    only: tuple[str, ...] | None = None
 
 
-def derive(paths: list[str]) -> dict:
-    """:func:`report_stage` of the figures in ``paths`` (one bucket of whole reports; runs in workers).
+def _report_keys(table: pa.Table) -> pa.ChunkedArray:
+    return pc.coalesce(table.column("report_id"), table.column("source_file")).fill_null("")
+
+
+def report_buckets(folder: Path, chunks: list[Chunk]) -> list[ReportBucket]:
+    """The run's figures as buckets of whole reports, about :data:`BUCKET_ROWS` rows each, without copying.
+
+    Consecutive chunks make a bucket (a chunk holds whole reports).  A report whose
+    rows are in more than one bucket (the same file twice in different chunks, a
+    figure table naming a report of another input) is left out of those buckets
+    and gets buckets of its own, which read only its rows.
+    """
+    groups: list[list[str]] = []
+    rows = BUCKET_ROWS
+    for chunk in chunks:
+        parts = sorted(str(folder / p) for p in chunk.parts if p.startswith("figures/"))
+        if not parts:
+            continue
+        if rows + chunk.counts.get("figures", 0) > BUCKET_ROWS:
+            groups.append([])
+            rows = 0
+        groups[-1].extend(parts)
+        rows += chunk.counts.get("figures", 0)
+    seen: dict[str, int] = {}
+    shared: dict[str, set[int]] = {}
+    for index, files in enumerate(groups):
+        for path in files:
+            for key in pc.unique(_report_keys(pq.read_table(path, columns=["report_id", "source_file"]))).to_pylist():
+                first = seen.setdefault(key, index)
+                if first != index:
+                    shared.setdefault(key, {first}).add(index)
+    buckets = []
+    for index, files in enumerate(groups):
+        without = tuple(sorted(k for k, where in shared.items() if index in where))
+        buckets.append(ReportBucket(tuple(files), without))
+    if shared:
+        per_report = max(1, sum(c.counts.get("figures", 0) for c in chunks) // max(1, len(seen)))
+        keys = sorted(shared)
+        step = max(1, BUCKET_ROWS // per_report)
+        for start in range(0, len(keys), step):
+            some = keys[start:start + step]
+            files = sorted({f for k in some for index in shared[k] for f in groups[index]})
+            buckets.append(ReportBucket(tuple(files), only=tuple(some)))
+    return buckets
+
+
+def _bucket_figures(bucket: ReportBucket) -> pd.DataFrame:
+    """The figures of one bucket with the columns checks and metrics read (the others blank)."""
+    table = ds.dataset(list(bucket.files), schema=FIGURE_SCHEMA, format="parquet").to_table(
+        columns=list(DERIVE_COLUMNS))
+    if bucket.only is not None:
+        table = table.filter(pc.is_in(_report_keys(table), value_set=pa.array(bucket.only, pa.string())))
+    if bucket.without:
+        table = table.filter(pc.invert(pc.is_in(_report_keys(table),
+                                                value_set=pa.array(bucket.without, pa.string()))))
+    for name in FIGURE_SCHEMA.names:
+        if name not in DERIVE_COLUMNS:
+            table = table.append_column(FIGURE_SCHEMA.field(name), pa.nulls(table.num_rows, FIGURE_SCHEMA.field(name).type))
+    table = table.select(FIGURE_SCHEMA.names)
+    return coerce_figures(table.to_pandas(types_mapper=_pandas_type))
+
+
+def derive(bucket: ReportBucket) -> dict:
+    """:func:`report_stage` of one bucket of whole reports (runs in workers).
 
     Checks and metrics come back as Arrow tables, the small tables as DataFrames.
     """
-    table = ds.dataset(paths, schema=FIGURE_SCHEMA, format="parquet").to_table()
-    figures = coerce_figures(table.to_pandas(types_mapper=_pandas_type))
-    del table
-    out = report_stage(figures)
+    out = report_stage(_bucket_figures(bucket))
     schemas = derived_schemas()
     for name, schema in schemas.items():
         out[name] = pa.Table.from_pandas(out[name][schema.names], schema=schema, preserve_index=False)
@@ -227,17 +257,14 @@ def write_derived(
         return {"derived_parts": previous["derived"], "derived_basis": basis,
                 "tables": previous.get("tables", {})}
     workers_before = _peak_rss_mib(resource.RUSAGE_CHILDREN)
-    files = [str(folder / p) for c in run.chunks.values() for p in c.parts if p.startswith("figures/")]
-    dataset = ds.dataset(files, schema=FIGURE_SCHEMA, format="parquet")
     schemas = derived_schemas()
     relative = {name: f"derived/{run.run_id}/{name}.parquet" for name in schemas}
     (folder / "derived" / run.run_id).mkdir(parents=True, exist_ok=True)
     writers = {name: pq.ParquetWriter(str(folder / relative[name]) + ".tmp", schema)
                for name, schema in schemas.items()}
-    scratch = folder / "derived" / f".{run.run_id}.buckets"
     small: dict[str, list[pd.DataFrame]] = {"summaries": [], "instances": [], "series": []}
     try:
-        tasks = _bucket_tasks(dataset, files, dataset.count_rows(), scratch)
+        tasks = report_buckets(folder, [run.chunks[c] for c in sorted(run.chunks)])
         for tables in _map(derive, tasks, engine=engine, jobs=jobs, scheduler=scheduler, client=client):
             for name in schemas:
                 if tables[name].num_rows:
@@ -263,7 +290,6 @@ def write_derived(
     finally:
         for writer in writers.values():
             writer.close()
-        shutil.rmtree(scratch, ignore_errors=True)
     for path in relative.values():
         Path(str(folder / path) + ".tmp").replace(folder / path)
     peak = {"main process": _peak_rss_mib(resource.RUSAGE_SELF), "extract workers": workers_before,
