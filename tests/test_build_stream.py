@@ -79,14 +79,14 @@ def test_report_buckets_then_cross_report_give_the_whole_table_rows(figures: pd.
     assert expected["metrics"]["metric"].str.endswith("__yoy").any()
 
 
-def _publish_in_chunks(figures: pd.DataFrame, folder: Path, chunks: list[list[str]]) -> None:
+def _publish_in_chunks(figures: pd.DataFrame, folder: Path, chunks: list[list[str]], jobs: int = 1) -> None:
     """A dataset whose chunks hold the files named, as extraction would write it; then checks and metrics."""
     with DatasetRun(folder, "test") as run:
         for k, files in enumerate(chunks):
             inputs = [InputFile(name, f"{k}", 0, "figure_table") for name in files]
             table = figures_table_from_frame(figures[figures["source_file"].isin(files)])
             run.add(write_chunk(folder, chunk_id_for(inputs, "test"), "test", inputs, table, [], issues_table([])))
-        extra = build.write_derived(run)
+        extra = build.write_derived(run, jobs=jobs)
         run.publish(extra={k: v for k, v in extra.items() if k != "derived_parts"}, derived=extra["derived_parts"])
 
 
@@ -118,6 +118,10 @@ def test_streamed_build_writes_the_whole_table_rows(figures: pd.DataFrame, tmp_p
     for name in ("checks", "metrics"):
         assert len(getattr(bundle, name)) > 0
         _same(expected[name], getattr(bundle, name))
+    on_two = tmp_path / "on_two_workers"
+    _publish_in_chunks(figures, on_two, chunks, jobs=2)
+    for name in ("checks", "metrics"):
+        _same(getattr(bundle, name), getattr(load_bundle(on_two), name))
 
 
 def test_duplicates_of_an_organ_year_give_rows_linear_in_reports(figures: pd.DataFrame) -> None:

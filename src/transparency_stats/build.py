@@ -125,13 +125,23 @@ def _report_keys(table: pa.Table) -> pa.ChunkedArray:
     return pc.coalesce(table.column("report_id"), table.column("source_file")).fill_null("")
 
 
-def report_buckets(folder: Path, chunks: list[Chunk]) -> list[ReportBucket]:
+def _group_keys(task: tuple[int, list[str]]) -> tuple[int, list[str]]:
+    """The reports (keys) whose rows are in one group of part files (runs in workers)."""
+    index, files = task
+    keys: set[str] = set()
+    for path in files:
+        keys.update(pc.unique(_report_keys(pq.read_table(path, columns=["report_id", "source_file"]))).to_pylist())
+    return index, sorted(keys)
+
+
+def report_buckets(folder: Path, chunks: list[Chunk], mapper: Callable | None = None) -> list[ReportBucket]:
     """The run's figures as buckets of whole reports, about :data:`BUCKET_ROWS` rows each, without copying.
 
     Consecutive chunks make a bucket (a chunk holds whole reports).  A report whose
     rows are in more than one bucket (the same file twice in different chunks, a
     figure table naming a report of another input) is left out of those buckets
-    and gets buckets of its own, which read only its rows.
+    and gets buckets of its own, which read only its rows.  ``mapper(func, tasks)``
+    runs the scan of report keys (default: here, one after another).
     """
     groups: list[list[str]] = []
     rows = BUCKET_ROWS
@@ -146,16 +156,17 @@ def report_buckets(folder: Path, chunks: list[Chunk]) -> list[ReportBucket]:
         rows += chunk.counts.get("figures", 0)
     seen: dict[str, int] = {}
     shared: dict[str, set[int]] = {}
-    for index, files in enumerate(groups):
-        for path in files:
-            for key in pc.unique(_report_keys(pq.read_table(path, columns=["report_id", "source_file"]))).to_pylist():
-                first = seen.setdefault(key, index)
-                if first != index:
-                    shared.setdefault(key, {first}).add(index)
-    buckets = []
-    for index, files in enumerate(groups):
-        without = tuple(sorted(k for k, where in shared.items() if index in where))
-        buckets.append(ReportBucket(tuple(files), without))
+    for index, keys in (mapper or map)(_group_keys, list(enumerate(groups))):
+        for key in keys:
+            first = seen.setdefault(key, index)
+            if first != index:
+                shared.setdefault(key, {first}).add(index)
+    without: dict[int, list[str]] = {}
+    for key, where in shared.items():
+        for index in where:
+            without.setdefault(index, []).append(key)
+    buckets = [ReportBucket(tuple(files), tuple(sorted(without.get(index, []))))
+               for index, files in enumerate(groups)]
     if shared:
         per_report = max(1, sum(c.counts.get("figures", 0) for c in chunks) // max(1, len(seen)))
         keys = sorted(shared)
@@ -264,7 +275,12 @@ def write_derived(
                for name, schema in schemas.items()}
     small: dict[str, list[pd.DataFrame]] = {"summaries": [], "instances": [], "series": []}
     try:
-        tasks = report_buckets(folder, [run.chunks[c] for c in sorted(run.chunks)])
+        from . import checks, metrics, series  # noqa: F401  (imported once here, not in every forked worker)
+
+        # the key scan on the local pool (a Dask session is opened once, for the buckets)
+        scan = functools.partial(_map, engine="local", jobs=jobs, scheduler=None, client=None)
+        tasks = report_buckets(folder, [run.chunks[c] for c in sorted(run.chunks)],
+                               scan if engine == "local" else None)
         for tables in _map(derive, tasks, engine=engine, jobs=jobs, scheduler=scheduler, client=client):
             for name in schemas:
                 if tables[name].num_rows:

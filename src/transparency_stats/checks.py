@@ -21,15 +21,15 @@ reports, 现行有效(N) = 现行有效(N−1) + 制发(N) − 废止(N) for reg
 normative documents.  Each report of year N meets one report of year N−1 (the
 one kept among duplicates, below).
 
-Identity checks look at one report at a time; cross-year and duplicate checks
-need only a few numbers per report (:func:`report_summaries`,
-:func:`report_instances`), so ``build`` computes the figures' part report by
-report and the rest on those small tables.
-
 Duplicate reports (kind ``duplicate``, status ``warning``): the same organ and
 year read from more than one file (a PDF and its text, a page saved twice).
 One row per extra report names the one :func:`drop_duplicate_reports` keeps, by
 :data:`DUPLICATE_PREFERENCE`.
+
+Identity checks look at one report at a time; cross-year and duplicate checks
+need only a few numbers per report (:func:`report_summaries`,
+:func:`report_instances`), so ``build`` computes the figures' part bucket by
+bucket of reports and the rest on those small tables.
 
 Organs are matched by :func:`canonical_agency`.
 """

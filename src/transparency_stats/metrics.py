@@ -223,7 +223,9 @@ def _rows(
         value = _ratio(numerator, denominator)
     # Every column is built with its final dtype (as :func:`_typed` gives), in METRIC_COLUMNS order.
     versions = wide["format_version"].astype("string").array
-    groups = {v: registry.comparable_group(metric, v) for v in pd.unique(versions)}
+    codes, layouts = pd.factorize(versions)  # each layout's group looked up once; code -1 is a blank layout
+    groups = np.array([*(registry.comparable_group(metric, v) for v in layouts),
+                       registry.comparable_group(metric, pd.NA)], dtype=object)[codes]
     size = len(wide)
     notes = note.to_numpy(dtype=object) if isinstance(note, pd.Series) else [note] * size
     return pd.DataFrame(
@@ -236,7 +238,7 @@ def _rows(
             "numerator": numerator.array,
             "denominator": denominator.astype("Float64").array,
             "value": value.astype("Float64").array,
-            "comparable_group": pd.array([groups[v] for v in versions], dtype="string"),
+            "comparable_group": pd.array(groups, dtype="string"),
             "note": pd.array(notes, dtype="string"),
         }
     )
