@@ -22,6 +22,10 @@ PAGE_FOOTER_RE = re.compile(
 ROUND_BRACKETS = str.maketrans({"[": "(", "]": ")", "〔": "(", "〕": ")", "【": "(", "】": ")", "﹙": "(", "﹚": ")"})
 
 
+#: A run of characters that are not whitespace (``\s`` is exactly :meth:`str.isspace`).
+_RUN_RE = re.compile(r"\S+")
+
+
 def blank_footers(text: str) -> str:
     """The text with each page footer replaced by as many spaces (offsets stay valid)."""
     return PAGE_FOOTER_RE.sub(lambda m: " " * len(m.group()), text)
@@ -35,25 +39,24 @@ class CompactText:
     """
 
     def __init__(self, text: str, *, digit_gaps: bool = False, round_brackets: bool = False) -> None:
-        skip = [False] * len(text)
-        for match in PAGE_FOOTER_RE.finditer(text):
-            for i in range(match.start(), match.end()):
-                skip[i] = True
-        chars: list[str] = []
+        # Page footers become spaces (offsets unchanged); the compact text is then the runs of
+        # non-space characters, joined, each run's offsets one range: no loop per character.
+        if PAGE_FOOTER_RE.search(text):
+            text = blank_footers(text)
+        pieces: list[str] = []
         offsets: list[int] = []
-        gap_at: int | None = None
-        for i, ch in enumerate(text):
-            if skip[i] or ch.isspace():
-                if gap_at is None:
-                    gap_at = i
-                continue
-            if digit_gaps and gap_at is not None and chars and chars[-1].isdigit() and ch.isdigit():
-                chars.append(" ")
-                offsets.append(gap_at)
-            gap_at = None
-            chars.append(ch)
-            offsets.append(i)
-        joined = "".join(chars)
+        previous_end = -1
+        for run in _RUN_RE.finditer(text):
+            piece = run.group()
+            start = run.start()
+            if (digit_gaps and pieces and start > previous_end and piece[0].isdigit()
+                    and pieces[-1][-1].isdigit()):
+                pieces.append(" ")
+                offsets.append(previous_end)
+            pieces.append(piece)
+            previous_end = run.end()
+            offsets.extend(range(start, previous_end))
+        joined = "".join(pieces)
         self.text = joined.translate(ROUND_BRACKETS) if round_brackets else joined
         self.offsets = offsets
         self._size = len(text)
