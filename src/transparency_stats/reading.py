@@ -355,13 +355,16 @@ def _html_parts(
     up to ``limits.max_html_depth`` levels; each table may expand to at most
     ``limits.max_table_cells`` cells.
     """
-    import lxml.html
     from lxml import etree
 
     limits = limits or LIMITS
     try:
-        parser = lxml.html.HTMLParser(huge_tree=True)
-        root = lxml.html.document_fromstring(html_text, parser=parser)
+        # libxml2's HTML parser as lxml.html uses it, without lxml.html's element classes: a
+        # Python class lookup for every element costs more than the parse and is never used here
+        parser = etree.HTMLParser(huge_tree=True)
+        root = etree.fromstring(html_text, parser=parser)
+        if root is None:
+            raise etree.ParserError("Document is empty")
     except (etree.ParserError, ValueError) as exc:
         raise ReadError(f"unparsable HTML: {exc}") from exc
     if any("Excessive depth" in error.message for error in parser.error_log):
@@ -436,12 +439,17 @@ def _html_parts(
     return "\n".join(lines), tables
 
 
+_SPACES_RE = re.compile(r"\s+")
+
+
 def _cell_text(cell: object) -> str:
     text = "".join(cell.itertext())  # type: ignore[attr-defined]
-    return re.sub(r"\s+", " ", text.replace("\xa0", " ")).strip()
+    return _SPACES_RE.sub(" ", text.replace("\xa0", " ")).strip()
 
 
 def _span(value: str | None) -> int:
+    if value is None:
+        return 1
     try:
         return max(1, min(int(str(value).strip() or 1), 200))
     except ValueError:
