@@ -16,13 +16,13 @@ single split is possible or the prose confirms one.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from .compact_text import CompactText as _Compact
 from .numbers import parse_quantity
-from .phrasings import ANNEX_ROWS, MAX_NUMERAL, TEXT_RULES
+from .phrasings import ANNEX_ROWS, MAX_NUMERAL, TEXT_RULES, Anchor
 from .reading import Document
 from .schema import FORMAT_VERSIONS, Figure, Issue
 
@@ -129,6 +129,46 @@ def _prose_regions(text: str) -> list[tuple[int, int]]:
     return regions
 
 
+#: Matching is tried only at the starts an anchor allows when they number fewer than the
+#: region's characters divided by this (a scan tries every position, but in C).
+_ANCHOR_GAIN = 16
+
+
+def _matches(
+    pattern: re.Pattern[str], anchors: tuple[Anchor, ...], text: str, start: int, end: int
+) -> Iterator[re.Match[str]]:
+    """The matches ``pattern.finditer(text, start, end)`` gives, found faster.
+
+    A match starts only where one of a rule's anchors (literal text every match holds) stands
+    at the anchor's distance ahead; with the rarest anchor, the pattern is tried at those
+    starts alone, in order, going on after each match's end as ``finditer`` does.
+    """
+    best: tuple[int, Anchor] | None = None
+    for anchor in anchors:
+        count = sum(text.count(literal, start, end) for literal in anchor.literals)
+        cost = count * (anchor.before_max - anchor.before_min + 1)
+        if best is None or cost < best[0]:
+            best = (cost, anchor)
+    if best is None or best[0] * _ANCHOR_GAIN > end - start:
+        yield from pattern.finditer(text, start, end)
+        return
+    anchor = best[1]
+    starts: set[int] = set()
+    for literal in anchor.literals:
+        at = text.find(literal, start, end)
+        while at >= 0:
+            starts.update(range(max(start, at - anchor.before_max), at - anchor.before_min + 1))
+            at = text.find(literal, at + 1, end)
+    position = start
+    for candidate in sorted(starts):
+        if candidate < position:
+            continue
+        match = pattern.match(text, candidate, end)
+        if match:
+            yield match
+            position = max(match.end(), candidate + 1)
+
+
 def _prose_candidates(doc_text: str, compact: _Compact, limit: int, allowed: set[str]) -> list[_Candidate]:
     text = compact.text[:limit]
     regions = _prose_regions(text)
@@ -137,8 +177,8 @@ def _prose_candidates(doc_text: str, compact: _Compact, limit: int, allowed: set
         metrics = tuple(m for m in rule.metrics if m in allowed)
         if not metrics:
             continue
-        pattern = re.compile(rule.pattern)
-        for match in (m for start, end in regions for m in pattern.finditer(text, start, end)):
+        pattern = rule.compiled
+        for match in (m for start, end in regions for m in _matches(pattern, rule.anchors, text, start, end)):
             sentence = text[_clause_start(text, match.start(), _SENTENCE_END): match.end()]
             if rule.context and not re.search(rule.context, sentence):
                 continue
