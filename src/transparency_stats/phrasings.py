@@ -139,7 +139,7 @@ class Rule:
 
     @property
     def compiled(self) -> re.Pattern[str]:
-        return _compiled(self.pattern)
+        return compiled_pattern(self.pattern)
 
     @property
     def anchors(self) -> tuple[Anchor, ...]:
@@ -147,7 +147,8 @@ class Rule:
 
 
 @functools.cache
-def _compiled(pattern: str) -> re.Pattern[str]:
+def compiled_pattern(pattern: str) -> re.Pattern[str]:
+    """``re.compile(pattern)``, kept for the life of the process (the ``re`` module's cache is small)."""
     return re.compile(pattern)
 
 
