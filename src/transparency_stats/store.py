@@ -15,7 +15,7 @@ from typing import IO
 import pandas as pd
 
 from . import validate
-from .csvsafe import safe_cell, safe_frame
+from .csvsafe import FORMULA_PREFIXES, safe_cell, safe_frame
 from .schema import (
     FIGURE_COLUMNS,
     ISSUE_COLUMNS,
@@ -208,7 +208,11 @@ class FigureCsvWriter:
 
     def write(self, result: ReportResult) -> None:
         # the columns read straight off each row (fields are plain values: no deep copy as asdict makes)
-        self._figures.writerows([_csv_value(v) for v in _FIGURE_ROW(f)] for f in result.figures)
+        # (plain text that no spreadsheet would evaluate is written as it is, without a call per cell)
+        self._figures.writerows(
+            [v if type(v) is str and not v.startswith(FORMULA_PREFIXES) else _csv_value(v) for v in _FIGURE_ROW(f)]
+            for f in result.figures
+        )
         for issue in result.issues:
             writer = self._errors if issue.severity == "error" else self._warnings
             writer.writerow([_csv_value(v) for v in _ISSUE_ROW(issue)])
