@@ -51,6 +51,18 @@ _PROTECTED = (
 _PROTECT = {ord(ch): 0xF0000 + i for i, ch in enumerate(_PROTECTED)}
 _UNPROTECT = {v: k for k, v in _PROTECT.items()}
 _PROTECTED_RE = re.compile("[" + "".join(map(re.escape, _PROTECTED)) + "]")
+#: Compatibility characters common in reports (full-width ASCII, ideographic and other spaces,
+#: the ellipsis, full-width currency signs) → their NFKD (see :func:`_nfkc_part`).
+_COMMON_COMPAT_CHARS = (
+    [chr(c) for c in range(0xFF01, 0xFF5F)] + [chr(c) for c in range(0xFFE0, 0xFFE7)]
+    + ["\u3000", "\u00a0", "\u2026"] + [chr(c) for c in range(0x2002, 0x200B)]
+)
+_COMMON_COMPAT = {ch: unicodedata.normalize("NFKD", ch) for ch in _COMMON_COMPAT_CHARS}
+_COMMON_COMPAT_RE = re.compile("[" + "".join(map(re.escape, _COMMON_COMPAT_CHARS)) + "]")
+
+
+def _common_compat_decomposition(match: re.Match[str]) -> str:
+    return _COMMON_COMPAT[match.group()]
 
 # CJK Radicals Supplement forms that stand in for ordinary characters (NFKC
 # already maps the Kangxi radicals block U+2F00–U+2FD5).
@@ -211,6 +223,13 @@ def nfkc(text: str) -> str:
 def _nfkc_part(text: str) -> str:
     if unicodedata.is_normalized("NFKC", text):
         return text
+    if _COMMON_COMPAT_RE.search(text):
+        # Replacing a character by its full compatibility decomposition leaves the text's NFKC as
+        # it was; once the common ones (full-width punctuation) are replaced, most texts are in
+        # NFKC already and the slow whole-text normalisation is not needed.
+        text = _COMMON_COMPAT_RE.sub(_common_compat_decomposition, text)  # faster than str.translate here
+        if unicodedata.is_normalized("NFKC", text):
+            return text
     if not _PROTECTED_RE.search(text):
         return unicodedata.normalize("NFKC", text)
     protected = text.translate(_PROTECT)
