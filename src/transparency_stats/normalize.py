@@ -35,9 +35,13 @@ _PINYIN_RE = re.compile(
     rf"[(（\[【](?<=[\u3400-\u9fff\ufffd][(（\[【])({_SYLLABLE}|{_NUMBERED_SYLLABLE})[)）\]】]"
     rf"|[ \u3000][(（](?<=[\u3400-\u9fff\ufffd][ \u3000][(（])({_SYLLABLE})[)）]"
 )
+#: What every pinyin annotation holds: an opening bracket, then a letter a syllable starts with.
+_PINYIN_HINT_RE = re.compile(rf"[(（\[【][a-zü{_TONE_VOWELS}]")
 _CJK_RE = re.compile(r"[\u3400-\u9fff]")
 _ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES_RE = re.compile(r"[ \t\u00a0\u3000\u2002-\u200a\u202f\u205f]+")
+#: What folding changes: two spaces in a row, or one that is not a plain space.
+_SPACES_TO_FOLD_RE = re.compile(r"[ \t\u00a0\u3000\u2002-\u200a\u202f\u205f]{2}|[\t\u00a0\u3000\u2002-\u200a\u202f\u205f]")
 
 # Characters NFKC would turn into ASCII digits or letters that read as numbers
 # (①, ⑴, ², ㎡ ...): kept out of NFKC by a round trip through the private use area.
@@ -243,6 +247,8 @@ def _radicals(text: str) -> str:
 
 def strip_pinyin(text: str) -> str:
     """Remove pinyin annotations written after characters: ``開(kāi)`` → ``開``."""
+    if not _PINYIN_HINT_RE.search(text):
+        return text  # no opening bracket followed by a pinyin letter: nothing to remove
     return _PINYIN_RE.sub("", text)
 
 
@@ -255,7 +261,7 @@ def normalize_text(text: str) -> NormalizedText:
     text = _radicals(nfkc(text))
     text = _ZERO_WIDTH_RE.sub("", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _SPACES_RE.sub(" ", text)
+    text = _SPACES_RE.sub(" ", text) if _SPACES_TO_FOLD_RE.search(text) else text
     return NormalizedText(text=text, mojibake=spans)
 
 
