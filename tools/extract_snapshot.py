@@ -85,7 +85,7 @@ def main() -> int:
         start = time.process_time()
         lines.append(snapshot_line(path))
         cpu.setdefault(path.suffix.lower(), []).append(time.process_time() - start)
-        # the source_file column holds the path as given; keep it stable across checkouts
+    # paths of this checkout written as <ROOT>, so two checkouts compare equal
     text = "\n".join(line.replace(str(ROOT), "<ROOT>") for line in lines) + "\n"
     if args.time:
         for kind, times in sorted(cpu.items()):
