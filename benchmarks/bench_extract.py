@@ -8,6 +8,10 @@ it is kept), else from the fixtures with invented site chrome around them.
 Every copy differs by a trailing comment or whitespace, so hashes differ and
 figures do not.  The command runs once writing CSV, once writing the Parquet
 dataset, and once more on the unchanged corpus (the incremental run only hashes).
+Besides wall time it reports CPU time (user + system of all its processes: what to
+compare on a shared machine) per report, and per report after start-up: less the CPU of
+the same run on a corpus of one file (imports, worker processes), which a corpus of
+any size pays once.
 The plain libraries read the same files side by side: ``pandas.read_html`` for
 HTML, the PDF library's text layer for PDF.
 
@@ -176,17 +180,32 @@ def make_mixed_corpus(
 
 _MEASURE = (
     "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL, "
-    "stderr=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    "stderr=subprocess.DEVNULL); u = resource.getrusage(resource.RUSAGE_CHILDREN); "
+    "print(u.ru_maxrss, u.ru_utime + u.ru_stime)"
 )
 
 
-def run_command(args: list[str]) -> tuple[float, float]:
-    """Wall seconds of one CLI run and the peak RSS (MiB) of its largest process."""
+def run_command(args: list[str]) -> tuple[float, float, float]:
+    """Wall seconds of one CLI run, the peak RSS (MiB) of its largest process, and CPU seconds of all its processes.
+
+    CPU time (user + system) is what to compare on a shared machine: wall time counts other people's work too.
+    """
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", _MEASURE, str(ROOT / ".venv" / "bin" / "transparency-stats"),
                            *args], check=True, capture_output=True, text=True)
     seconds = time.perf_counter() - start
-    return seconds, int(done.stdout.strip()) / 1024
+    peak, cpu = done.stdout.split()
+    return seconds, int(peak) / 1024, float(cpu)
+
+
+def cpu_per_file(func: Callable[[Path], object], paths: list[Path]) -> float:
+    """CPU milliseconds (user + system of this process) of func per path (after one warm-up call)."""
+    func(paths[0])
+    gc.collect()
+    start = time.process_time()
+    for path in paths:
+        func(path)
+    return 1000 * (time.process_time() - start) / len(paths)
 
 
 def pdf_text_rate(paths: list[Path]) -> list[tuple[str, float]]:
@@ -224,32 +243,48 @@ def mixed_benchmark(args: argparse.Namespace, root: Path) -> None:
     print(f"whole `extract` command, mixed corpus of {args.mixed} reports from {origin}")
     print(f"  {counts['.txt']} text, {counts['.html']} HTML, {counts['.pdf']} PDF; {size:.0f} MiB; "
           f"load average {load:.1f} on {os.cpu_count()} cores")
-    print(f"{'run':<40}{'seconds':>9}{'reports/s':>11}{'per core':>10}{'peak MiB':>10}")
+    # the same runs on a corpus of one file: the start-up CPU (imports, worker processes), to leave out of
+    # the per-report figure that a corpus of any size pays
+    single = root / "single"
+    single.mkdir()
+    shutil.copyfile(sorted(corpus.rglob("*.txt"))[0], single / "one.txt")
+    print(f"{'run':<40}{'seconds':>9}{'reports/s':>11}{'per core':>10}{'peak MiB':>10}{'CPU ms/report':>15}"
+          f"{'after start-up':>16}")
     jobs = str(args.jobs)
     for label, extra, cores in (
-        ("extract -o figures.csv  (1 process)", ["-o", str(root / "out" / "figures.csv")], 1),
-        (f"extract -o figures.csv  -j {jobs}", ["-o", str(root / "out" / "figures.csv"), "-j", jobs], args.jobs),
-        (f"extract --dataset DIR   -j {jobs}", ["--dataset", str(root / "ds"), "-j", jobs], args.jobs),
-        ("  again, unchanged corpus", ["--dataset", str(root / "ds"), "-j", jobs], args.jobs),
+        ("extract -o figures.csv  (1 process)", ["-o", "{out}/figures.csv"], 1),
+        (f"extract -o figures.csv  -j {jobs}", ["-o", "{out}/figures.csv", "-j", jobs], args.jobs),
+        (f"extract --dataset DIR   -j {jobs}", ["--dataset", "{out}/ds", "-j", jobs], args.jobs),
+        ("  again, unchanged corpus", ["--dataset", "{out}/ds", "-j", jobs], args.jobs),
     ):
-        seconds, peak = run_command(["extract", str(corpus), "-q", *extra])
+        seconds, peak, cpu = run_command(
+            ["extract", str(corpus), "-q", *(a.format(out=root / "out") for a in extra)])
+        _, _, startup = run_command(
+            ["extract", str(single), "-q", *(a.format(out=root / "single-out") for a in extra)])
         per_second = args.mixed / seconds
-        print(f"{label:<40}{seconds:>9.1f}{per_second:>11.1f}{per_second / cores:>10.1f}{peak:>10.0f}")
+        print(f"{label:<40}{seconds:>9.1f}{per_second:>11.1f}{per_second / cores:>10.1f}{peak:>10.0f}"
+              f"{1000 * cpu / args.mixed:>15.1f}{1000 * (cpu - startup) / (args.mixed - 1):>16.1f}")
 
     print()
     print("the same real-size files, one core, side by side with the plain libraries")
-    print(f"{'input':<40}{'reports/s':>11}{'ms/report':>11}")
+    print(f"{'input':<40}{'reports/s':>11}{'ms/report':>11}{'CPU ms':>9}")
+    cpu_by_kind: dict[str, float] = {}
     for kind in (".html", ".pdf", ".txt"):
         paths = sorted(corpus.rglob(f"*{kind}"))[: max(5, args.n // (10 if kind == ".pdf" else 2))]
         if not paths:
             continue
+        cpu_by_kind[kind] = cpu_per_file(extract_report, paths)
         rows = [(f"extract_report {kind[1:]}", rate(extract_report, paths))]
         if kind == ".html":
             rows.append(("pandas.read_html", rate(lambda p: pd.read_html(p, flavor="lxml"), paths)))
         if kind == ".pdf":
             rows += pdf_text_rate(paths)
         for label, per_second in rows:
-            print(f"{label:<40}{per_second:>11.1f}{1000 / per_second:>11.1f}")
+            cpu = f"{cpu_by_kind[kind]:>9.1f}" if label.startswith("extract_report") else ""
+            print(f"{label:<40}{per_second:>11.1f}{1000 / per_second:>11.1f}{cpu}")
+    if len(cpu_by_kind) == len(MIX):
+        mixed = sum(MIX[kind] * cpu_by_kind[kind] for kind in MIX)
+        print(f"{'extract_report, mixed proportions':<40}{'':>11}{'':>11}{mixed:>9.1f}")
     print()
 
 

@@ -422,3 +422,32 @@ def test_statements_of_none_under_their_section_headings() -> None:
         "litigation_total": 0,
     }
     assert _text("全年没有发生行政复议和行政诉讼案件。") == {}  # no sign it concerns disclosure
+
+
+def test_anchored_matching_finds_what_a_full_scan_finds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Prose rules tried only at their anchors' starts give exactly the matches of a full scan."""
+    import random
+
+    from transparency_stats import narrative
+    from transparency_stats.compact_text import CompactText
+    from transparency_stats.narrative import _matches
+    from transparency_stats.phrasings import TEXT_RULES
+
+    monkeypatch.setattr(narrative, "_ANCHOR_GAIN", 0)  # always anchored, however common the anchor
+
+    rng = random.Random(3)
+    words = ["本年", "主动公开政府信息", "共", "条", "收到", "政府信息公开申请", "件", "行政复议", "行政诉讼",
+             "未", "没有", "收取", "费用", "答复", "办结率", "满意率", "100%", "12", "3", "4567", "三百余",
+             "规范性文件", "规章", "制发", "现行有效", "。", ",", "、", "其中", "微博", "微信", "发布", "信息",
+             "主动公开政府信息共35条", "收到政府信息公开申请12件", "未收到政府信息公开申请", "满意率100%"]
+    texts = [CompactText(p.read_text(encoding="utf-8"), digit_gaps=True).text
+             for p in sorted(FIXTURES.glob("*.txt"))]
+    texts += ["".join(rng.choice(words) for _ in range(400)) for _ in range(20)]
+    checked = 0
+    for text in texts:
+        for rule in TEXT_RULES:
+            for start, end in ((0, len(text)), (len(text) // 3, 2 * len(text) // 3)):
+                expected = [m.span() for m in rule.compiled.finditer(text, start, end)]
+                assert [m.span() for m in _matches(rule.compiled, rule.anchors, text, start, end)] == expected
+                checked += len(expected)
+    assert checked > 200

@@ -233,3 +233,26 @@ def test_taiwan_and_hong_kong_wording_become_mainland_simplified() -> None:
 @pytest.mark.parametrize("text", ["開（kāi）放", "開[kai1]放", "開 (kāi)放", "開【kāi】放"])
 def test_pinyin_in_other_forms_is_removed(text: str) -> None:
     assert normalize_text(text).text == "开放"
+
+
+def test_nfkc_shortcut_gives_what_whole_text_nfkc_gives() -> None:
+    """Full-width punctuation replaced first, then NFKC only if still needed: same text as NFKC of it all."""
+    import random
+    import unicodedata
+
+    from transparency_stats import normalize
+
+    def whole_text(text: str) -> str:
+        if not normalize._PROTECTED_RE.search(text):
+            return unicodedata.normalize("NFKC", text)
+        protected = text.translate(normalize._PROTECT)
+        return unicodedata.normalize("NFKC", protected).translate(normalize._UNPROTECT)
+
+    rng = random.Random(11)
+    pool = ([chr(c) for c in range(0x20, 0x250)] + [chr(c) for c in range(0x300, 0x370)]
+            + list(normalize._COMMON_COMPAT) + normalize._PROTECTED
+            + ["示", "例", "\n", "e", "\u0301", "\u0327", "\u212b", "\ufb01", "\u3099", "か", "\uff76", "\uff9e"])
+    for _ in range(3000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(1, 24)))
+        assert normalize.nfkc(text) == whole_text(text), repr(text)
+    assert normalize.nfkc("共计１２件，其中：①") == "共计12件,其中:①"

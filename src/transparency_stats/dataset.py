@@ -28,6 +28,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import operator
 import os
 import time
 from collections.abc import Iterable, Iterator
@@ -178,11 +179,8 @@ def write_table_atomic(target: Path, table: pa.Table) -> None:
 
 def figures_table(results: Iterable[ReportResult]) -> pa.Table:
     """Figures of reports as an Arrow table (contract columns and types), without a DataFrame."""
-    columns: dict[str, list] = {c: [] for c in FIGURE_COLUMNS}
-    for result in results:
-        for figure in result.figures:
-            for column, values in columns.items():
-                values.append(getattr(figure, column))
+    figures = [figure for result in results for figure in result.figures]
+    columns: dict[str, list] = {c: list(map(operator.attrgetter(c), figures)) for c in FIGURE_COLUMNS}
     for column in ("agency", "report_year", "value", "confidence"):
         columns[column] = [None if v is None or v != v else v for v in columns[column]]
     columns["report_year"] = [None if v is None else int(v) for v in columns["report_year"]]

@@ -16,13 +16,13 @@ single split is possible or the prose confirms one.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from .compact_text import CompactText as _Compact
 from .numbers import parse_quantity
-from .phrasings import ANNEX_ROWS, MAX_NUMERAL, TEXT_RULES
+from .phrasings import ANNEX_ROWS, MAX_NUMERAL, TEXT_RULES, Anchor, compiled_pattern
 from .reading import Document
 from .schema import FORMAT_VERSIONS, Figure, Issue
 
@@ -52,6 +52,8 @@ CHECK_METRICS: frozenset[str] = frozenset({
 _SINCE = r"(?<!今年)(?<!年初)(?<!本年)以来|截至|截止|历年|累计至|到(?:目前|现在|年底|年末)|至今|迄今|目前累计"
 #: …unless the figure's own clause says it is this year's (其中,本年度新增…).
 _THIS_YEAR = r"本年度|本年|今年|全年|当年"
+_SINCE_RE = re.compile(_SINCE)
+_THIS_YEAR_RE = re.compile(_THIS_YEAR)
 
 #: Annex rows that add up (both columns): total, then its parts.
 ANNEX_SUMS: tuple[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]], ...] = (
@@ -82,11 +84,14 @@ class _Candidate(NamedTuple):
 # --------------------------------------------------------------------------- compact text
 
 
+_SPACES_RE = re.compile(r"\s+")
+
+
 def _original(doc_text: str, compact: _Compact, start: int, end: int) -> str:
     """The doc.text span behind a compact span, whitespace collapsed."""
     if start >= end:
         return ""
-    return re.sub(r"\s+", " ", doc_text[compact.offsets[start]: compact.offsets[end - 1] + 1]).strip()
+    return _SPACES_RE.sub(" ", doc_text[compact.offsets[start]: compact.offsets[end - 1] + 1]).strip()
 
 
 #: A sentence or clause is read back at most this far from its figure (bounds the work per match).
@@ -129,23 +134,74 @@ def _prose_regions(text: str) -> list[tuple[int, int]]:
     return regions
 
 
+#: Matching is tried only at the starts an anchor allows when they number fewer than the
+#: region's characters divided by this (a scan tries every position, but in C).
+_ANCHOR_GAIN = 16
+
+
+def _matches(
+    pattern: re.Pattern[str], anchors: tuple[Anchor, ...], text: str, start: int, end: int,
+    counts: dict[str, int] | None = None,
+) -> Iterator[re.Match[str]]:
+    """The matches ``pattern.finditer(text, start, end)`` gives, found faster.
+
+    A match starts only where one of a rule's anchors (literal text every match holds) stands
+    at the anchor's distance ahead; with the rarest anchor, the pattern is tried at those
+    starts alone, in order, going on after each match's end as ``finditer`` does.
+    ``counts``: occurrences of literals in ``text[start:end]`` already counted (filled here).
+    """
+    counts = {} if counts is None else counts
+    best: tuple[int, Anchor] | None = None
+    for anchor in anchors:
+        count = 0
+        for literal in anchor.literals:
+            found = counts.get(literal)
+            if found is None:
+                found = counts[literal] = text.count(literal, start, end)
+            count += found
+        cost = count * (anchor.before_max - anchor.before_min + 1)
+        if best is None or cost < best[0]:
+            best = (cost, anchor)
+    if best is None or best[0] * _ANCHOR_GAIN > end - start:
+        yield from pattern.finditer(text, start, end)
+        return
+    anchor = best[1]
+    starts: set[int] = set()
+    for literal in anchor.literals:
+        at = text.find(literal, start, end)
+        while at >= 0:
+            starts.update(range(max(start, at - anchor.before_max), at - anchor.before_min + 1))
+            at = text.find(literal, at + 1, end)
+    position = start
+    for candidate in sorted(starts):
+        if candidate < position:
+            continue
+        match = pattern.match(text, candidate, end)
+        if match:
+            yield match
+            position = max(match.end(), candidate + 1)
+
+
 def _prose_candidates(doc_text: str, compact: _Compact, limit: int, allowed: set[str]) -> list[_Candidate]:
     text = compact.text[:limit]
     regions = _prose_regions(text)
+    region_counts: list[dict[str, int]] = [{} for _ in regions]  # label occurrences, counted once per text
     found: list[_Candidate] = []
     for rule in TEXT_RULES:
         metrics = tuple(m for m in rule.metrics if m in allowed)
         if not metrics:
             continue
-        pattern = re.compile(rule.pattern)
-        for match in (m for start, end in regions for m in pattern.finditer(text, start, end)):
+        pattern = rule.compiled
+        matches = (m for (start, end), counts in zip(regions, region_counts, strict=True)
+                   for m in _matches(pattern, rule.anchors, text, start, end, counts))
+        for match in matches:
             sentence = text[_clause_start(text, match.start(), _SENTENCE_END): match.end()]
-            if rule.context and not re.search(rule.context, sentence):
+            if rule.context and not compiled_pattern(rule.context).search(sentence):
                 continue
             clause = text[_clause_start(text, match.start(), _CLAUSE_END): match.start()]
-            if "n" in match.groupdict() and re.search(_SINCE, sentence) and not _this_year_clause(clause):
+            if "n" in match.groupdict() and _SINCE_RE.search(sentence) and not _this_year_clause(clause):
                 continue
-            if rule.exclude and re.search(rule.exclude, clause + match.group(0)[: _label_end(match)]):
+            if rule.exclude and compiled_pattern(rule.exclude).search(clause + match.group(0)[: _label_end(match)]):
                 continue
             label = _original(doc_text, compact, _clause_start(text, match.start(), _CLAUSE_END), match.end())
             if "n" not in match.groupdict():
@@ -175,7 +231,7 @@ def _prose_candidates(doc_text: str, compact: _Compact, limit: int, allowed: set
 
 def _this_year_clause(clause: str) -> bool:
     """A clause that itself says "this year" (其中,本年度新增…) and names no earlier period."""
-    return bool(re.search(_THIS_YEAR, clause)) and not re.search(_SINCE, clause)
+    return bool(_THIS_YEAR_RE.search(clause)) and not _SINCE_RE.search(clause)
 
 
 def _label_end(match: re.Match[str]) -> int:
@@ -220,7 +276,7 @@ def _annex_rows(doc_text: str, compact: _Compact, start: int) -> list[_AnnexRow]
     two_columns = "累计" in text[start: start + 160]
     rows: list[_AnnexRow] = []
     for metrics, label in ANNEX_ROWS:
-        for match in re.finditer(label, text[start:]):
+        for match in compiled_pattern(label).finditer(text[start:]):
             value_match = _ANNEX_VALUE_RE.match(text, start + match.end())
             if not value_match:
                 continue

@@ -35,9 +35,13 @@ _PINYIN_RE = re.compile(
     rf"[(（\[【](?<=[\u3400-\u9fff\ufffd][(（\[【])({_SYLLABLE}|{_NUMBERED_SYLLABLE})[)）\]】]"
     rf"|[ \u3000][(（](?<=[\u3400-\u9fff\ufffd][ \u3000][(（])({_SYLLABLE})[)）]"
 )
+#: What every pinyin annotation holds: an opening bracket, then a letter a syllable starts with.
+_PINYIN_HINT_RE = re.compile(rf"[(（\[【][a-zü{_TONE_VOWELS}]")
 _CJK_RE = re.compile(r"[\u3400-\u9fff]")
 _ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES_RE = re.compile(r"[ \t\u00a0\u3000\u2002-\u200a\u202f\u205f]+")
+#: What folding changes: two spaces in a row, or one that is not a plain space.
+_SPACES_TO_FOLD_RE = re.compile(r"[ \t\u00a0\u3000\u2002-\u200a\u202f\u205f]{2}|[\t\u00a0\u3000\u2002-\u200a\u202f\u205f]")
 
 # Characters NFKC would turn into ASCII digits or letters that read as numbers
 # (①, ⑴, ², ㎡ ...): kept out of NFKC by a round trip through the private use area.
@@ -51,6 +55,18 @@ _PROTECTED = (
 _PROTECT = {ord(ch): 0xF0000 + i for i, ch in enumerate(_PROTECTED)}
 _UNPROTECT = {v: k for k, v in _PROTECT.items()}
 _PROTECTED_RE = re.compile("[" + "".join(map(re.escape, _PROTECTED)) + "]")
+#: Compatibility characters common in reports (full-width ASCII, ideographic and other spaces,
+#: the ellipsis, full-width currency signs) → their NFKD (see :func:`_nfkc_part`).
+_COMMON_COMPAT_CHARS = (
+    [chr(c) for c in range(0xFF01, 0xFF5F)] + [chr(c) for c in range(0xFFE0, 0xFFE7)]
+    + ["\u3000", "\u00a0", "\u2026"] + [chr(c) for c in range(0x2002, 0x200B)]
+)
+_COMMON_COMPAT = {ch: unicodedata.normalize("NFKD", ch) for ch in _COMMON_COMPAT_CHARS}
+_COMMON_COMPAT_RE = re.compile("[" + "".join(map(re.escape, _COMMON_COMPAT_CHARS)) + "]")
+
+
+def _common_compat_decomposition(match: re.Match[str]) -> str:
+    return _COMMON_COMPAT[match.group()]
 
 # CJK Radicals Supplement forms that stand in for ordinary characters (NFKC
 # already maps the Kangxi radicals block U+2F00–U+2FD5).
@@ -211,6 +227,13 @@ def nfkc(text: str) -> str:
 def _nfkc_part(text: str) -> str:
     if unicodedata.is_normalized("NFKC", text):
         return text
+    if _COMMON_COMPAT_RE.search(text):
+        # Replacing a character by its full compatibility decomposition leaves the text's NFKC as
+        # it was; once the common ones (full-width punctuation) are replaced, most texts are in
+        # NFKC already and the slow whole-text normalisation is not needed.
+        text = _COMMON_COMPAT_RE.sub(_common_compat_decomposition, text)  # faster than str.translate here
+        if unicodedata.is_normalized("NFKC", text):
+            return text
     if not _PROTECTED_RE.search(text):
         return unicodedata.normalize("NFKC", text)
     protected = text.translate(_PROTECT)
@@ -224,6 +247,8 @@ def _radicals(text: str) -> str:
 
 def strip_pinyin(text: str) -> str:
     """Remove pinyin annotations written after characters: ``開(kāi)`` → ``開``."""
+    if not _PINYIN_HINT_RE.search(text):
+        return text  # no opening bracket followed by a pinyin letter: nothing to remove
     return _PINYIN_RE.sub("", text)
 
 
@@ -236,7 +261,7 @@ def normalize_text(text: str) -> NormalizedText:
     text = _radicals(nfkc(text))
     text = _ZERO_WIDTH_RE.sub("", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _SPACES_RE.sub(" ", text)
+    text = _SPACES_RE.sub(" ", text) if _SPACES_TO_FOLD_RE.search(text) else text
     return NormalizedText(text=text, mojibake=spans)
 
 

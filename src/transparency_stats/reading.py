@@ -263,7 +263,7 @@ def decode_report_bytes(
     except UnicodeDecodeError:
         pass
     else:
-        _reject_binary(text)
+        _reject_binary(text, data)
         return text, "utf-8", []
     if b"\x00" in data[:4096]:
         # UTF-16 without BOM has a NUL in every other byte of ASCII text.
@@ -312,15 +312,24 @@ def _gb_superset(encoding: str) -> str:
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 
-def _looks_like_text(text: str) -> bool:
+#: Every byte but the control characters of :data:`_CONTROL_RE` (deleted to count those).
+_NOT_CONTROL_BYTES = bytes(b for b in range(256) if b >= 0x80 or not _CONTROL_RE.match(chr(b)))
+
+
+def _looks_like_text(text: str, utf8: bytes | None = None) -> bool:
+    """Fewer than 1 % control characters.  ``utf8``: the bytes ``text`` was decoded from as UTF-8
+    (control characters are single bytes there, counted faster)."""
     if not text:
         return False
-    control = len(_CONTROL_RE.findall(text))
+    if utf8 is not None:
+        control = len(utf8.translate(None, _NOT_CONTROL_BYTES))
+    else:
+        control = len(_CONTROL_RE.findall(text))
     return control / len(text) < 0.01
 
 
-def _reject_binary(text: str) -> None:
-    if not _looks_like_text(text):
+def _reject_binary(text: str, utf8: bytes | None = None) -> None:
+    if not _looks_like_text(text, utf8):
         raise ReadError("binary file (control characters; not a text report)")
 
 
@@ -355,13 +364,16 @@ def _html_parts(
     up to ``limits.max_html_depth`` levels; each table may expand to at most
     ``limits.max_table_cells`` cells.
     """
-    import lxml.html
     from lxml import etree
 
     limits = limits or LIMITS
     try:
-        parser = lxml.html.HTMLParser(huge_tree=True)
-        root = lxml.html.document_fromstring(html_text, parser=parser)
+        # libxml2's HTML parser as lxml.html uses it, without lxml.html's element classes: a
+        # Python class lookup for every element costs more than the parse and is never used here
+        parser = etree.HTMLParser(huge_tree=True)
+        root = etree.fromstring(html_text, parser=parser)
+        if root is None:
+            raise etree.ParserError("Document is empty")
     except (etree.ParserError, ValueError) as exc:
         raise ReadError(f"unparsable HTML: {exc}") from exc
     if any("Excessive depth" in error.message for error in parser.error_log):
@@ -436,12 +448,17 @@ def _html_parts(
     return "\n".join(lines), tables
 
 
+_SPACES_RE = re.compile(r"\s+")
+
+
 def _cell_text(cell: object) -> str:
     text = "".join(cell.itertext())  # type: ignore[attr-defined]
-    return re.sub(r"\s+", " ", text.replace("\xa0", " ")).strip()
+    return _SPACES_RE.sub(" ", text.replace("\xa0", " ")).strip()
 
 
 def _span(value: str | None) -> int:
+    if value is None:
+        return 1
     try:
         return max(1, min(int(str(value).strip() or 1), 200))
     except ValueError:

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import csv
 import logging
+import operator
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
 from pathlib import Path
 from typing import IO
 
 import pandas as pd
 
 from . import validate
-from .csvsafe import safe_cell, safe_frame
+from .csvsafe import FORMULA_PREFIXES, safe_cell, safe_frame
 from .schema import (
     FIGURE_COLUMNS,
     ISSUE_COLUMNS,
@@ -207,17 +207,23 @@ class FigureCsvWriter:
         return self
 
     def write(self, result: ReportResult) -> None:
-        for figure in result.figures:
-            row = asdict(figure)
-            self._figures.writerow(_csv_value(row[c]) for c in FIGURE_COLUMNS)
+        # the columns read straight off each row (fields are plain values: no deep copy as asdict makes)
+        # (plain text that no spreadsheet would evaluate is written as it is, without a call per cell)
+        self._figures.writerows(
+            [v if type(v) is str and not v.startswith(FORMULA_PREFIXES) else _csv_value(v) for v in _FIGURE_ROW(f)]
+            for f in result.figures
+        )
         for issue in result.issues:
             writer = self._errors if issue.severity == "error" else self._warnings
-            row = asdict(issue)
-            writer.writerow(_csv_value(row[c]) for c in ISSUE_COLUMNS)
+            writer.writerow([_csv_value(v) for v in _ISSUE_ROW(issue)])
 
     def __exit__(self, *exc_info: object) -> None:
         for manager in reversed(self._stack):
             manager.__exit__(*exc_info)
+
+
+_FIGURE_ROW = operator.attrgetter(*FIGURE_COLUMNS)
+_ISSUE_ROW = operator.attrgetter(*ISSUE_COLUMNS)
 
 
 def _csv_value(value: object) -> object:
