@@ -197,3 +197,31 @@ def test_garbled_table2_header_in_a_grid() -> None:
     assert values["licensing_items_change"] == 3 and values["licensing_decisions"] == 512
     assert len(_kinds(issues, "label_by_position")) == 3
     assert not _kinds(issues, "unknown_label")
+
+
+# --------------------------------------------------------------------------- cells run together in spaced text
+
+
+def test_spaced_text_row_with_two_cells_run_together_is_cut_at_its_spaces(clean_2019: dict) -> None:
+    """Fewer tokens than cells: tokens are cut (never joined), the row's 总计 and the columns decide."""
+    found, issues = _text("gov2019_spaced.txt", ("（一）予以公开 40 6 1 0 1 1 49", "（一）予以公开 40 6 1 0 11 49"),
+                          ("行政事业性收费 18 —", "行政事业性收费 180"))
+    _same(found, clean_2019, ["results_granted"], APPLICANTS)
+    assert not [m for m in _kinds(issues, "unsplittable_row") if "予以公开" in m]
+    # 180 cuts as 18|0 or 1|80: two ways, left out
+    assert ("fees_items_prev_year", "total") not in found
+
+
+def test_spaced_text_row_whose_run_together_cells_break_the_sum_is_left_out() -> None:
+    found, issues = _text("gov2019_spaced.txt", ("（一）予以公开 40 6 1 0 1 1 49", "（一）予以公开 40 6 1 0 11 48"))
+    assert ("results_granted", "natural_person") not in found
+    assert [m for m in _kinds(issues, "unsplittable_row") if "予以公开" in m]
+
+
+def test_spaces_inside_a_run_together_table2_row_end_cells() -> None:
+    text = (FIXTURES / "gov2019_runtogether.txt").read_text(encoding="utf-8")
+    assert "行政许可14532310" in text
+    figures, issues = extract_tables(
+        Document("t.txt", "txt", normalize_text(text.replace("行政许可14532310", "行政许可145 32 310")).text), "gov2019")
+    values = {f.metric: f.value for f in figures}
+    assert [values.get(f"licensing_{c}") for c in ("items_prev_year", "items_change", "decisions")] == [145, 32, 310]

@@ -358,6 +358,17 @@ _TABLE2_ROW_PREFIXES = ("normative_docs", "other_services", "regulations", "lice
                         "procurement")
 
 
+def _keeps_token_ends(cuts: list[tuple[int, int]], tokens: list[Token]) -> bool:
+    """Whether a cut of the tokens' joined digits ends a cell wherever a token ends (spaces separate cells)."""
+    ends = {b for _, b in cuts}
+    position = 0
+    for tok in tokens[:-1]:
+        position += len(tok.text)
+        if position not in ends:
+            return False
+    return True
+
+
 def _first_row_balances(candidates: dict[str, list[list[Part]]], first: str) -> bool:
     """Whether the rows read give 一 + 二 = (七)总计 + 四 in every column, each row read in one way."""
     rows = (first, "requests_carried_over", "results_total", "requests_carried_forward")
@@ -400,11 +411,16 @@ def _text_requests(rows: list[_TextRow], out: Collector, spaced: bool) -> None:
                      "cannot be told apart; left out", row.location)
             continue
         digits, offsets = joined
-        if not _may_split(spaced, tokens):
+        # in spaced text a row with fewer tokens than cells has cells run together: its tokens may be cut,
+        # never joined (a space is where one cell ends)
+        cut_tokens = bool(spaced) and len(tokens) < n
+        if not _may_split(spaced, tokens) and not cut_tokens:
             out.warn("unsplittable_row", f"table 三 row {row.label!r}: {len(tokens)} cells where 7 are printed; "
                      "left out", row.location)
             continue
         splits = row_sum_splits(digits, n)
+        if cut_tokens:
+            splits = [s for s in splits if _keeps_token_ends(s, tokens)]
         if not splits:
             out.warn("unsplittable_row", f"table 三 row {row.label!r}: no split of {digits!r} into "
                      "six columns and their 总计; left out", row.location)
@@ -474,8 +490,9 @@ def _text_proactive(rows: list[_TextRow], out: Collector, spaced: bool | None, p
         cells: list[Part | None] | None = None
         if len(tokens) == n and (spaced is not False or n == 1):
             cells = [Part(t.text, t.start) for t in tokens]
-        elif _may_split(spaced, tokens):
-            cells = _split_proactive(row, tokens, [s for s, _ in columns], prose, out)
+        elif _may_split(spaced, tokens) or (spaced and len(tokens) < n):
+            # in spaced text fewer tokens than cells are cells run together: tokens are cut, never joined
+            cells = _split_proactive(row, tokens, [s for s, _ in columns], prose, out, keep_spaces=bool(spaced))
         shown = " ".join(t.text for t in tokens)
         if cells is None or all(c is None for c in cells):
             out.warn("ambiguous_split", f"table 二 row {row.label!r}: {shown!r} "
@@ -522,6 +539,7 @@ _MAX_SPLITS = 512
 
 def _split_proactive(
     row: _TextRow, tokens: list[Token], suffixes: list[str], prose: _ProseCheck, out: Collector,
+    keep_spaces: bool = False,
 ) -> list[Part | None] | None:
     """The cells of a run-together table 二 row, or None when it cannot be cut into its columns.
 
@@ -529,7 +547,9 @@ def _split_proactive(
     report's prose states for a cell of the row (``本年度制发规范性文件12件``) keeps
     only the cuts that give it, and a cell is given when every cut kept agrees on
     it (the others are None); a prose value no cut gives contradicts the table and
-    decides nothing.  Without such a statement the row is left out.
+    decides nothing.  Without such a statement the row is left out.  A space between
+    digits ends a cell: with ``keep_spaces`` only the cuts that keep every space
+    count, otherwise they are preferred when exactly one does.
     """
     unit = ""
     chars: list[str] = []
@@ -547,6 +567,14 @@ def _split_proactive(
     splits = split_columns(joined, [column_re(s) for s in suffixes], cap=_MAX_SPLITS)
     if not splits or len(splits) >= _MAX_SPLITS:
         return None
+    if (len(splits) > 1 or keep_spaces) and len(tokens) > 1:
+        # a space between digits is where one cell ends: the cuts that keep every space, when one does
+        ends = list(itertools.accumulate(len(t.text) for t in tokens))[:-1]
+        kept = [cut for cut in splits if set(ends) <= set(cut)]
+        if len(kept) == 1 or keep_spaces:
+            splits = kept
+        if not splits:
+            return None
     cuts = [list(zip([0] + ends[:-1], ends, strict=True)) for ends in splits]
     if len(cuts) > 1:
         cuts = _cuts_the_prose_states(row, joined, cuts, suffixes, prose.stated(), out)
