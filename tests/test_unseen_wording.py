@@ -50,6 +50,10 @@ def _prose(text: str) -> dict[str, float | None]:
         ("本年度，本局政府信息公开没有收费及减免。", {"fees_collected_yuan": 0}),
         ("全年未收到涉及政府信息公开的投诉举报。", {"complaints_total": 0}),
         ("本年度未收到任何针对我局政府信息公开工作的申诉、投诉或举报。", {"complaints_total": 0}),
+        ("二、主动公开政府信息情况 2014年，本局共主动公开当年生成的各类政府信息52条，其中机构职责类4条。",
+         {"proactive_items_total": 52}),
+        ("五、支出与收费情况 公开工作中发生的费用从办公经费中开支，未向申请人、咨询人收取费用。", {"fees_collected_yuan": 0}),
+        ("2014年，共收到群众提出的公开政府信息申请3条。", {"requests_received": 3}),
     ],
 )
 def test_narrative_wordings_of_other_sites(text: str, expected: dict[str, float]) -> None:
@@ -64,6 +68,7 @@ def test_narrative_wordings_of_other_sites(text: str, expected: dict[str, float]
         "本报告包括依申请公开情况、收费及减免情况、存在的问题等部分。",  # a table of contents
         "全年未收到涉及政府信息公开的投诉举报2件以外的其他事项。",
         "本年度无收费标准调整。",
+        "本局各科室主动公开当年生成的政府信息12条。",  # a part: the departments
     ],
 )
 def test_wordings_that_state_no_figure(text: str) -> None:
