@@ -42,7 +42,7 @@ def _prose(text: str) -> dict[str, float | None]:
         ("去年，我办没有接到依申请公开政府信息的情况。", {"requests_received": 0}),
         ("三、依申请公开情况 本年度我办受理依申请公开的数量为5条，历年累计受理依申请公开数9条。",
          {"requests_received": 5}),
-        ("本年度已答复件数4件，已答复中“同意公开”的件数为3件，“部分公开”的件数为0件，“不予公开”的件数为1件。",
+        ("本年共答复申请4件，其中“予以公开”的件数是3件，“不予公开”的件数是1件，“部分公开”的件数是0件。",
          {"results_granted": 3, "results_partial": 0, "results_denied_total": 1}),
         ("依申请公开政府信息未收取检索、复制、邮寄等费用。", {"fees_collected_yuan": 0}),
         ("全年共收取信息公开费用0元。", {"fees_collected_yuan": 0}),
@@ -79,15 +79,15 @@ def test_wordings_that_state_no_figure(text: str) -> None:
 
 def test_annex_titled_fubiao_is_read() -> None:
     text = ("某某县某某局2012年政府信息公开工作年度报告\n一、概述\n本年度本局主动公开政府信息12条。\n"
-            "二、依申请公开情况\n本年度未收到政府信息公开申请。\n"
-            "七、附表 指 标 名 称 计量单位 2012年度 历年累计 主动公开文件数 条 12 40 其中：1.政府网站公开数 条 12 38 "
-            "2.政府公报公开数 条 0 2 受理政府信息公开申请总数 条 0 3 其中：1.当面申请数 条 0 1 "
-            "2.网络申请数 条 0 2 3.信函申请数 条 0 0 行政复议数 件 0 0 行政诉讼数 件 0 0\n")
+            "二、依申请公开情况\n本年度收到政府信息公开申请2件。\n"
+            "八、附表：指标名称 单位 本年 累计数 主动公开文件数 条 12 40 其中：(1)政府网站公开数 条 12 38 "
+            "(2)政府公报公开数 条 0 2 行政复议数 件 1 3 受理政府信息公开申请总数 条 2 5 其中：(1)网络申请数 条 2 4 "
+            "(2)当面申请数 条 0 1 行政诉讼数 件 0 0\n")
     figures, _ = extract_text_figures(Document("x.txt", "txt", normalize_text(text).text), "narrative")
     values = {f.metric: f.value for f in figures}
     assert values["proactive_items_website"] == 12 and values["proactive_items_gazette"] == 0
-    assert values["requests_online"] == 0 and values["requests_in_person"] == 0
-    assert values["reconsideration_total"] == 0
+    assert values["requests_online"] == 2 and values["requests_in_person"] == 0
+    assert values["reconsideration_total"] == 1 and values["litigation_total"] == 0
 
 
 # --------------------------------------------------------------------------- standard layouts as other sites print them
