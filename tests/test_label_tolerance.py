@@ -225,3 +225,25 @@ def test_spaces_inside_a_run_together_table2_row_end_cells() -> None:
         Document("t.txt", "txt", normalize_text(text.replace("行政许可14532310", "行政许可145 32 310")).text), "gov2019")
     values = {f.metric: f.value for f in figures}
     assert [values.get(f"licensing_{c}") for c in ("items_prev_year", "items_change", "decisions")] == [145, 32, 310]
+
+
+# --------------------------------------------------------------------------- table 四
+
+
+def _garbled_review_end(text: str) -> str:
+    k = text.rindex("总计")
+    return text[:k] + "总汁" + text[k + 2:]
+
+
+def test_table4_after_a_garbled_last_header_label_is_read_when_the_blocks_add_up(clean_2021: dict) -> None:
+    text = (FIXTURES / "gov2021_spaced.txt").read_text(encoding="utf-8")
+    figures, issues = extract_tables(Document("t.txt", "txt", normalize_text(_garbled_review_end(text)).text),
+                                     "gov2021")
+    found = {(f.metric, f.applicant): f for f in figures if not f.derived}
+    review = sorted({m for m, _ in clean_2021 if m.startswith(("reconsideration_", "litigation_"))})
+    assert len(review) == 15
+    _same(found, clean_2021, review)
+    assert [m for m in _kinds(issues, "label_by_position") if "总汁" in m]
+    broken = _garbled_review_end(text).replace("4 2 1 1 8 3", "4 2 1 1 9 3")
+    figures, issues = extract_tables(Document("t.txt", "txt", normalize_text(broken).text), "gov2021")
+    assert not [f for f in figures if f.table == "review_litigation"]

@@ -641,6 +641,28 @@ def _review_without_header(text: str, compact: CompactText, out: Collector, star
         out.add("review_litigation", metric, "total", parse_cell(tok.text), f"[{metric}]", tok.text, f"char:{tok.start}")
 
 
+def _after_garbled_header_end(tokens: list[Token], n: int, out: Collector) -> list[Token]:
+    """Table 四's cells after an unreadable last header label (``总汁`` for 总计), or the tokens as they were.
+
+    A short text without digits between the header and the cells is the end of
+    the header only when the fifteen cells after it are whole numbers and each
+    block's 总计 is the sum of its four results.
+    """
+    lead = list(itertools.takewhile(lambda t: not _CELLISH_RE.fullmatch(t.text), tokens))
+    rest = tokens[len(lead):]
+    if not lead or len("".join(t.text for t in lead)) > 6 or any(_HAS_DIGIT.search(t.text) for t in lead):
+        return tokens
+    if len(rest) < n or not all(INT_RE.fullmatch(t.text) for t in rest[:n]):
+        return tokens
+    values = [int(t.text) for t in rest[:n]]
+    if any(sum(values[k: k + 4]) != values[k + 4] for k in range(0, n, 5)):
+        return tokens
+    text = "".join(t.text for t in lead)
+    out.warn("label_by_position", f"table 四: {text!r} before the cells is read as the end of the header "
+             "(each block adds up to its 总计)", f"char:{lead[0].start}")
+    return rest
+
+
 def _text_review(text: str, compact: CompactText, out: Collector, start: int, end: int, spaced: bool | None) -> None:
     """Table 四 from text: the fifteen cells after its header, split by the block totals when run together."""
     matches = list(out.labels.pattern("review_litigation").finditer(compact.text, start, end))
@@ -652,6 +674,7 @@ def _text_review(text: str, compact: CompactText, out: Collector, start: int, en
     region = _clean_region(text[region_start:region_end], out.labels.fragments["review_litigation"])
     row = _TextRow("行政复议/行政诉讼", "", _tokens(region, region_start), f"char:{region_start}")
     n = len(REVIEW_COLUMNS)
+    row.tokens = _after_garbled_header_end(row.tokens, n, out)
     tokens = _value_tokens(row, out, "review_litigation", n)
     if not tokens:
         out.warn("missing_values", "table 四 has no values after its header", row.location)
