@@ -47,6 +47,7 @@ def _prose(text: str) -> dict[str, float | None]:
         ("依申请公开政府信息未收取检索、复制、邮寄等费用。", {"fees_collected_yuan": 0}),
         ("全年共收取信息公开费用0元。", {"fees_collected_yuan": 0}),
         ("四、收费及减免情况 本年度无收费及减免情况。", {"fees_collected_yuan": 0}),
+        ("三、收费情况 本年度未收取任何费用。", {"fees_collected_yuan": 0}),  # the heading says which fees
         ("本年度，本局政府信息公开没有收费及减免。", {"fees_collected_yuan": 0}),
         ("全年未收到涉及政府信息公开的投诉举报。", {"complaints_total": 0}),
         ("本年度未收到任何针对我局政府信息公开工作的申诉、投诉或举报。", {"complaints_total": 0}),
@@ -68,6 +69,7 @@ def test_narrative_wordings_of_other_sites(text: str, expected: dict[str, float]
         "本报告包括依申请公开情况、收费及减免情况、存在的问题等部分。",  # a table of contents
         "全年未收到涉及政府信息公开的投诉举报2件以外的其他事项。",
         "本年度无收费标准调整。",
+        "三、行政事业性收费情况 本年度未收取任何费用。",  # other fees
         "本局各科室主动公开当年生成的政府信息12条。",  # a part: the departments
     ],
 )
