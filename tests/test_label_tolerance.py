@@ -247,3 +247,23 @@ def test_table4_after_a_garbled_last_header_label_is_read_when_the_blocks_add_up
     broken = _garbled_review_end(text).replace("4 2 1 1 8 3", "4 2 1 1 9 3")
     figures, issues = extract_tables(Document("t.txt", "txt", normalize_text(broken).text), "gov2021")
     assert not [f for f in figures if f.table == "review_litigation"]
+
+
+_T3_BALANCED = [
+    ["二、上年结转政府信息公开申请数量", "1", "0", "0", "0", "0", "1", "2"],
+    ["(七)总计", "6", "3", "1", "0", "2", "1", "13"],
+    ["四、结转下年度继续办理", "2", "0", "0", "0", "0", "0", "2"],
+]
+
+
+def test_grid_first_row_without_label_is_read_when_the_identities_hold() -> None:
+    first = ["", "7", "3", "1", "0", "2", "0", "13"]
+    figures, issues = extract_tables(Document("t.html", "html", "", [_T3_HEADER + [first] + _T3_BALANCED]), "gov2021")
+    found = {(f.metric, f.applicant): f.value for f in figures if not f.derived}
+    assert [found[("requests_received", a)] for a in APPLICANTS] == [7, 3, 1, 0, 2, 0, 13]
+    assert [m for m in _kinds(issues, "label_by_position") if "一+二" in m]
+    broken = ["", "8", "3", "1", "0", "2", "0", "14"]
+    figures, issues = extract_tables(Document("t.html", "html", "", [_T3_HEADER + [broken] + _T3_BALANCED]),
+                                     "gov2021")
+    assert not [f for f in figures if f.metric == "requests_received"]
+    assert [m for m in _kinds(issues, "unknown_label") if "without a label" in m]

@@ -281,12 +281,15 @@ def _grid_requests(
         return previous
     first = min(columns)
     rows: list[tuple[int, list[str], str, str | None]] = []  # (row, cells, label, metric or None)
+    unlabelled_first: tuple[int, list[str]] | None = None
     for r in range(data_start, len(grid)):
         row = grid[r]
         label_cells = [c for c in row[:first] if c]
         values = [row[j] if j < len(row) else "" for j in columns]
         if not label_cells:
-            if any(values):
+            if any(values) and not rows and unlabelled_first is None:
+                unlabelled_first = (r, row)  # the first row: its place and the identities may name it
+            elif any(values):
                 out.warn("unknown_label", "table 三 row without a label", f"table:{gi} row:{r}")
             continue
         if len({labels.lookup("requests", "column", c) for c in row if c} - {None, ""}) >= 2 and not any(
@@ -327,7 +330,42 @@ def _grid_requests(
             continue
         for applicant, (j, text) in zip(columns.values(), cells, strict=True):
             out.add("requests", metric, applicant, parse_cell(text), label, text, f"table:{gi} row:{r} col:{j}")
+    if unlabelled_first is not None:
+        _first_row_by_identity(unlabelled_first, rows[0][3] if rows else None, columns, spans, gi, out)
     return width, columns, spans
+
+
+def _first_row_by_identity(first: tuple[int, list[str]], next_metric: str | None, columns: dict[int, str],
+                           spans: list[tuple[int, int]], gi: int, out: Collector) -> None:
+    """A table 三 row without a label before row 二: row 一 when 一+二 = (七)+四 holds in every column.
+
+    Its place (the template's first row, right before 二) names it; the identity
+    with the rows read confirms it, else it is left out with a warning.
+    """
+    r, row = first
+    cells = _aligned(row, spans)
+    parsed = [parse_cell(text) for _, text in cells] if cells is not None else []
+
+    def balances() -> bool:
+        if next_metric != "requests_carried_over" or any(key[1] == "requests_received" for key in out.seen):
+            return False
+        for applicant, cell in zip(columns.values(), parsed, strict=True):
+            others = [out.seen.get(("requests", m, applicant)) for m in
+                      ("requests_carried_over", "results_total", "requests_carried_forward")]
+            if cell.kind not in ("number", "zero") or cell.value is None or any(v is None for v in others):
+                return False
+            if cell.value + others[0] != others[1] + others[2]:  # type: ignore[operator]
+                return False
+        return True
+
+    if cells is None or not balances():
+        out.warn("unknown_label", "table 三 row without a label (not read as row 一: 一+二 = (七)+四 does not "
+                 "confirm it)", f"table:{gi} row:{r}")
+        return
+    out.warn("label_by_position", "table 三 row without a label read as requests_received: its place is the "
+             "first row and 一+二 = (七)+四 holds in every column", f"table:{gi} row:{r}")
+    for applicant, (j, text), cell in zip(columns.values(), cells, parsed, strict=True):
+        out.add("requests", "requests_received", applicant, cell, "", text, f"table:{gi} row:{r} col:{j}")
 
 
 def _applicant_header_by_position(header_rows: list[tuple[int, list[str]]], columns: dict[int, str], out: Collector,
