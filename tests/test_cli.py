@@ -346,3 +346,48 @@ def test_wide_and_fields(tmp_path: Path, raw_with_seed: Path) -> None:
     assert main(["build", "--raw", str(raw_with_seed), "--processed", str(processed), "-q"]) == 0
     loaded = ts.load_metrics(processed)
     assert ts.wide("on_time_rate", loaded).loc["南昌市东湖区人民政府", 2018] == 1.0
+
+
+TABLE_FIXTURES = Path(__file__).parent / "fixtures" / "tables"
+
+
+@pytest.fixture()
+def summary_batch(tmp_path: Path) -> Path:
+    """Two standard reports whose identities hold, one that breaks one, one run together (cells left out),
+    a narrative report and a file that gives only an error row."""
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    for name in ("gov2021_spaced.txt", "gov2019_spaced.txt", "gov2021_runtogether.txt"):
+        shutil.copy(TABLE_FIXTURES / name, folder / name)
+    text = (TABLE_FIXTURES / "gov2021_spaced.txt").read_text(encoding="utf-8")
+    assert "（一）予以公开 50 12 1 0 2 1 66" in text
+    broken = text.replace("（一）予以公开 50 12 1 0 2 1 66", "（一）予以公开 51 12 1 0 2 1 67")
+    (folder / "broken.txt").write_text(broken.replace("示例市测试局", "示例市另一局"), encoding="utf-8")
+    shutil.copy(SEED, folder / SEED.name)
+    (folder / "empty.txt").write_bytes(b"")
+    return folder
+
+
+def _summary_lines(err: str) -> list[str]:
+    return [line for line in err.splitlines() if line.startswith("summary:")]
+
+
+def test_extract_ends_with_a_batch_summary(summary_batch: Path, tmp_path: Path, capsys) -> None:
+    assert main(["extract", str(summary_batch), "-o", str(tmp_path / "figures.csv")]) == 0
+    lines = _summary_lines(capsys.readouterr().err)
+    assert lines == [
+        "summary: 5 of 6 files gave figures, 1 gave only an error row",
+        "summary: 4 standard-table reports: 2 pass their identities, 1 fail, 1 cannot be checked "
+        "(a blank or missing cell)",
+    ]
+    assert main(["extract", str(summary_batch), "-o", str(tmp_path / "again.csv"), "-q"]) == 0
+    assert not _summary_lines(capsys.readouterr().err)
+
+
+def test_build_and_dataset_end_with_the_same_summary(summary_batch: Path, tmp_path: Path, capsys) -> None:
+    assert main(["extract", str(summary_batch), "-o", str(tmp_path / "figures.csv")]) == 0
+    want = _summary_lines(capsys.readouterr().err)
+    assert main(["extract", str(summary_batch), "--dataset", str(tmp_path / "ds")]) == 0
+    assert _summary_lines(capsys.readouterr().err) == want
+    assert main(["build", "--raw", str(summary_batch), "--processed", str(tmp_path / "processed")]) == 0
+    assert _summary_lines(capsys.readouterr().err) == want

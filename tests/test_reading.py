@@ -146,6 +146,8 @@ def test_wrong_container_is_a_clear_error(tmp_path: Path, name: str, content: by
          "要求编制本报告。", 2022, "某某区财政局"),
         ("某某新区2021年度政府信息公开工作年度报告\n根据《某省政务公开办关于编制2021年政府信息公开"
          "工作年度报告的通知》, 我区编制2021年度政府信息公开工作年度报告。", 2021, "某某新区人民政府"),
+        ("某某县水利局政府信息公开工作年度报告\n一、总体情况\n本表的统计时限从2020年1月1日到12月31日。",
+         2020, "某某县水利局"),  # a title without its year
     ],
 )
 def test_year_and_agency_from_title_and_period(text: str, year: int, agency: str) -> None:

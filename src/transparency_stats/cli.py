@@ -66,6 +66,117 @@ def _print_failure(source: str, reason: str) -> None:
     print(f"{source}: error: {reason}", file=sys.stderr)
 
 
+class BatchTally:
+    """What a batch gave, for the summary at its end: files with figures, files with only an error row,
+    and standard-table reports whose identities (tables 三 and 四) hold, break or cannot be checked.
+
+    Identities are checked on the table 三 and 四 figures of a few hundred
+    reports at a time, so a large batch is never held in memory.
+    """
+
+    CHUNK = 200
+
+    def __init__(self) -> None:
+        self.files = 0
+        self.with_figures = 0
+        self.errors_only = 0
+        self.identities: dict[str, int] = {"pass": 0, "fail": 0, "incomplete": 0, "no_tables": 0}
+        self._pending: list = []
+        self._pending_reports: list[str] = []
+
+    def add(self, result: object) -> None:
+        """Count one report's result (:class:`.schema.ReportResult`)."""
+        from dataclasses import replace
+
+        from .vocabulary import STANDARD_LAYOUTS
+
+        self.files += 1
+        if result.figures:  # type: ignore[attr-defined]
+            self.with_figures += 1
+        elif result.failed:  # type: ignore[attr-defined]
+            self.errors_only += 1
+        if result.format_version not in STANDARD_LAYOUTS:  # type: ignore[attr-defined]
+            return
+        key = result.report_id or result.source_file  # type: ignore[attr-defined]
+        self._pending_reports.append(key)
+        self._pending += [replace(f, report_id=key, source_file=result.source_file,  # type: ignore[attr-defined]
+                                  format_version=result.format_version)  # type: ignore[attr-defined]
+                          for f in result.figures  # type: ignore[attr-defined]
+                          if f.table in ("requests", "review_litigation")]
+        if len(self._pending_reports) >= self.CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._pending_reports:
+            return
+        from .checks import identity_checks
+        from .schema import figures_to_frame
+
+        checks = identity_checks(figures_to_frame(self._pending)) if self._pending else None
+        self.add_checks(checks, self._pending_reports)
+        self._pending, self._pending_reports = [], []
+
+    def add_checks(self, checks: object, reports: list[str]) -> None:
+        """Count the identity statuses of ``reports`` (standard-table report ids) from a checks table."""
+        statuses: dict[str, set[str]] = {}
+        if checks is not None and len(checks):  # type: ignore[arg-type]
+            identity = checks[checks["kind"] == "identity"]  # type: ignore[index]
+            for report_id, status in zip(identity["report_id"], identity["status"], strict=True):
+                statuses.setdefault(str(report_id), set()).add(str(status))
+        for report_id in reports:
+            found = statuses.get(report_id)
+            if not found:
+                self.identities["no_tables"] += 1
+            elif "broken" in found:
+                self.identities["fail"] += 1
+            elif found == {"ok"}:
+                self.identities["pass"] += 1
+            else:
+                self.identities["incomplete"] += 1
+
+    def lines(self) -> list[str]:
+        """The summary: one line on the files, one on the identities of the standard-table reports."""
+        self._flush()
+        other = self.files - self.with_figures - self.errors_only
+        first = (f"summary: {self.with_figures} of {self.files} files gave figures, "
+                 f"{self.errors_only} gave only an error row" + (f", {other} neither" if other else ""))
+        ids = self.identities
+        standard = sum(ids.values())
+        second = (f"summary: {standard} standard-table reports: {ids['pass']} pass their identities, "
+                  f"{ids['fail']} fail, {ids['incomplete']} cannot be checked (a blank or missing cell)"
+                  + (f", {ids['no_tables']} without tables 三 and 四" if ids["no_tables"] else ""))
+        return [first, second]
+
+
+def tally_processed(folder: Path) -> BatchTally:
+    """The summary counts of a processed dataset: its reports table and its identity checks."""
+    from .checks import identity_checks
+    from .processed import _derived, load_figures, load_reports
+    from .vocabulary import STANDARD_LAYOUTS
+
+    tally = BatchTally()
+    reports = load_reports(folder)
+    reports = reports[reports["input_kind"].fillna("report") == "report"] if "input_kind" in reports else reports
+    tally.files = len(reports)
+    tally.with_figures = int((reports["figures"].fillna(0) > 0).sum())
+    tally.errors_only = int(((reports["figures"].fillna(0) == 0) & (reports["errors"].fillna(0) > 0)).sum())
+    standard = reports[reports["format_version"].isin(STANDARD_LAYOUTS).fillna(False)]
+    ids = [str(r) for r in standard["report_id"]]
+    checks = _derived(folder, "checks")
+    if checks is None and ids:
+        import pyarrow.dataset as ds
+
+        tables = ds.field("table").isin(["requests", "review_litigation"])
+        checks = identity_checks(load_figures(folder, layouts=list(STANDARD_LAYOUTS), filter=tables))
+    tally.add_checks(checks, ids)
+    return tally
+
+
+def _print_summary(tally: BatchTally) -> None:
+    for line in tally.lines():
+        print(line, file=sys.stderr)
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     from .batch import extract_paths, iter_report_files
     from .store import FigureCsvWriter
@@ -99,6 +210,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
                 f"in {summary.seconds:.1f} s",
                 file=sys.stderr,
             )
+            _print_summary(tally_processed(Path(args.dataset)))
         if output is None:
             if summary.files and len(summary.failures) >= summary.files:
                 print(f"transparency-stats extract: error: every input failed ({len(summary.failures)} of "
@@ -106,9 +218,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
                 return 1
             return 0
     reports = failed = figures = warnings = 0
+    tally = BatchTally()
     with FigureCsvWriter(output, errors_path, warnings_path) as writer:
         for result in extract_paths(files, progress=not args.quiet, **_batch_options(args)):
             writer.write(result)
+            tally.add(result)
             reports += 1
             figures += len(result.figures)
             warnings += sum(i.severity != "error" for i in result.issues)
@@ -123,6 +237,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
             f" (errors: {errors_path.name}, warnings: {warnings_path.name})",
             file=sys.stderr,
         )
+        _print_summary(tally)
     if failed == reports:
         print(f"transparency-stats extract: error: every input failed ({failed} of {reports}); "
               f"reasons in {errors_path}", file=sys.stderr)
@@ -144,6 +259,7 @@ def cmd_build(args: argparse.Namespace) -> int:
                               on_failure=None if args.quiet else _print_failure, **_batch_options(args))
     if not args.quiet:
         print(summary, file=sys.stderr)
+        _print_summary(tally_processed(processed))
     return 0
 
 

@@ -38,6 +38,8 @@ _ORG_CHAR_RE = re.compile(rf"[{_ORG_CHARS}]")
 _TITLE_TAIL_RE = re.compile(rf"{_YEAR}{_S}年{_S}度?{_S}{_REPORT_WORDS}")
 _TITLE_YEAR_FIRST_RE = re.compile(rf"{_YEAR}{_S}年{_S}度?{_S}({_ORG}){_S}{_REPORT_WORDS}")
 _TITLE_YEAR_ONLY_RE = re.compile(rf"(?:^|\n)[ \t]*{_YEAR}{_S}年{_S}度?{_S}{_REPORT_WORDS}")
+#: A title line without a year (``某某局政府信息公开工作年度报告``): the organ, when no title has a year.
+_TITLE_NO_YEAR_RE = re.compile(rf"(?m)^[ \t]*([{_ORG_CHARS}]{{2,40}}?)[ \t]{{0,3}}{_REPORT_WORDS}[ \t]*$")
 
 # Words that end a breadcrumb or sentence in front of the organ's name.
 _ORG_PREFIX_RE = re.compile(
@@ -235,6 +237,12 @@ def _detect_agency(body: str) -> str | None:
         before = body[max(0, m.start() - 200) : m.start()].rstrip().rsplit("\n", 1)[-1].strip()
         if re.fullmatch(r"[\u3400-\u9fff()()]{2,40}", before):
             name = clean_agency(before)
+            if name and _is_organ_name(name):
+                candidates[name] += 1
+                first_seen.setdefault(name, m.start())
+    if not candidates:
+        for m in _TITLE_NO_YEAR_RE.finditer(body):
+            name = clean_agency(m.group(1))
             if name and _is_organ_name(name):
                 candidates[name] += 1
                 first_seen.setdefault(name, m.start())

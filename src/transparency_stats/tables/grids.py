@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from ..reading import Document, Grid
 from .cells import is_value, parse_cell
 from .collect import TABLE_ZH, Collector
-from .labels import LabelMap, label_key, registered_metrics, row_by_position
-from .template import PROACTIVE_CELLS, REQUEST_COLUMNS, TABLES, request_rows
+from .labels import LabelMap, columns_by_position, label_key, registered_metrics, row_by_position
+from .template import PROACTIVE_CELLS, REQUEST_COLUMNS, TABLES, proactive_columns, request_rows
 
 
 def _classify_grid(grid: Grid, labels: LabelMap) -> str | None:
@@ -126,11 +126,14 @@ def _grid_proactive(grid: Grid, gi: int, out: Collector) -> None:
         mapped = {j: labels.lookup("proactive", "column", c) for j, c in enumerate(row) if c}
         mapped = {j: m for j, m in mapped.items() if m}
         if mapped and not any(is_value(c) for c in row):
+            placed = _proactive_header_by_position(row, mapped, out, f"table:{gi} row:{r}")
+            mapped.update(placed)
             # colspan copies repeat the header text: only the first column of a span is read
             columns = {j: (mapped[j], row[j]) for j in sorted(mapped) if not (j - 1 in mapped and row[j - 1] == row[j])}
             spans = _header_spans(columns, dict(enumerate(row)))
             width = len(row)
-            _unknown_headers(out, "proactive", [(r, row)], range(min(mapped), len(row)), gi)
+            _unknown_headers(out, "proactive", [(r, row)],
+                             [j for j in range(min(mapped), len(row)) if j not in placed], gi)
             continue
         first_value = min(columns) if columns else next((j for j, c in enumerate(row) if is_value(c)), len(row))
         lead = [c for c in row[:first_value] if c and labels.lookup("proactive", "header", c) is None]
@@ -172,6 +175,33 @@ def _grid_proactive(grid: Grid, gi: int, out: Collector) -> None:
                 continue
             out.add("proactive", metric, "total", parse_cell(text), f"{label}/{header}", text,
                     f"table:{gi} row:{r} col:{j}", header)
+
+
+def _proactive_header_by_position(row: list[str], mapped: dict[int, str], out: Collector,
+                                  location: str) -> dict[int, str]:
+    """Columns of a table 二 header whose label is unknown, placed by the template: column → metric suffix.
+
+    The header's cells after its first (信息内容) are laid against the
+    layout's column sequences (:func:`columns_by_position`): an unknown label is
+    read only where every sequence that fits the recognised labels puts one
+    column, and the label is a near spelling of it.
+    """
+    labels = out.labels
+    cells = [j for j, c in enumerate(row) if c and j > 0 and row[j - 1] != c
+             and labels.lookup("proactive", "header", c) is None]
+    if all(j in mapped for j in cells):
+        return {}
+    recognised = [mapped.get(j) for j in cells]
+    templates = set(proactive_columns(out.layout).values())
+    found = columns_by_position(labels, "proactive", templates, recognised, [row[j] for j in cells])
+    placed: dict[int, str] = {}
+    for j, before, after in zip(cells, recognised, found, strict=True):
+        if before is None and after is not None:
+            out.warn("label_by_position", f"table 二 column label {row[j]!r} read as {after} by its place in the "
+                     "template", f"{location} col:{j}")
+            placed.update({k: after for k in range(j, len(row)) if row[k] == row[j] and all(
+                row[i] == row[j] for i in range(j, k + 1))})
+    return placed
 
 
 def _known_row(row: list[str], labels: LabelMap) -> str | None:
@@ -232,13 +262,16 @@ def _grid_requests(
         elif header_rows or any(is_value(c) for c in row):
             break
     if columns:
+        placed = _applicant_header_by_position(header_rows, columns, out, gi)
+        columns.update(placed)
         # colspan copies: keep the first column of each applicant
         seen: set[str] = set()
         every = dict(columns)
         columns = {j: a for j, a in sorted(columns.items()) if not (a in seen or seen.add(a))}
         spans = _header_spans(columns, every)
         width = max(len(row) for _, row in header_rows)
-        if _unknown_headers(out, "requests", header_rows, range(min(columns), width), gi):
+        if _unknown_headers(out, "requests", header_rows,
+                            [j for j in range(min(columns), width) if j not in placed], gi):
             out.partial_rows = True  # a column the sum of the six applicants would miss
     elif previous is not None and previous[0] == max(len(row) for row in grid):
         width, columns, spans = previous  # the table continues after a page break without its header
@@ -248,12 +281,15 @@ def _grid_requests(
         return previous
     first = min(columns)
     rows: list[tuple[int, list[str], str, str | None]] = []  # (row, cells, label, metric or None)
+    unlabelled_first: tuple[int, list[str]] | None = None
     for r in range(data_start, len(grid)):
         row = grid[r]
         label_cells = [c for c in row[:first] if c]
         values = [row[j] if j < len(row) else "" for j in columns]
         if not label_cells:
-            if any(values):
+            if any(values) and not rows and unlabelled_first is None:
+                unlabelled_first = (r, row)  # the first row: its place and the identities may name it
+            elif any(values):
                 out.warn("unknown_label", "table 三 row without a label", f"table:{gi} row:{r}")
             continue
         if len({labels.lookup("requests", "column", c) for c in row if c} - {None, ""}) >= 2 and not any(
@@ -294,7 +330,81 @@ def _grid_requests(
             continue
         for applicant, (j, text) in zip(columns.values(), cells, strict=True):
             out.add("requests", metric, applicant, parse_cell(text), label, text, f"table:{gi} row:{r} col:{j}")
+    if unlabelled_first is not None:
+        _first_row_by_identity(unlabelled_first, rows[0][3] if rows else None, columns, spans, gi, out)
     return width, columns, spans
+
+
+def _first_row_by_identity(first: tuple[int, list[str]], next_metric: str | None, columns: dict[int, str],
+                           spans: list[tuple[int, int]], gi: int, out: Collector) -> None:
+    """A table 三 row without a label before row 二: row 一 when 一+二 = (七)+四 holds in every column.
+
+    Its place (the template's first row, right before 二) names it; the identity
+    with the rows read confirms it, else it is left out with a warning.
+    """
+    r, row = first
+    cells = _aligned(row, spans)
+    parsed = [parse_cell(text) for _, text in cells] if cells is not None else []
+
+    def balances() -> bool:
+        if next_metric != "requests_carried_over" or any(key[1] == "requests_received" for key in out.seen):
+            return False
+        for applicant, cell in zip(columns.values(), parsed, strict=True):
+            others = [out.seen.get(("requests", m, applicant)) for m in
+                      ("requests_carried_over", "results_total", "requests_carried_forward")]
+            if cell.kind not in ("number", "zero") or cell.value is None or any(v is None for v in others):
+                return False
+            if cell.value + others[0] != others[1] + others[2]:  # type: ignore[operator]
+                return False
+        return True
+
+    if cells is None or not balances():
+        out.warn("unknown_label", "table 三 row without a label (not read as row 一: 一+二 = (七)+四 does not "
+                 "confirm it)", f"table:{gi} row:{r}")
+        return
+    out.warn("label_by_position", "table 三 row without a label read as requests_received: its place is the "
+             "first row and 一+二 = (七)+四 holds in every column", f"table:{gi} row:{r}")
+    for applicant, (j, text), cell in zip(columns.values(), cells, parsed, strict=True):
+        out.add("requests", "requests_received", applicant, cell, "", text, f"table:{gi} row:{r} col:{j}")
+
+
+def _applicant_header_by_position(header_rows: list[tuple[int, list[str]]], columns: dict[int, str], out: Collector,
+                                  gi: int) -> dict[int, str]:
+    """Applicant columns of table 三 whose header label is unknown, placed by the template: column → applicant.
+
+    The value columns (right of the row labels) are grouped by their path
+    through the header rows; with exactly the template's seven groups, an
+    unknown label (the lowest one of its path) is read where the recognised
+    labels leave one applicant and it is a near spelling of that applicant.
+    """
+    labels = out.labels
+    width = max(len(row) for _, row in header_rows)
+
+    def path(j: int) -> tuple[str, ...]:
+        return tuple(row[j] if j < len(row) else "" for _, row in header_rows)
+
+    lead = 0
+    while lead < width and path(lead) == path(0):
+        lead += 1
+    groups: list[list[int]] = []
+    for j in range(lead, width):
+        if groups and path(j) == path(groups[-1][0]):
+            groups[-1].append(j)
+        else:
+            groups.append([j])
+    recognised = [next((columns[j] for j in group if j in columns), None) for group in groups]
+    if None not in recognised or len(groups) != len(REQUEST_COLUMNS):
+        return {}
+    texts = [next((t for t in reversed(path(g[0])) if t and labels.lookup("requests", "header", t) is None), "")
+             for g in groups]
+    found = columns_by_position(labels, "requests", [REQUEST_COLUMNS], recognised, texts)
+    placed: dict[int, str] = {}
+    for group, before, after, text in zip(groups, recognised, found, texts, strict=True):
+        if before is None and after is not None:
+            out.warn("label_by_position", f"table 三 column label {text!r} read as {after} by its place in the "
+                     "template", f"table:{gi} col:{group[0]}")
+            placed.update(dict.fromkeys(group, after))
+    return placed
 
 
 def _request_row_by_template(cells: list[tuple[int, str]], metric: str, label: str, r: int, gi: int,

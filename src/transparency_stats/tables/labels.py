@@ -157,6 +157,24 @@ def typo_limit(key: str) -> int:
     return 1 if len(key) <= 8 else 2
 
 
+def _near(key: str, target: str) -> bool:
+    """Whether ``key`` differs from ``target`` by at most :func:`typo_limit` wrong, dropped or doubled characters."""
+    limit = typo_limit(target)
+    return len(key) >= 3 and len(target) >= 3 and edit_distance(key, target, limit) <= limit
+
+
+def near_label(labels: LabelMap, table: str, kind: str, metric: str, label: str) -> bool:
+    """Whether ``label`` is a near spelling of ``metric`` and of no other label of that kind in the table.
+
+    A few wrong, dropped or doubled characters (typos, OCR look-alikes) are
+    tolerated; a label as near to another metric's spelling is not read.
+    """
+    key = label_key(label)
+    near = {s.metric for s in labels.spellings
+            if s.table == table and s.kind == kind and _near(key, label_key(s.raw_label))}
+    return near == {metric}
+
+
 def row_by_position(labels: LabelMap, table: str, order: Sequence[str], before: str | None, after: str | None,
                     label: str, taken: Iterable[str]) -> str | None:
     """The template row an unrecognised label stands for, decided by its place in the table.
@@ -165,8 +183,18 @@ def row_by_position(labels: LabelMap, table: str, order: Sequence[str], before: 
     table's edge).  The label is read as a row only when the template's row
     order leaves exactly one row between them that has not been read yet, and
     the label differs from one of that row's spellings by a few wrong, dropped
-    or doubled characters; otherwise None.
+    or doubled characters (and is no such near spelling of another row);
+    otherwise None.
     """
+    metric = row_at_position(order, before, after, taken)
+    if metric is None or not near_label(labels, table, "row", metric, label):
+        return None
+    return metric
+
+
+def row_at_position(order: Sequence[str], before: str | None, after: str | None,
+                    taken: Iterable[str]) -> str | None:
+    """The one template row not read yet between ``before`` and ``after``, or None (none, several, no anchor)."""
     if (before is not None and before not in order) or (after is not None and after not in order):
         return None
     lo = order.index(before) + 1 if before is not None else 0
@@ -175,12 +203,28 @@ def row_by_position(labels: LabelMap, table: str, order: Sequence[str], before: 
     candidates = [m for m in order[lo:hi] if m not in taken]
     if len(candidates) != 1 or (before is None and after is None):
         return None
-    metric = candidates[0]
-    key = label_key(label)
-    for spelling in labels.spellings:
-        if spelling.table == table and spelling.kind == "row" and spelling.metric == metric:
-            target = label_key(spelling.raw_label)
-            limit = typo_limit(target)
-            if len(key) >= 3 and edit_distance(key, target, limit) <= limit:
-                return metric
-    return None
+    return candidates[0]
+
+
+def columns_by_position(labels: LabelMap, table: str, templates: Iterable[Sequence[str]],
+                        recognised: Sequence[str | None], texts: Sequence[str]) -> list[str | None]:
+    """Column metrics of a header whose labels were not all recognised, decided by the template.
+
+    ``recognised`` holds each header cell's metric in print order (None where
+    the label is unknown) and ``texts`` the printed labels.  The templates that
+    fit (as many columns, the same metric at every recognised place) must all
+    put one metric at an unknown place, and the label there must be a near
+    spelling of it (:func:`near_label`); otherwise that place stays None.
+    """
+    fitting = [tuple(t) for t in templates
+               if len(t) == len(recognised) and all(r is None or r == m for r, m in zip(recognised, t, strict=True))]
+    result = list(recognised)
+    if not fitting:
+        return result
+    for i, metric in enumerate(recognised):
+        if metric is not None:
+            continue
+        options = {t[i] for t in fitting}
+        if len(options) == 1 and near_label(labels, table, "column", next(iter(options)), texts[i]):
+            result[i] = options.pop()
+    return result

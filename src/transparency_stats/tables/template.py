@@ -22,7 +22,8 @@ from ..vocabulary import STANDARD_TABLES as TABLES
 
 __all__ = [
     "BLOCKS", "LABELS_RESOURCE", "NOT_APPLICABLE", "PROACTIVE_CELLS", "REQUEST_COLUMNS", "REVIEW_COLUMNS",
-    "REVIEW_FIELDS", "REVIEW_GROUPS", "REVIEW_SUMS", "STANDARD_LAYOUTS", "TABLES", "request_rows", "template_cells",
+    "REVIEW_FIELDS", "REVIEW_GROUPS", "REVIEW_SUMS", "STANDARD_LAYOUTS", "TABLES", "proactive_columns", "request_rows",
+    "template_cells",
 ]
 
 LABELS_RESOURCE = "table_labels.csv"
@@ -54,6 +55,14 @@ def _split_table2(metric: str) -> tuple[str, str]:
 PROACTIVE_CELLS: dict[str, tuple[tuple[str, str], ...]] = {
     layout: tuple(_split_table2(m) for m in metrics) for layout, metrics in TABLE2_METRICS.items()
 }
+
+
+def proactive_columns(layout: str) -> dict[str, tuple[str, ...]]:
+    """Table 二 column suffixes of each row in print order (``licensing`` → (``decisions``,) in gov2021)."""
+    columns: dict[str, tuple[str, ...]] = {}
+    for row, col in PROACTIVE_CELLS[layout]:
+        columns[row] = (*columns.get(row, ()), col)
+    return columns
 
 
 def request_rows(layout: str) -> tuple[str, ...]:
