@@ -212,3 +212,12 @@ def test_csv_output_cleans_stale_temporaries_and_refuses_a_second_writer(tmp_pat
     assert main(["extract", str(SEED), "-o", str(out / "figures.csv"), "-q"]) == 0
     assert not stale.exists()
     assert sorted(p.name for p in out.iterdir()) == ["figures.csv", "figures.errors.csv", "figures.warnings.csv"]
+
+
+def test_cache_key_covers_subpackage_modules_and_data():
+    from transparency_stats.batch import extraction_sources
+
+    sources = extraction_sources()
+    assert "tables/text.py" in sources and "tables/labels.py" in sources
+    assert "narrative.py" in sources and "data/table_labels.csv" in sources
+    assert "publish.py" not in sources and "checks.py" not in sources

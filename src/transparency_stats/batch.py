@@ -144,16 +144,22 @@ DOWNSTREAM_MODULES = {"__main__.py", "cli.py", "build.py", "processed.py", "publ
 
 @functools.lru_cache(maxsize=1)
 def extractor_version() -> str:
-    """Hash of the package's extraction code and label files: a change to them re-reads every file."""
+    """Hash of the package's extraction code (subpackages included) and data files: a change re-reads every file."""
     from . import __version__
 
     package = Path(__file__).resolve().parent
     digest = hashlib.sha256(__version__.encode())
-    modules = [p for p in package.glob("*.py") if p.name not in DOWNSTREAM_MODULES]
-    for path in sorted([*modules, *package.glob("data/*.csv")]):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
+    for name in extraction_sources():
+        digest.update(name.encode())
+        digest.update((package / name).read_bytes())
     return digest.hexdigest()[:16]
+
+
+def extraction_sources() -> list[str]:
+    """Package-relative paths of the files figures depend on: every module but the downstream ones, and the data."""
+    package = Path(__file__).resolve().parent
+    modules = [p for p in package.rglob("*.py") if p.parent != package or p.name not in DOWNSTREAM_MODULES]
+    return sorted(p.relative_to(package).as_posix() for p in [*modules, *package.rglob("data/*.csv")])
 
 
 def chunked(items: list[R], size: int) -> list[list[R]]:
