@@ -95,15 +95,16 @@ def main() -> int:
         print(f"load average before: {os.getloadavg()} on {os.cpu_count()} cores")
         build = ["build", "--raw", str(root / "raw"), "--processed", str(root / "processed"),
                  "-j", str(args.jobs), "--csv", "no", "-q"]
-        seconds, peak = run_command(build)
+        seconds, peak, cpu = run_command(build)
         print(f"build (extract + checks + metrics): {seconds:.1f} s, {args.n / seconds:.1f} reports/s, "
+              f"CPU {cpu:.0f} s ({1000 * cpu / args.n:.1f} ms per report), "
               f"peak RSS of the largest process {peak:.0f} MiB")
         manifest = _manifest(root)
         print(f"  of which checks and metrics: {manifest['seconds']}")
         print(f"  peak RSS (MiB) by process: {manifest.get('peak_rss_mib')}")
         print(f"load average after: {os.getloadavg()}")
-        seconds, peak = run_command(build)
-        print(f"build again, unchanged corpus: {seconds:.1f} s, peak {peak:.0f} MiB; "
+        seconds, peak, cpu = run_command(build)
+        print(f"build again, unchanged corpus: {seconds:.1f} s (CPU {cpu:.0f} s), peak {peak:.0f} MiB; "
               f"checks and metrics {_manifest(root)['seconds']}")
 
         expected = source_digests(set(origins.values()))
