@@ -1,0 +1,48 @@
+"""The first-character lookahead leaves every match of a pattern as it was."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from transparency_stats.prefilter import first_chars, with_first_chars
+from transparency_stats.tables.labels import load_label_map, spelling_regex
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"(?P<a>甲乙)|(?P<b>(?:\(二\))?丙丁)", {"甲", "(", "丙"}),
+        (r"[:：]?总计", {":", "：", "总"}),
+        (r"(?<!\d)x+y", {"x"}),
+        (r"a*b?c", {"a", "b", "c"}),
+    ],
+)
+def test_first_chars(pattern: str, expected: set[str]) -> None:
+    assert first_chars(re.compile(pattern)) == expected
+
+
+@pytest.mark.parametrize("pattern", [r"a*", r"\d+件", r".x", r"[^a]b", r"(?i)ab", r"(a)\1|b?"])
+def test_no_prefilter_when_unknown_or_empty(pattern: str) -> None:
+    compiled = re.compile(pattern)
+    assert first_chars(compiled) is None
+    assert with_first_chars(compiled) is compiled
+
+
+def test_label_patterns_match_as_before() -> None:
+    labels = load_label_map("2021")
+    rng = random.Random(7)
+    for table in ("requests", "proactive", "review_litigation"):
+        plain = re.compile("|".join(f"(?P<g{i}>{spelling_regex(s.raw_label)})"
+                                    for i, s in enumerate(labels.spellings) if s.table == table))
+        fast = with_first_chars(plain)
+        assert fast is not plain
+        alphabet = "".join(sorted({ch for s in labels.spellings if s.table == table for ch in s.raw_label}))
+        alphabet += "0123456789 ()、.，"
+        text = "".join(rng.choice(alphabet) for _ in range(20000))
+        text += "".join(s.raw_label for s in labels.spellings if s.table == table)
+        assert [(m.span(), m.lastgroup) for m in fast.finditer(text)] == [
+            (m.span(), m.lastgroup) for m in plain.finditer(text)
+        ]
