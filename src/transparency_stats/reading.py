@@ -448,12 +448,13 @@ def _html_parts(
     return "\n".join(lines), tables
 
 
-_SPACES_RE = re.compile(r"\s+")
-
-
 def _cell_text(cell: object) -> str:
-    text = "".join(cell.itertext())  # type: ignore[attr-defined]
-    return _SPACES_RE.sub(" ", text.replace("\xa0", " ")).strip()
+    """A cell's text (every descendant's) with each run of whitespace as one space, trimmed."""
+    from lxml import etree
+
+    # the text serialiser gives what itertext() joins in one C call; str.split() splits on exactly the
+    # characters \s matches (no-break space included)
+    return " ".join(etree.tostring(cell, method="text", encoding="unicode", with_tail=False).split())
 
 
 def _span(value: str | None) -> int:
