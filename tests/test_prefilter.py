@@ -46,3 +46,11 @@ def test_label_patterns_match_as_before() -> None:
         assert [(m.span(), m.lastgroup) for m in fast.finditer(text)] == [
             (m.span(), m.lastgroup) for m in plain.finditer(text)
         ]
+
+
+def test_str_split_splits_on_what_regex_whitespace_matches() -> None:
+    """Whitespace is dropped with ``"".join(text.split())`` where ``\\s`` was meant: the same characters."""
+    whitespace = re.compile(r"\s")
+    assert [c for c in range(0x110000) if chr(c).isspace()] == [
+        c for c in range(0x110000) if whitespace.match(chr(c))
+    ]

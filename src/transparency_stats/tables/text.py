@@ -215,7 +215,7 @@ def _text_rows(text: str, compact: CompactText, out: Collector, table: str, star
         region = _clean_region(text[region_start:region_end], fragments)
         tokens = _tokens(region, region_start)
         label = text[compact.offset(m.start()): region_start]
-        label = re.sub(r"\s+", "", label)
+        label = "".join(label.split())
         if not tokens:
             continue  # a block heading followed directly by its first sub-row
         rows.append(_TextRow(label, spelling.metric, tokens, f"char:{compact.offset(m.start())}", list(columns),
