@@ -1,4 +1,4 @@
-"""The first-character lookahead leaves every match of a pattern as it was."""
+"""Faster paths give what the plain ones give: first-character lookaheads, whitespace, NFKC."""
 
 from __future__ import annotations
 
@@ -54,3 +54,19 @@ def test_str_split_splits_on_what_regex_whitespace_matches() -> None:
     assert [c for c in range(0x110000) if chr(c).isspace()] == [
         c for c in range(0x110000) if whitespace.match(chr(c))
     ]
+
+
+def test_common_compatibility_replacements_do_not_chain() -> None:
+    """The characters replaced one after another before NFKC: no replacement holds one of them."""
+    from transparency_stats.normalize import _COMMON_COMPAT
+
+    assert all(not set(v) & set(_COMMON_COMPAT) for v in _COMMON_COMPAT.values())
+
+
+def test_nfkc_of_mixed_text_is_unicodedata_nfkc() -> None:
+    import unicodedata
+
+    from transparency_stats.normalize import nfkc
+
+    text = "甲、乙：（一）１２３，ＡＢＣ…　４５６％\u00a0丙﹣丁\u2003戊" * 50
+    assert nfkc(text) == unicodedata.normalize("NFKC", text)
