@@ -70,3 +70,20 @@ def test_nfkc_of_mixed_text_is_unicodedata_nfkc() -> None:
 
     text = "甲、乙：（一）１２３，ＡＢＣ…　４５６％\u00a0丙﹣丁\u2003戊" * 50
     assert nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+def test_pinyin_pattern_matches_as_the_bracket_first_form() -> None:
+    """The pinyin pattern (one character class first) finds what its two-branch form finds."""
+    from transparency_stats.normalize import _NUMBERED_SYLLABLE, _PINYIN_RE, _SYLLABLE
+
+    reference = re.compile(
+        rf"[(（\[【](?<=[\u3400-\u9fff\ufffd][(（\[【])({_SYLLABLE}|{_NUMBERED_SYLLABLE})[)）\]】]"
+        rf"|[ \u3000][(（](?<=[\u3400-\u9fff\ufffd][ \u3000][(（])({_SYLLABLE})[)）]"
+    )
+    rng = random.Random(3)
+    alphabet = "开放甲乙\ufffd(（[【)）]】 \u3000kaiāǎn15"
+    text = "".join(rng.choice(alphabet) for _ in range(200_000))
+    text += "開(kāi)開（kāi）開[kai1]開 (kāi)開\u3000（kāi）a(kāi)開  (kāi)"
+    assert [(m.span(), m.groups()) for m in _PINYIN_RE.finditer(text)] == [
+        (m.span(), m.groups()) for m in reference.finditer(text)
+    ]

@@ -28,12 +28,12 @@ MASK = "\ufffd"
 _TONE_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 # A pinyin syllable has at most six letters: bounded repeats keep the pattern linear.
 _SYLLABLE = rf"[a-zü{_TONE_VOWELS}]{{0,5}}[{_TONE_VOWELS}][a-zü{_TONE_VOWELS}]{{0,5}}"
-# The bracket comes first so the search can skip to brackets; the lookbehind then checks the
-# character before it.
+# One character class comes first (a bracket, or the space before one) so the search skips to
+# those characters in C; the lookbehinds then check it and the character before it.
 _NUMBERED_SYLLABLE = r"[a-zü]{1,6}[1-5]"  # kai1: tone as a digit
 _PINYIN_RE = re.compile(
-    rf"[(（\[【](?<=[\u3400-\u9fff\ufffd][(（\[【])({_SYLLABLE}|{_NUMBERED_SYLLABLE})[)）\]】]"
-    rf"|[ \u3000][(（](?<=[\u3400-\u9fff\ufffd][ \u3000][(（])({_SYLLABLE})[)）]"
+    rf"[(（\[【 \u3000](?:(?<=[\u3400-\u9fff\ufffd][(（\[【])({_SYLLABLE}|{_NUMBERED_SYLLABLE})[)）\]】]"
+    rf"|(?<=[\u3400-\u9fff\ufffd][ \u3000])[(（]({_SYLLABLE})[)）])"
 )
 #: What every pinyin annotation holds: an opening bracket, then a letter a syllable starts with.
 _PINYIN_HINT_RE = re.compile(rf"[(（\[【][a-zü{_TONE_VOWELS}]")
