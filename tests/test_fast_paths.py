@@ -87,3 +87,12 @@ def test_pinyin_pattern_matches_as_the_bracket_first_form() -> None:
     assert [(m.span(), m.groups()) for m in _PINYIN_RE.finditer(text)] == [
         (m.span(), m.groups()) for m in reference.finditer(text)
     ]
+
+
+def test_space_folding_is_every_run_as_one_space() -> None:
+    from transparency_stats.normalize import _SPACES_TO_FOLD_RE
+
+    runs = re.compile(r"[ \t\u00a0\u3000\u2002-\u200a\u202f\u205f]+")
+    rng = random.Random(5)
+    text = "".join(rng.choice("甲1 \t\u00a0\u3000\u2003\u202f\n") for _ in range(100_000))
+    assert _SPACES_TO_FOLD_RE.sub(" ", text) == runs.sub(" ", text)
