@@ -96,3 +96,12 @@ def test_space_folding_is_every_run_as_one_space() -> None:
     rng = random.Random(5)
     text = "".join(rng.choice("甲1 \t\u00a0\u3000\u2003\u202f\n") for _ in range(100_000))
     assert _SPACES_TO_FOLD_RE.sub(" ", text) == runs.sub(" ", text)
+
+
+def test_opencc_profile_scans_stand_for_the_evidence() -> None:
+    """The profile's one-scan checks hold only while Hong Kong evidence is single characters."""
+    from transparency_stats.normalize import HONG_KONG_EVIDENCE, opencc_profile
+
+    assert all(len(ch) == 1 for ch in HONG_KONG_EVIDENCE)
+    assert opencc_profile("甲乙着" * 100) == "t2s"
+    assert opencc_profile("甲" + "".join(HONG_KONG_EVIDENCE[:3])) == "hk2s"

@@ -114,11 +114,16 @@ def opencc_profile(text: str) -> str:
     stray word does not switch the profile.
     """
     head = text[:200_000]
-    if sum(word in head for word in TAIWAN_EVIDENCE) >= 2:
+    # one scan for the words' first characters first: most texts hold none of them
+    if _TAIWAN_FIRST_RE.search(head) and sum(word in head for word in TAIWAN_EVIDENCE) >= 2:
         return "tw2sp"
-    if sum(ch in head for ch in HONG_KONG_EVIDENCE) >= 3:
+    if len(set(_HONG_KONG_RE.findall(head))) >= 3:  # distinct forms present, in one scan
         return "hk2s"
     return "t2s"
+
+
+_TAIWAN_FIRST_RE = re.compile("[" + "".join(sorted({word[0] for word in TAIWAN_EVIDENCE})) + "]")
+_HONG_KONG_RE = re.compile("[" + "".join(HONG_KONG_EVIDENCE) + "]")
 
 
 def to_simplified(text: str, profile: str | None = None) -> str:
