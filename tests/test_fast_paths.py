@@ -105,3 +105,9 @@ def test_opencc_profile_scans_stand_for_the_evidence() -> None:
     assert all(len(ch) == 1 for ch in HONG_KONG_EVIDENCE)
     assert opencc_profile("甲乙着" * 100) == "t2s"
     assert opencc_profile("甲" + "".join(HONG_KONG_EVIDENCE[:3])) == "hk2s"
+
+
+@pytest.mark.parametrize("pattern", ["主动公开情况", "甲乙|丙丁", "[甲乙]丙", "(?:甲|乙)丙"])
+def test_patterns_the_engine_skips_through_stay_as_they_are(pattern: str) -> None:
+    compiled = re.compile(pattern)
+    assert with_first_chars(compiled) is compiled

@@ -96,8 +96,26 @@ def first_chars(pattern: re.Pattern[str]) -> frozenset[str] | None:
     return frozenset(result[0])
 
 
+def _engine_skips_ahead(pattern: re.Pattern[str]) -> bool:
+    """Whether the regex engine itself skips to a literal prefix or a first-character set of the pattern."""
+    try:
+        from re import _compiler  # type: ignore[attr-defined]
+
+        parsed = _parser.parse(pattern.pattern, pattern.flags)
+        prefix, _skip, _all = _compiler._get_literal_prefix(parsed, pattern.flags)
+        return bool(prefix) or _compiler._get_charset_prefix(parsed, pattern.flags) is not None
+    except Exception:  # noqa: BLE001 - another Python's internals: assume it does not
+        return False
+
+
 def with_first_chars(pattern: re.Pattern[str]) -> re.Pattern[str]:
-    """``pattern`` behind a lookahead on its first characters (same matches, same groups), or itself."""
+    """``pattern`` behind a lookahead on its first characters (same matches, same groups), or itself.
+
+    A pattern the engine already searches by its literal prefix or first characters is
+    returned as it is (the lookahead would hide them from the engine).
+    """
+    if _engine_skips_ahead(pattern):
+        return pattern
     chars = first_chars(pattern)
     if chars is None:
         return pattern

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..compact_text import CompactText, blank_footers
+from ..prefilter import with_first_chars
 from .cells import parse_cell
 from .collect import TABLE_ZH, Collector
 from .labels import (
@@ -34,7 +35,7 @@ from .template import NOT_APPLICABLE, REQUEST_COLUMNS, REVIEW_COLUMNS, proactive
 
 def _heading(*words: str) -> re.Pattern[str]:
     """Pattern for any of the headings in whitespace-free text."""
-    return re.compile("|".join(spelling_regex(w) for w in words))
+    return with_first_chars(re.compile("|".join(spelling_regex(w) for w in words)))
 
 
 _T2_HEADING = _heading("主动公开政府信息情况")
