@@ -408,24 +408,27 @@ def _html_parts(
     title = root.find("head/title")
     if title is not None and title.text and title.text.strip():
         lines.append(title.text.strip())  # the page title often is the report's title
-    # An explicit stack instead of recursion: ("enter", element, depth) or ("leave", element, block, cell).
+    # An explicit stack instead of recursion: an element to enter, or (element, block, cell) to leave.
+    # ``depth`` is the entered element's nesting level: one more for each element entered and not yet left.
     body = root.find("body")
-    stack: list[tuple] = [("enter", body if body is not None else root, 0)]
+    stack: list = [body if body is not None else root]
+    depth = 0
+    max_depth = limits.max_html_depth
     while stack:
-        item = stack.pop()
-        if item[0] == "leave":
-            leave(item[1], item[2], item[3])
+        element = stack.pop()
+        if type(element) is tuple:
+            depth -= 1
+            leave(*element)
             continue
-        _, element, depth = item
-        if depth > limits.max_html_depth:
-            raise _over_limit("HTML nesting depth", "max_html_depth", limits.max_html_depth)
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if not tag or tag in _DROP_TAGS:
+        if depth > max_depth:
+            raise _over_limit("HTML nesting depth", "max_html_depth", max_depth)
+        tag = element.tag
+        if type(tag) is not str or not tag or tag in _DROP_TAGS:
             # comments, processing instructions, scripts: drop, keep their tail
             if element.tail:
                 current.append(element.tail)
             continue
-        if tag == "table" and not element.xpath(".//table"):
+        if tag == "table" and next(element.iterdescendants("table"), None) is None:
             flush()
             grid = _html_grid(element, limits.max_table_cells, len(tables) + 1)
             if grid:
@@ -435,25 +438,28 @@ def _html_parts(
             if element.tail:
                 current.append(element.tail)
             continue
-        cell = tag in ("td", "th")
-        block = tag in _BLOCK_TAGS or cell
+        cell = tag == "td" or tag == "th"
+        block = cell or tag in _BLOCK_TAGS
         if block:
             flush()
         if element.text:
             current.append(element.text)
-        stack.append(("leave", element, block, cell))
-        stack.extend(("enter", child, depth + 1) for child in reversed(element))
+        stack.append((element, block, cell))
+        depth += 1
+        if len(element):
+            stack.extend(reversed(element))
 
     flush()
     return "\n".join(lines), tables
 
 
-_SPACES_RE = re.compile(r"\s+")
-
-
 def _cell_text(cell: object) -> str:
-    text = "".join(cell.itertext())  # type: ignore[attr-defined]
-    return _SPACES_RE.sub(" ", text.replace("\xa0", " ")).strip()
+    """A cell's text (every descendant's) with each run of whitespace as one space, trimmed."""
+    from lxml import etree
+
+    # the text serialiser gives what itertext() joins in one C call; str.split() splits on exactly the
+    # characters \s matches (no-break space included)
+    return " ".join(etree.tostring(cell, method="text", encoding="unicode", with_tail=False).split())
 
 
 def _span(value: str | None) -> int:

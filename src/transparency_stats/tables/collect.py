@@ -40,7 +40,7 @@ class Collector:
             self._add_compound(table, metric, applicant, cell, raw_label, raw_value, location, header)
             return
         value = cell.value
-        if value is not None:
+        if value is not None and (cell.unit or header):  # no unit stated: nothing to convert
             value = convert_unit(metric, value, cell.unit, header)
         key = (table, metric, applicant)
         if key in self.seen:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..schema import Figure
-from .template import STANDARD_LAYOUTS, template_cells
+from .template import STANDARD_LAYOUTS, template_cell_set
 
 
 def table_completeness(figures: Iterable[Figure], layout: str) -> dict[str, object]:
@@ -25,7 +25,7 @@ def table_completeness(figures: Iterable[Figure], layout: str) -> dict[str, obje
     """
     if layout not in STANDARD_LAYOUTS:
         return {}
-    expected = set(template_cells(layout))
+    expected = template_cell_set(layout)
     read: dict[tuple[str, str, str], str] = {}
     for f in figures:
         key = (f.table, f.metric, f.applicant)

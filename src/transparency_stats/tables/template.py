@@ -7,6 +7,8 @@ readers use and lists the cells each layout prints.
 
 from __future__ import annotations
 
+import functools
+
 from ..vocabulary import (
     APPLICANTS,
     REVIEW_BLOCKS,
@@ -59,12 +61,18 @@ PROACTIVE_CELLS: dict[str, tuple[tuple[str, str], ...]] = {
 
 def proactive_columns(layout: str) -> dict[str, tuple[str, ...]]:
     """Table 二 column suffixes of each row in print order (``licensing`` → (``decisions``,) in gov2021)."""
+    return dict(_proactive_columns(layout))
+
+
+@functools.lru_cache(maxsize=8)
+def _proactive_columns(layout: str) -> dict[str, tuple[str, ...]]:
     columns: dict[str, tuple[str, ...]] = {}
     for row, col in PROACTIVE_CELLS[layout]:
         columns[row] = (*columns.get(row, ()), col)
     return columns
 
 
+@functools.lru_cache(maxsize=8)
 def request_rows(layout: str) -> tuple[str, ...]:
     """Table 三 rows that carry cells in the layout, in print order (block totals are not printed rows)."""
     return table3_rows(layout)
@@ -72,7 +80,18 @@ def request_rows(layout: str) -> tuple[str, ...]:
 
 def template_cells(layout: str) -> list[tuple[str, str, str]]:
     """Every cell the layout's tables 二, 三 and 四 print: (table, metric, applicant)."""
+    return list(_template_cells(layout))
+
+
+@functools.lru_cache(maxsize=8)
+def _template_cells(layout: str) -> tuple[tuple[str, str, str], ...]:
     cells = [("proactive", f"{row}_{col}", "total") for row, col in PROACTIVE_CELLS[layout]]
     cells += [("requests", metric, applicant) for metric in request_rows(layout) for applicant in REQUEST_COLUMNS]
     cells += [("review_litigation", metric, "total") for metric in REVIEW_COLUMNS]
-    return cells
+    return tuple(cells)
+
+
+@functools.lru_cache(maxsize=8)
+def template_cell_set(layout: str) -> frozenset[tuple[str, str, str]]:
+    """:func:`template_cells` as a set (computed once per layout)."""
+    return frozenset(_template_cells(layout))

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..compact_text import CompactText, blank_footers
+from ..prefilter import with_first_chars
 from .cells import parse_cell
 from .collect import TABLE_ZH, Collector
 from .labels import (
@@ -34,7 +35,7 @@ from .template import NOT_APPLICABLE, REQUEST_COLUMNS, REVIEW_COLUMNS, proactive
 
 def _heading(*words: str) -> re.Pattern[str]:
     """Pattern for any of the headings in whitespace-free text."""
-    return re.compile("|".join(spelling_regex(w) for w in words))
+    return with_first_chars(re.compile("|".join(spelling_regex(w) for w in words)))
 
 
 _T2_HEADING = _heading("主动公开政府信息情况")
@@ -215,7 +216,7 @@ def _text_rows(text: str, compact: CompactText, out: Collector, table: str, star
         region = _clean_region(text[region_start:region_end], fragments)
         tokens = _tokens(region, region_start)
         label = text[compact.offset(m.start()): region_start]
-        label = re.sub(r"\s+", "", label)
+        label = "".join(label.split())
         if not tokens:
             continue  # a block heading followed directly by its first sub-row
         rows.append(_TextRow(label, spelling.metric, tokens, f"char:{compact.offset(m.start())}", list(columns),

@@ -1,0 +1,126 @@
+"""Faster search with large alternations: a lookahead on the characters a match can start with.
+
+Python's regex engine tries every branch of an alternation at every position
+of the text; when the branches are named groups (label patterns), it cannot
+skip a position by its first character.  :func:`with_first_chars` puts a
+lookahead on the set of characters any match must start with in front of the
+pattern, so a position that cannot start a match is left after one character
+test.  The matches are the same: the lookahead only rejects positions where
+the pattern could not match anyway.
+"""
+
+from __future__ import annotations
+
+import re
+
+try:  # the parser of the standard ``re`` module (``sre_parse`` before 3.11)
+    from re import _constants as _c  # type: ignore[attr-defined]
+    from re import _parser
+except ImportError:  # pragma: no cover
+    import sre_constants as _c  # type: ignore[no-redef]
+    import sre_parse as _parser  # type: ignore[no-redef]
+
+__all__ = ["first_chars", "with_first_chars"]
+
+#: A character range wider than this makes the first-character set too wide to be worth it.
+_MAX_RANGE = 4096
+_REPEATS = (_c.MAX_REPEAT, _c.MIN_REPEAT) + ((_c.POSSESSIVE_REPEAT,) if hasattr(_c, "POSSESSIVE_REPEAT") else ())
+_ZERO_WIDTH = (_c.AT, _c.ASSERT, _c.ASSERT_NOT)
+
+
+def _sequence(items: list) -> tuple[set[str], bool] | None:  # type: ignore[type-arg]
+    """Characters a sequence can start with and whether it can match empty; None when unknown."""
+    chars: set[str] = set()
+    for op, av in items:
+        item = _item(op, av)
+        if item is None:
+            return None
+        first, nullable = item
+        chars |= first
+        if not nullable:
+            return chars, False
+    return chars, True
+
+
+def _item(op: object, av: object) -> tuple[set[str], bool] | None:
+    """Characters one parsed item can start with and whether it can match empty; None when unknown."""
+    if op is _c.LITERAL:
+        return {chr(av)}, False  # type: ignore[arg-type]
+    if op is _c.IN:
+        chars: set[str] = set()
+        for kind, value in av:  # type: ignore[attr-defined]
+            if kind is _c.LITERAL:
+                chars.add(chr(value))
+            elif kind is _c.RANGE and value[1] - value[0] <= _MAX_RANGE:
+                chars.update(map(chr, range(value[0], value[1] + 1)))
+            else:  # NEGATE, CATEGORY (\d, \s), wide ranges
+                return None
+        return chars, False
+    if op is _c.SUBPATTERN:
+        _group, add_flags, _del_flags, pattern = av  # type: ignore[misc]
+        if add_flags & re.IGNORECASE:
+            return None
+        return _sequence(pattern.data)
+    if op is _c.BRANCH:
+        chars = set()
+        nullable = False
+        for branch in av[1]:  # type: ignore[index]
+            sub = _sequence(branch.data)
+            if sub is None:
+                return None
+            chars |= sub[0]
+            nullable = nullable or sub[1]
+        return chars, nullable
+    if op in _REPEATS:
+        low, _high, pattern = av  # type: ignore[misc]
+        sub = _sequence(pattern.data)
+        if sub is None:
+            return None
+        return sub[0], low == 0 or sub[1]
+    if op in _ZERO_WIDTH:
+        return set(), True  # consumes nothing: the first character comes after it
+    return None  # any character, back-references, atomic groups, ...
+
+
+def first_chars(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Every character a match of ``pattern`` can start with, or None when not known or a match can be empty."""
+    if pattern.flags & re.IGNORECASE or not isinstance(pattern.pattern, str):
+        return None
+    try:
+        parsed = _parser.parse(pattern.pattern, pattern.flags)
+    except Exception:  # noqa: BLE001 - an unexpected parser change: no prefilter
+        return None
+    result = _sequence(list(parsed.data))
+    if result is None or result[1] or not result[0]:
+        return None
+    return frozenset(result[0])
+
+
+def _engine_skips_ahead(pattern: re.Pattern[str]) -> bool:
+    """Whether the regex engine itself skips to a literal prefix or a first-character set of the pattern."""
+    try:
+        from re import _compiler  # type: ignore[attr-defined]
+
+        parsed = _parser.parse(pattern.pattern, pattern.flags)
+        prefix, _skip, _all = _compiler._get_literal_prefix(parsed, pattern.flags)
+        return bool(prefix) or _compiler._get_charset_prefix(parsed, pattern.flags) is not None
+    except Exception:  # noqa: BLE001 - another Python's internals: assume it does not
+        return False
+
+
+def with_first_chars(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """``pattern`` behind a lookahead on its first characters (same matches, same groups), or itself.
+
+    A pattern the engine already searches by its literal prefix or first characters is
+    returned as it is (the lookahead would hide them from the engine).
+    """
+    if _engine_skips_ahead(pattern):
+        return pattern
+    chars = first_chars(pattern)
+    if chars is None:
+        return pattern
+    charset = "".join(re.escape(ch) for ch in sorted(chars))
+    try:
+        return re.compile(f"(?=[{charset}])(?:{pattern.pattern})", pattern.flags)
+    except re.error:  # e.g. inline global flags at the pattern's start
+        return pattern

@@ -1,0 +1,113 @@
+"""Faster paths give what the plain ones give: first-character lookaheads, whitespace, NFKC."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from transparency_stats.prefilter import first_chars, with_first_chars
+from transparency_stats.tables.labels import load_label_map, spelling_regex
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"(?P<a>甲乙)|(?P<b>(?:\(二\))?丙丁)", {"甲", "(", "丙"}),
+        (r"[:：]?总计", {":", "：", "总"}),
+        (r"(?<!\d)x+y", {"x"}),
+        (r"a*b?c", {"a", "b", "c"}),
+    ],
+)
+def test_first_chars(pattern: str, expected: set[str]) -> None:
+    assert first_chars(re.compile(pattern)) == expected
+
+
+@pytest.mark.parametrize("pattern", [r"a*", r"\d+件", r".x", r"[^a]b", r"(?i)ab", r"(a)\1|b?"])
+def test_no_prefilter_when_unknown_or_empty(pattern: str) -> None:
+    compiled = re.compile(pattern)
+    assert first_chars(compiled) is None
+    assert with_first_chars(compiled) is compiled
+
+
+def test_label_patterns_match_as_before() -> None:
+    labels = load_label_map("2021")
+    rng = random.Random(7)
+    for table in ("requests", "proactive", "review_litigation"):
+        plain = re.compile("|".join(f"(?P<g{i}>{spelling_regex(s.raw_label)})"
+                                    for i, s in enumerate(labels.spellings) if s.table == table))
+        fast = with_first_chars(plain)
+        assert fast is not plain
+        alphabet = "".join(sorted({ch for s in labels.spellings if s.table == table for ch in s.raw_label}))
+        alphabet += "0123456789 ()、.，"
+        text = "".join(rng.choice(alphabet) for _ in range(20000))
+        text += "".join(s.raw_label for s in labels.spellings if s.table == table)
+        assert [(m.span(), m.lastgroup) for m in fast.finditer(text)] == [
+            (m.span(), m.lastgroup) for m in plain.finditer(text)
+        ]
+
+
+def test_str_split_splits_on_what_regex_whitespace_matches() -> None:
+    """Whitespace is dropped with ``"".join(text.split())`` where ``\\s`` was meant: the same characters."""
+    whitespace = re.compile(r"\s")
+    assert [c for c in range(0x110000) if chr(c).isspace()] == [
+        c for c in range(0x110000) if whitespace.match(chr(c))
+    ]
+
+
+def test_common_compatibility_replacements_do_not_chain() -> None:
+    """The characters replaced one after another before NFKC: no replacement holds one of them."""
+    from transparency_stats.normalize import _COMMON_COMPAT
+
+    assert all(not set(v) & set(_COMMON_COMPAT) for v in _COMMON_COMPAT.values())
+
+
+def test_nfkc_of_mixed_text_is_unicodedata_nfkc() -> None:
+    import unicodedata
+
+    from transparency_stats.normalize import nfkc
+
+    text = "甲、乙：（一）１２３，ＡＢＣ…　４５６％\u00a0丙﹣丁\u2003戊" * 50
+    assert nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+def test_pinyin_pattern_matches_as_the_bracket_first_form() -> None:
+    """The pinyin pattern (one character class first) finds what its two-branch form finds."""
+    from transparency_stats.normalize import _NUMBERED_SYLLABLE, _PINYIN_RE, _SYLLABLE
+
+    reference = re.compile(
+        rf"[(（\[【](?<=[\u3400-\u9fff\ufffd][(（\[【])({_SYLLABLE}|{_NUMBERED_SYLLABLE})[)）\]】]"
+        rf"|[ \u3000][(（](?<=[\u3400-\u9fff\ufffd][ \u3000][(（])({_SYLLABLE})[)）]"
+    )
+    rng = random.Random(3)
+    alphabet = "开放甲乙\ufffd(（[【)）]】 \u3000kaiāǎn15"
+    text = "".join(rng.choice(alphabet) for _ in range(200_000))
+    text += "開(kāi)開（kāi）開[kai1]開 (kāi)開\u3000（kāi）a(kāi)開  (kāi)"
+    assert [(m.span(), m.groups()) for m in _PINYIN_RE.finditer(text)] == [
+        (m.span(), m.groups()) for m in reference.finditer(text)
+    ]
+
+
+def test_space_folding_is_every_run_as_one_space() -> None:
+    from transparency_stats.normalize import _SPACES_TO_FOLD_RE
+
+    runs = re.compile(r"[ \t\u00a0\u3000\u2002-\u200a\u202f\u205f]+")
+    rng = random.Random(5)
+    text = "".join(rng.choice("甲1 \t\u00a0\u3000\u2003\u202f\n") for _ in range(100_000))
+    assert _SPACES_TO_FOLD_RE.sub(" ", text) == runs.sub(" ", text)
+
+
+def test_opencc_profile_scans_stand_for_the_evidence() -> None:
+    """The profile's one-scan checks hold only while Hong Kong evidence is single characters."""
+    from transparency_stats.normalize import HONG_KONG_EVIDENCE, opencc_profile
+
+    assert all(len(ch) == 1 for ch in HONG_KONG_EVIDENCE)
+    assert opencc_profile("甲乙着" * 100) == "t2s"
+    assert opencc_profile("甲" + "".join(HONG_KONG_EVIDENCE[:3])) == "hk2s"
+
+
+@pytest.mark.parametrize("pattern", ["主动公开情况", "甲乙|丙丁", "[甲乙]丙", "(?:甲|乙)丙"])
+def test_patterns_the_engine_skips_through_stay_as_they_are(pattern: str) -> None:
+    compiled = re.compile(pattern)
+    assert with_first_chars(compiled) is compiled
