@@ -42,3 +42,33 @@ def test_no_fee_from_citizens_legal_persons_or_other_organisations() -> None:
     assert _text(text)["fees_collected_yuan"] == 0
     # A fee charged to them is no stated zero.
     assert "fees_collected_yuan" not in _text("四、收费情况 本年度向公民、法人收取工本费。")
+
+
+def test_annex_total_contradicted_by_prose_takes_its_channels_and_answers_with_it() -> None:
+    text = (
+        "三、依申请公开情况 2014年，本站共收到依申请公开5件，均为网上申请，同意公开5件。"
+        "七、附表 指标名称 计量单位 2014年度 主动公开信息数 条 27 受理依申请公开信息总数 条 0 "
+        "其中：1.当面申请数 条 0 2.网上申请数 条 0 对申请的答复数 条 0 "
+        "其中：1.同意公开答复数 条 0 2.同意部分公开答复数 条 0 3.否决公开答复数 条 0 行政复议数 条 0"
+    )
+    figures, issues = extract_text_figures(Document(path="inline.txt", kind="txt", text=text), "narrative")
+    values = {f.metric: f.value for f in figures}
+    assert values["proactive_items_total"] == 27
+    assert values["reconsideration_total"] == 0
+    for metric in ("requests_received", "requests_in_person", "requests_online", "results_total",
+                   "results_partial", "results_denied_total"):
+        assert metric not in values, metric
+    assert any("requests_online" in issue.message for issue in issues)
+
+
+def test_annex_total_agreeing_with_prose_keeps_its_rows() -> None:
+    text = (
+        "三、依申请公开情况 2014年，本站共收到依申请公开2件。"
+        "七、附表 指标名称 计量单位 2014年度 受理依申请公开信息总数 条 2 "
+        "其中：1.当面申请数 条 0 2.网上申请数 条 2 对申请的答复数 条 2 其中：1.同意公开答复数 条 2"
+    )
+    values = _text(text)
+    assert values["requests_received"] == 2
+    assert values["requests_online"] == 2
+    assert values["results_total"] == 2
+    assert values["results_granted"] == 2

@@ -385,6 +385,13 @@ ANNEX_GROUPS: tuple[frozenset[str], ...] = (
 ANNEX_WHOLES: dict[frozenset[str], str] = {ANNEX_GROUPS[1]: "requests_received"}
 
 
+#: Annex rows that count the requests an annex row's total counts: when the prose contradicts
+#: that total, the annex counted other requests than the prose, so none of these rows is trusted.
+ANNEX_DEPENDENTS: dict[str, frozenset[str]] = {
+    "requests_received": ANNEX_GROUPS[1] | ANNEX_GROUPS[2] | {"results_total"},
+}
+
+
 def _prose_leaves_nothing(members: frozenset[str], by_metric: dict[str, list[_Candidate]]) -> bool:
     """Whether the parts the prose states add up to the whole it states (the parts it names none of are 0).
 
@@ -413,6 +420,7 @@ def _distrust_contradicted_annex_groups(
     """
     contradicted = {m for m, group in by_metric.items() if len({c.value for c in group}) > 1
                     and {c.source for c in group} == {"text", "annex"}}
+    distrusted: dict[str, str] = {}
     for members in ANNEX_GROUPS:
         if not members & contradicted:
             continue
@@ -421,12 +429,18 @@ def _distrust_contradicted_annex_groups(
             group = by_metric.get(metric, [])
             if prose_says_zero and group and all(c.value == 0 for c in group):
                 continue
-            if group and all(c.source == "annex" for c in group):
-                del by_metric[metric]
-                issues.append(Issue(source, "warning", "ambiguous",
-                                    f"{metric}: the annex's breakdown contradicts the prose "
-                                    f"({', '.join(sorted(members & contradicted))}); left out",
-                                    f"char:{group[0].offset}"))
+            distrusted.setdefault(metric, ", ".join(sorted(members & contradicted)))
+    for whole, dependents in ANNEX_DEPENDENTS.items():
+        if whole in contradicted:
+            for metric in sorted(dependents - contradicted):
+                distrusted.setdefault(metric, whole)
+    for metric, reason in sorted(distrusted.items()):
+        group = by_metric.get(metric, [])
+        if group and all(c.source == "annex" for c in group):
+            del by_metric[metric]
+            issues.append(Issue(source, "warning", "ambiguous",
+                                f"{metric}: the annex's breakdown contradicts the prose ({reason}); left out",
+                                f"char:{group[0].offset}"))
 
 
 def _allowed_metrics(layout: str) -> set[str]:
