@@ -72,3 +72,24 @@ def test_annex_total_agreeing_with_prose_keeps_its_rows() -> None:
     assert values["requests_online"] == 2
     assert values["results_total"] == 2
     assert values["results_granted"] == 2
+
+
+def test_older_annex_template_rows() -> None:
+    text = (
+        "七、附表 指 标 名 称 单位 数量 主动公开信息数 条 31 正式受理政府信息公开申请数 件 6 "
+        "其中：1．在办 件 1 2．办结 件 5 其中：1．同意提供 件 4 2．拒绝提供 件 1 "
+        "其中：1．信息不存在 件 1 2．信息涉密 件 0 受理政府信息公开工作行政复议数 件 0"
+    )
+    values = _text(text)
+    assert values["proactive_items_total"] == 31
+    assert values["requests_received"] == 6
+    assert values["results_granted"] == 4
+    assert values["reconsideration_total"] == 0
+    # 拒绝提供 counts 信息不存在 too: no contract id; 办结 is left to the 答复总数 row.
+    assert "results_denied_total" not in values
+    assert "results_total" not in values
+
+
+def test_annex_total_of_requests_named_after_the_government_information() -> None:
+    text = "六、统计表 指标名称 计量单位 2016年度 历年累计 主动公开文件数 条 80 900 受理政府信息依申请公开总数 条 3 12"
+    assert _text(text)["requests_received"] == 3

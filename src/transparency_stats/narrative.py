@@ -64,7 +64,7 @@ ANNEX_SUMS: tuple[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]], ...] = (
 _ANNEX_START_RE = re.compile(r"(?:统计表|附表|附件\d?)(?=.{0,40}?指标名称)|统计表(?=.{0,120}?历年累计)")
 _ANNEX_UNIT = r"(?:条|件|个|次|元|项)"
 # At most three numbers (more is no annex row); the compact text has one space between numbers.
-_ANNEX_VALUE_RE = re.compile(rf"\s?{_ANNEX_UNIT}?\s?(?P<digits>\d+(?:\s\d+){{0,2}})(?!\s?\d)(?P<ordinal>[.、])?")
+_ANNEX_VALUE_RE = re.compile(rf"\s?{_ANNEX_UNIT}?\s?(?P<digits>\d+(?:\s\d+){{0,2}})(?!\s?\d)(?P<ordinal>[.．、])?")
 
 _CLAUSE_END = "。;,:、!?()“”"
 _SENTENCE_END = "。;!?"
