@@ -93,3 +93,10 @@ def test_older_annex_template_rows() -> None:
 def test_annex_total_of_requests_named_after_the_government_information() -> None:
     text = "六、统计表 指标名称 计量单位 2016年度 历年累计 主动公开文件数 条 80 900 受理政府信息依申请公开总数 条 3 12"
     assert _text(text)["requests_received"] == 3
+
+
+def test_answered_count_named_as_a_number_of_cases() -> None:
+    text = "（二）依申请公开办理情况 2017年度，已答复件数5件，已答复中“同意公开”的件数为4件。"
+    values = _text(text)
+    assert values["results_total"] == 5
+    assert values["results_granted"] == 4
