@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from transparency_stats.narrative import extract_text_figures
+from transparency_stats.numbers import Quantity, parse_quantity
 from transparency_stats.reading import Document
 
 
@@ -100,3 +101,12 @@ def test_answered_count_named_as_a_number_of_cases() -> None:
     values = _text(text)
     assert values["results_total"] == 5
     assert values["results_granted"] == 4
+
+
+def test_rate_written_as_one_hundred_percent_in_words() -> None:
+    assert parse_quantity("百分之百") == Quantity(1.0, "%", False)
+    assert parse_quantity("百") is None  # alone it is no count
+    text = "五、建议提案办理 本年度承办人大代表建议12件、政协提案9件，办结率和满意率均达百分之百。"
+    values = _text(text)
+    assert values["proposal_completion_rate"] == 1.0
+    assert values["proposal_satisfaction_rate"] == 1.0
