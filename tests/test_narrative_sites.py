@@ -49,8 +49,8 @@ def test_annex_total_contradicted_by_prose_takes_its_channels_and_answers_with_i
     text = (
         "三、依申请公开情况 2014年，本站共收到依申请公开5件，均为网上申请，同意公开5件。"
         "七、附表 指标名称 计量单位 2014年度 主动公开信息数 条 27 受理依申请公开信息总数 条 0 "
-        "其中：1.当面申请数 条 0 2.网上申请数 条 0 对申请的答复数 条 0 "
-        "其中：1.同意公开答复数 条 0 2.同意部分公开答复数 条 0 3.否决公开答复数 条 0 行政复议数 条 0"
+        "其中：1.当面申请数 件 0 2.网上申请数 件 0 对申请的答复数 件 0 "
+        "其中：1.同意公开答复数 件 0 2.同意部分公开答复数 件 0 3.否决公开答复数 件 0 行政复议数 件 0"
     )
     figures, issues = extract_text_figures(Document(path="inline.txt", kind="txt", text=text), "narrative")
     values = {f.metric: f.value for f in figures}
@@ -66,7 +66,7 @@ def test_annex_total_agreeing_with_prose_keeps_its_rows() -> None:
     text = (
         "三、依申请公开情况 2014年，本站共收到依申请公开2件。"
         "七、附表 指标名称 计量单位 2014年度 受理依申请公开信息总数 条 2 "
-        "其中：1.当面申请数 条 0 2.网上申请数 条 2 对申请的答复数 条 2 其中：1.同意公开答复数 条 2"
+        "其中：1.当面申请数 件 0 2.网上申请数 件 2 对申请的答复数 件 2 其中：1.同意公开答复数 件 2"
     )
     values = _text(text)
     assert values["requests_received"] == 2
@@ -77,15 +77,15 @@ def test_annex_total_agreeing_with_prose_keeps_its_rows() -> None:
 
 def test_older_annex_template_rows() -> None:
     text = (
-        "七、附表 指 标 名 称 单位 数量 主动公开信息数 条 31 正式受理政府信息公开申请数 件 6 "
+        "七、附表 指 标 名 称 计量单位 本年数量 主动公开信息数 条 31 正式受理政府信息公开申请数 件 6 "
         "其中：1．在办 件 1 2．办结 件 5 其中：1．同意提供 件 4 2．拒绝提供 件 1 "
-        "其中：1．信息不存在 件 1 2．信息涉密 件 0 受理政府信息公开工作行政复议数 件 0"
+        "其中：1．信息不存在 件 1 2．信息涉密 件 1 受理政府信息公开工作行政复议数 件 2"
     )
     values = _text(text)
     assert values["proactive_items_total"] == 31
     assert values["requests_received"] == 6
     assert values["results_granted"] == 4
-    assert values["reconsideration_total"] == 0
+    assert values["reconsideration_total"] == 2
     # 拒绝提供 counts 信息不存在 too: no contract id; 办结 is left to the 答复总数 row.
     assert "results_denied_total" not in values
     assert "results_total" not in values
