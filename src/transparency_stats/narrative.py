@@ -64,7 +64,7 @@ ANNEX_SUMS: tuple[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]], ...] = (
 _ANNEX_START_RE = re.compile(r"(?:统计表|附表|附件\d?)(?=.{0,40}?指标名称)|统计表(?=.{0,120}?历年累计)")
 _ANNEX_UNIT = r"(?:条|件|个|次|元|项)"
 # At most three numbers (more is no annex row); the compact text has one space between numbers.
-_ANNEX_VALUE_RE = re.compile(rf"\s?{_ANNEX_UNIT}?\s?(?P<digits>\d+(?:\s\d+){{0,2}})(?!\s?\d)(?P<ordinal>[.、])?")
+_ANNEX_VALUE_RE = re.compile(rf"\s?{_ANNEX_UNIT}?\s?(?P<digits>\d+(?:\s\d+){{0,2}})(?!\s?\d)(?P<ordinal>[.．、])?")
 
 _CLAUSE_END = "。;,:、!?()“”"
 _SENTENCE_END = "。;!?"
@@ -385,6 +385,13 @@ ANNEX_GROUPS: tuple[frozenset[str], ...] = (
 ANNEX_WHOLES: dict[frozenset[str], str] = {ANNEX_GROUPS[1]: "requests_received"}
 
 
+#: Annex rows that count the requests an annex row's total counts: when the prose contradicts
+#: that total, the annex counted other requests than the prose, so none of these rows is trusted.
+ANNEX_DEPENDENTS: dict[str, frozenset[str]] = {
+    "requests_received": ANNEX_GROUPS[1] | ANNEX_GROUPS[2] | {"results_total"},
+}
+
+
 def _prose_leaves_nothing(members: frozenset[str], by_metric: dict[str, list[_Candidate]]) -> bool:
     """Whether the parts the prose states add up to the whole it states (the parts it names none of are 0).
 
@@ -413,6 +420,7 @@ def _distrust_contradicted_annex_groups(
     """
     contradicted = {m for m, group in by_metric.items() if len({c.value for c in group}) > 1
                     and {c.source for c in group} == {"text", "annex"}}
+    distrusted: dict[str, str] = {}
     for members in ANNEX_GROUPS:
         if not members & contradicted:
             continue
@@ -421,12 +429,18 @@ def _distrust_contradicted_annex_groups(
             group = by_metric.get(metric, [])
             if prose_says_zero and group and all(c.value == 0 for c in group):
                 continue
-            if group and all(c.source == "annex" for c in group):
-                del by_metric[metric]
-                issues.append(Issue(source, "warning", "ambiguous",
-                                    f"{metric}: the annex's breakdown contradicts the prose "
-                                    f"({', '.join(sorted(members & contradicted))}); left out",
-                                    f"char:{group[0].offset}"))
+            distrusted.setdefault(metric, ", ".join(sorted(members & contradicted)))
+    for whole, dependents in ANNEX_DEPENDENTS.items():
+        if whole in contradicted:
+            for metric in sorted(dependents - contradicted):
+                distrusted.setdefault(metric, whole)
+    for metric, reason in sorted(distrusted.items()):
+        group = by_metric.get(metric, [])
+        if group and all(c.source == "annex" for c in group):
+            del by_metric[metric]
+            issues.append(Issue(source, "warning", "ambiguous",
+                                f"{metric}: the annex's breakdown contradicts the prose ({reason}); left out",
+                                f"char:{group[0].offset}"))
 
 
 def _allowed_metrics(layout: str) -> set[str]:

@@ -199,7 +199,8 @@ def parse_quantity(text: str) -> Quantity | None:
                 unit = candidate
                 text = text[: -len(candidate)]
                 break
-    value = parse_numeral(text)
+    # 百分之百: 百 alone is no numeral (百 needs a digit before it), but as a share it is 100.
+    value = 100.0 if percent and text in ("百", "佰") else parse_numeral(text)
     if value is None:
         return None
     if unit in ("%", "‰") or percent:
