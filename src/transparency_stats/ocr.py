@@ -40,6 +40,8 @@ RENDER_DPI = 150
 PAGE_WORKERS_ENV = "TRANSPARENCY_STATS_OCR_WORKERS"
 
 _DIGIT_RE = re.compile(r"\d")
+#: A value read as one of these alone may be the numeral one or a dash (blank) as printed: never taken.
+_DASH_OR_ONE = {"一", "壹"}
 
 
 class OcrUnavailable(Exception):
@@ -116,25 +118,34 @@ def recognise_page(image: object, page: int) -> OcrPage:
     return OcrPage(lines, tables)
 
 
-_NUMERIC_RE = re.compile(r"[\d.,/\-—–]+")
+#: A first reading worth a second look: digits, signs and what a lone zero is often taken for.
+_NUMERIC_RE = re.compile(r"[\d.,/\-—–oO〇○。]+")
+#: What a second reading of a cell must give to be taken: a number, nothing else.
+_NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?")
 
 
 def _reread_cells(image: object, table: OcrTable, boxes: list[TextBox]) -> None:
-    """Recognise again, on its own, each small cell that has ink but no text, or only a doubtful number.
+    """Read again, on its own, each small cell that has ink but no text, or only a doubtful number.
 
-    The detector misses lone characters (a ``0`` in a cell of its own) and reads
-    them with less confidence amid a whole row; cut out of its cell, the
-    recogniser alone reads them.  The better of the two readings is kept.
+    The detector misses lone characters (a ``0`` in a cell of its own) and the
+    recogniser, seeing a ring with no context, spreads its belief over ``0``,
+    ``o``, ``O`` and ``〇`` (a stroke over ``1``, ``I`` and ``l``).  Cut out of its cell, each such cell is recognised
+    twice (:func:`read_numbers`: as printed, and enlarged and binarised); the
+    new reading is taken only when both readings give the same number with a
+    mean confidence of at least :data:`MIN_CONFIDENCE`, and when the first
+    reading, if it was a number, said the same.  A cell with no ink is never
+    read: blank stays blank, never ``0``.  The row and block identities of
+    :func:`apply_ocr_checks` then guard what was taken.
     """
     import numpy as np
 
     heights = sorted(b.height for b in boxes) or [20.0]
     line_height = heights[len(heights) // 2]
     array = np.asarray(image)
-    for region, (x0, y0, x1, y1) in table.rects.items():
+    todo: list[tuple[int, tuple[int, int, int, int], list[TextBox]]] = []
+    for region, rect in table.rects.items():
+        x0, y0, x1, y1 = rect
         members = table.members.get(region, [])
-        if y1 - y0 > 3 * line_height:
-            continue  # a merged cell of several lines: no single reading to take
         if members:
             if not all(_NUMERIC_RE.fullmatch(b.text) for b in members):
                 continue
@@ -142,35 +153,154 @@ def _reread_cells(image: object, table: OcrTable, boxes: list[TextBox]) -> None:
                 continue
         elif region not in table.inked:
             continue
-        crop = _ink_crop(array[y0 + 5:y1 - 4, x0 + 5:x1 - 4])
-        if crop is None:
+        todo.append((region, rect, members))
+    crops = [_ink_crop(array[y0 + 5:y1 - 4, x0 + 5:x1 - 4]) for _, (x0, y0, x1, y1), _ in todo]
+    # print of more than one line (a label that wraps) is no single number to read
+    wanted = [(item, crop) for item, crop in zip(todo, crops, strict=True)
+              if crop is not None and crop.shape[0] <= 1.5 * line_height]  # type: ignore[attr-defined]
+    if not wanted:
+        return
+    readings = read_numbers([crop for _, crop in wanted])
+    for ((region, (x0, y0, x1, y1), members), _), (text, score) in zip(wanted, readings, strict=True):
+        if not _NUMBER_RE.fullmatch(text) or score < MIN_CONFIDENCE:
             continue
-        result, _ = _engine()(crop, use_det=False, use_cls=False, use_rec=True)  # type: ignore[operator]
-        if not result:
-            continue
-        text, score = str(result[0][0]).strip(), float(result[0][1])
-        old = min((b.confidence for b in members), default=0.0)
-        if text and score > old and _NUMERIC_RE.fullmatch(text):
+        first = "".join(b.text for b in members)
+        if first and _NUMBER_RE.fullmatch(first) and first != text:
+            continue  # the two passes disagree: the cell stays doubtful
+        if score > min((b.confidence for b in members), default=0.0):
             table.members[region] = [TextBox(text, score, x0, y0, x1, y1)]
 
 
 def _ink_crop(cell: object) -> object | None:
-    """The inked part of a cell image with a white margin, in BGR for the engine (None when blank)."""
+    """The inked part of a cell image, grey, cut to its print (None when blank).
+
+    Ink is anything darker than light grey, so the faint anti-aliased strokes
+    of small print stay whole; specks of a few pixels and pieces of rules
+    along the edge (a turned page) are not print.
+    """
+    import cv2
     import numpy as np
 
     array = np.asarray(cell)
     if array.size == 0:
         return None
-    gray = array.mean(axis=2) if array.ndim == 3 else array
-    ys, xs = np.nonzero(gray < 140)
-    if len(ys) < 12:
+    gray = (array[:, :, :3].mean(axis=2) if array.ndim == 3 else array.astype(float)).astype(np.uint8)
+    ink = (gray < 200).astype(np.uint8)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    h, w = gray.shape
+    keep = []
+    for k in range(1, count):
+        x, y, bw, bh, area = stats[k]
+        touches = x == 0 or y == 0 or x + bw == w or y + bh == h
+        if area < 4 or (touches and (bw > 0.8 * w or bh > 0.8 * h)):
+            continue
+        keep.append((x, y, x + bw, y + bh, area))
+    if sum(k[4] for k in keep) < 12:
         return None
-    part = array[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
-    if part.ndim == 2:
-        part = np.stack([part] * 3, axis=2)
-    pad = max(4, (ys.max() - ys.min()) // 3)
-    part = np.pad(part[:, :, :3], ((pad, pad), (pad, pad), (0, 0)), constant_values=255)
-    return part[:, :, ::-1].copy()
+    x0, y0 = min(k[0] for k in keep), min(k[1] for k in keep)
+    x1, y1 = max(k[2] for k in keep), max(k[3] for k in keep)
+    return gray[y0:y1, x0:x1]
+
+
+#: Characters the recogniser gives for a printed digit beside the digit itself (full-width forms, a lone
+#: zero taken for a letter o, a lone one for a letter I or l): in a cell that holds a number they are one class.
+DIGIT_LOOKALIKES = {0: "oO〇○Ｏｏ", 1: "Il|丨ｌＩ"}
+#: Characters it gives for a minus sign.
+MINUS_LOOKALIKES = "-－—一"
+
+
+@functools.lru_cache(maxsize=1)
+def _digit_classes() -> tuple[object, list[list[int]]]:
+    """The recogniser and, for 0–9 and ``-``, the indexes of its output classes that mean that character."""
+    engine = _engine()
+    recogniser = engine.text_rec  # type: ignore[attr-defined]
+    index = {c: i for i, c in enumerate(recogniser.postprocess_op.character)}
+    groups = [[index[c] for c in str(d) + chr(0xFF10 + d) + DIGIT_LOOKALIKES.get(d, "") if c in index]
+              for d in range(10)]
+    groups.append([index[c] for c in MINUS_LOOKALIKES if c in index])
+    return recogniser, groups
+
+
+def read_numbers(crops: list[object]) -> list[tuple[str, float]]:
+    """Numbers in small grey images of single cells: ``(text, confidence)`` each, ``("", 0.0)`` when not a number.
+
+    Only the recognition model runs, in batches.  Each crop is read twice, as
+    it is with a narrow margin and enlarged twice with a wide one; at each step of the recogniser's
+    output the probabilities of the classes that mean one digit (``0`` and its
+    look-alikes ``o O 〇``, see :data:`DIGIT_LOOKALIKES`) are added up, any other class counts against, and
+    the steps are decoded greedily (CTC).  A reading is kept only when both
+    views agree; its confidence is the mean of their lowest per-character
+    confidences.
+    """
+    import cv2
+    import numpy as np
+
+    recogniser, groups = _digit_classes()
+    views = []
+    for crop in crops:
+        gray = np.asarray(crop, dtype=np.uint8)
+        pad = max(3, gray.shape[0] // 3)
+        views.append(np.pad(gray, pad, constant_values=255))
+        big = cv2.resize(gray, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+        pad = max(6, big.shape[0] // 2)
+        views.append(np.pad(big, pad, constant_values=255))
+    decoded = [_decode_digits(p, groups) for p in _recognise_batch(recogniser, views)]
+    out = []
+    for k in range(len(crops)):
+        (a, ca), (b, cb) = decoded[2 * k], decoded[2 * k + 1]
+        out.append((a, round((ca + cb) / 2, 4)) if a == b and a else ("", 0.0))
+    return out
+
+
+def _recognise_batch(recogniser: object, images: list[object], batch: int = 16) -> list[object]:
+    """Per-step class probabilities of the recognition model for each grey image (as PP-OCR feeds it)."""
+    import math
+
+    import cv2
+    import numpy as np
+
+    height = 48
+    order = sorted(range(len(images)), key=lambda i: images[i].shape[1] / images[i].shape[0])  # type: ignore[attr-defined]
+    results: dict[int, object] = {}
+    for start in range(0, len(order), batch):
+        chunk = order[start:start + batch]
+        widths = [max(1, math.ceil(height * images[i].shape[1] / images[i].shape[0])) for i in chunk]  # type: ignore[attr-defined]
+        full = max(320, *widths)
+        tensor = np.zeros((len(chunk), 3, height, full), dtype=np.float32)
+        for row, (i, w) in enumerate(zip(chunk, widths, strict=True)):
+            resized = cv2.resize(np.asarray(images[i]), (w, height)).astype(np.float32) / 127.5 - 1.0
+            tensor[row, :, :, :w] = resized[None]
+        probs = recogniser.session(tensor)[0]  # type: ignore[attr-defined]
+        for row, i in enumerate(chunk):
+            results[i] = probs[row]
+    return [results[i] for i in range(len(images))]
+
+
+def _decode_digits(probs: object, groups: list[list[int]]) -> tuple[str, float]:
+    """Greedy CTC decoding over the classes blank, 0–9, minus and 'anything else' → (text, lowest confidence)."""
+    import numpy as np
+
+    p = np.asarray(probs)
+    columns = [p[:, 0]] + [p[:, g].sum(axis=1) for g in groups]
+    grouped = np.stack(columns, axis=1)
+    other = np.clip(1.0 - grouped.sum(axis=1), 0.0, 1.0)
+    grouped = np.concatenate([grouped, other[:, None]], axis=1)
+    labels = [""] + [str(d) for d in range(10)] + ["-", "?"]
+    text: list[str] = []
+    confidence: list[float] = []
+    previous = 0
+    for step, best in enumerate(grouped.argmax(axis=1)):
+        if best != 0:
+            if best != previous:
+                text.append(labels[best])
+                confidence.append(float(grouped[step, best]))
+            else:
+                confidence[-1] = max(confidence[-1], float(grouped[step, best]))
+        previous = int(best)
+    joined = "".join(text)
+    if not text or "?" in joined:
+        return "", 0.0
+    return joined, min(confidence)
 
 
 def _drop_red(image: object) -> object:
@@ -386,6 +516,8 @@ def apply_ocr_checks(
             drop(f, "a table cell on a ruled page read from text lines, not from its grid")
         if not f.derived and f.cell == "text":
             drop(f, "a value cell read as words")
+        if not f.derived and f.raw_value.strip() in _DASH_OR_ONE:
+            drop(f, "a lone 一 may be a printed dash")
         if not f.derived and (f.confidence or 0) < MIN_CONFIDENCE:  # a blank or / misread is as wrong
             drop(f, f"confidence {f.confidence:.2f} below {MIN_CONFIDENCE:.2f}")
     for (table, row), members in _row_groups(ocr_figures).items():
