@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from .ocr_geometry import OcrTable, TextBox, boxes_from_quads, group_lines, ruled_tables
+from .ocr_geometry import OcrTable, TextBox, boxes_from_quads, group_lines, page_slope, ruled_tables
 from .schema import Figure, Issue
 
 log = logging.getLogger(__name__)
@@ -93,7 +93,52 @@ def recognise_image(image: object) -> list[TextBox]:
         if len(item) >= 6 and item[3] and len(item[3]) == len(item[4]) == len(item[5]):
             chars = list(zip(item[4], item[5], item[3], strict=True))
         entries.append((quad, text, score, chars))
-    return boxes_from_quads(entries)
+    boxes = boxes_from_quads(entries)
+    return _reread_tokens(array, boxes, page_slope(entries))
+
+
+def _reread_tokens(image: object, boxes: list[TextBox], angle: float) -> list[TextBox]:
+    """Boxes with each doubtful number among them read again on its own (:func:`read_numbers`).
+
+    A token that looks like a number but was read below :data:`MIN_CONFIDENCE`
+    (often a lone ``0`` among others, taken for ``o``) is cut out of the page,
+    with a quarter of its height around it and only the print whose middle is
+    inside the token, and read again; the new reading replaces it only when it is the same text with
+    a confidence of at least :data:`MIN_CONFIDENCE` (a letter ``o`` read again as
+    ``0`` counts as the same).  Box coordinates are
+    straightened by the page's slope ``angle``; the cut is made where the token
+    lies on the page as scanned.
+    """
+    import math
+
+    import numpy as np
+
+    array = np.asarray(image)
+    height, width = array.shape[:2]
+    doubtful = [k for k, b in enumerate(boxes)
+                if b.confidence < MIN_CONFIDENCE and _NUMERIC_RE.fullmatch(b.text) and len(b.text) <= 12]
+    if not doubtful:
+        return boxes
+    cos, sin = math.cos(angle), math.sin(angle)
+    crops = []
+    for k in doubtful:
+        b = boxes[k]
+        cx, cy = (b.x0 + b.x1) / 2, b.yc
+        x, y = cx * cos - cy * sin, cx * sin + cy * cos  # back onto the page as scanned
+        margin = 0.25 * b.height
+        x0, x1 = int(max(0, x - (b.x1 - b.x0) / 2 - margin)), int(min(width, x + (b.x1 - b.x0) / 2 + margin + 1))
+        y0, y1 = int(max(0, y - b.height / 2 - margin)), int(min(height, y + b.height / 2 + margin + 1))
+        middle = (x - (b.x1 - b.x0) / 2 - x0, x + (b.x1 - b.x0) / 2 - x0)
+        crops.append(_ink_crop(array[y0:y1, x0:x1], middle) if x1 > x0 and y1 > y0 else None)
+    wanted = [(k, crop) for k, crop in zip(doubtful, crops, strict=True) if crop is not None]
+    out = list(boxes)
+    if not wanted:
+        return out
+    for (k, _), (text, score) in zip(wanted, read_numbers([crop for _, crop in wanted]), strict=True):
+        b = boxes[k]
+        if text == b.text.translate(_LOOKALIKE_TO_DIGIT) and score >= MIN_CONFIDENCE:
+            out[k] = TextBox(text, score, b.x0, b.y0, b.x1, b.y1, (score,) * len(text))
+    return out
 
 
 @dataclass
@@ -120,8 +165,8 @@ def recognise_page(image: object, page: int) -> OcrPage:
 
 #: A first reading worth a second look: digits, signs and what a lone zero is often taken for.
 _NUMERIC_RE = re.compile(r"[\d.,/\-—–oO〇○。]+")
-#: What a second reading of a cell must give to be taken: a number, nothing else.
-_NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?")
+#: What a second reading of a cell must give to be taken: a number, or a slash alone (printed for "none").
+_NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?|/")
 
 
 def _reread_cells(image: object, table: OcrTable, boxes: list[TextBox]) -> None:
@@ -129,11 +174,11 @@ def _reread_cells(image: object, table: OcrTable, boxes: list[TextBox]) -> None:
 
     The detector misses lone characters (a ``0`` in a cell of its own) and the
     recogniser, seeing a ring with no context, spreads its belief over ``0``,
-    ``o``, ``O`` and ``〇`` (a stroke over ``1``, ``I`` and ``l``).  Cut out of its cell, each such cell is recognised
-    twice (:func:`read_numbers`: as printed, and enlarged and binarised); the
-    new reading is taken only when both readings give the same number with a
-    mean confidence of at least :data:`MIN_CONFIDENCE`, and when the first
-    reading, if it was a number, said the same.  A cell with no ink is never
+    ``o``, ``O`` and ``〇`` (a stroke over ``1``, ``I`` and ``l``).  Cut out of
+    its cell, each such cell is read by :func:`read_numbers` with those
+    look-alikes as one digit; the new reading is taken only when it is a number
+    (or ``/``) with a confidence of at least :data:`MIN_CONFIDENCE`, and when
+    the first reading, if it was a number, said the same.  A cell with no ink is never
     read: blank stays blank, never ``0``.  The row and block identities of
     :func:`apply_ocr_checks` then guard what was taken.
     """
@@ -171,12 +216,14 @@ def _reread_cells(image: object, table: OcrTable, boxes: list[TextBox]) -> None:
             table.members[region] = [TextBox(text, score, x0, y0, x1, y1)]
 
 
-def _ink_crop(cell: object) -> object | None:
+def _ink_crop(cell: object, columns: tuple[float, float] | None = None) -> object | None:
     """The inked part of a cell image, grey, cut to its print (None when blank).
 
     Ink is anything darker than light grey, so the faint anti-aliased strokes
     of small print stay whole; specks of a few pixels and pieces of rules
-    along the edge (a turned page) are not print.
+    along the edge (a turned page) are not print.  With ``columns`` (x from,
+    x to), only print whose middle lies between them counts (a neighbour's
+    glyph reaching into the cut does not).
     """
     import cv2
     import numpy as np
@@ -194,6 +241,8 @@ def _ink_crop(cell: object) -> object | None:
         touches = x == 0 or y == 0 or x + bw == w or y + bh == h
         if area < 4 or (touches and (bw > 0.8 * w or bh > 0.8 * h)):
             continue
+        if columns is not None and not columns[0] <= x + bw / 2 <= columns[1]:
+            continue
         keep.append((x, y, x + bw, y + bh, area))
     if sum(k[4] for k in keep) < 12:
         return None
@@ -205,51 +254,57 @@ def _ink_crop(cell: object) -> object | None:
 #: Characters the recogniser gives for a printed digit beside the digit itself (full-width forms, a lone
 #: zero taken for a letter o, a lone one for a letter I or l): in a cell that holds a number they are one class.
 DIGIT_LOOKALIKES = {0: "oO〇○Ｏｏ", 1: "Il|丨ｌＩ"}
+_LOOKALIKE_TO_DIGIT = str.maketrans({c: str(d) for d, chars in DIGIT_LOOKALIKES.items() for c in chars})
 #: Characters it gives for a minus sign.
 MINUS_LOOKALIKES = "-－—一"
 
 
 @functools.lru_cache(maxsize=1)
 def _digit_classes() -> tuple[object, list[list[int]]]:
-    """The recogniser and, for 0–9 and ``-``, the indexes of its output classes that mean that character."""
+    """The recogniser and, for 0–9, ``-`` and ``/``, the indexes of its output classes that mean that character."""
     engine = _engine()
     recogniser = engine.text_rec  # type: ignore[attr-defined]
     index = {c: i for i, c in enumerate(recogniser.postprocess_op.character)}
     groups = [[index[c] for c in str(d) + chr(0xFF10 + d) + DIGIT_LOOKALIKES.get(d, "") if c in index]
               for d in range(10)]
     groups.append([index[c] for c in MINUS_LOOKALIKES if c in index])
+    groups.append([index[c] for c in "/／" if c in index])
     return recogniser, groups
+
+
+#: A first view read with at least this confidence is taken without a second view.
+SURE_CONFIDENCE = 0.97
 
 
 def read_numbers(crops: list[object]) -> list[tuple[str, float]]:
     """Numbers in small grey images of single cells: ``(text, confidence)`` each, ``("", 0.0)`` when not a number.
 
-    Only the recognition model runs, in batches.  Each crop is read twice, as
-    it is with a narrow margin and enlarged twice with a wide one; at each step of the recogniser's
-    output the probabilities of the classes that mean one digit (``0`` and its
-    look-alikes ``o O 〇``, see :data:`DIGIT_LOOKALIKES`) are added up, any other class counts against, and
-    the steps are decoded greedily (CTC).  A reading is kept only when both
-    views agree; its confidence is the mean of their lowest per-character
-    confidences.
+    Only the recognition model runs, in batches.  Each crop is read with a
+    margin of a third of its height; at each step of the recogniser's output
+    the probabilities of the classes that mean one digit (``0`` and its
+    look-alikes ``o O 〇``, see :data:`DIGIT_LOOKALIKES`) are added up, any
+    other class counts against, and the steps are decoded greedily (CTC).  A
+    reading below :data:`SURE_CONFIDENCE` is read again enlarged twice and
+    kept only when both views agree, with the mean of their lowest
+    per-character confidences.
     """
     import cv2
     import numpy as np
 
     recogniser, groups = _digit_classes()
-    views = []
-    for crop in crops:
-        gray = np.asarray(crop, dtype=np.uint8)
-        pad = max(3, gray.shape[0] // 3)
-        views.append(np.pad(gray, pad, constant_values=255))
-        big = cv2.resize(gray, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
-        pad = max(6, big.shape[0] // 2)
-        views.append(np.pad(big, pad, constant_values=255))
-    decoded = [_decode_digits(p, groups) for p in _recognise_batch(recogniser, views)]
-    out = []
-    for k in range(len(crops)):
-        (a, ca), (b, cb) = decoded[2 * k], decoded[2 * k + 1]
-        out.append((a, round((ca + cb) / 2, 4)) if a == b and a else ("", 0.0))
-    return out
+    grays = [np.asarray(crop, dtype=np.uint8) for crop in crops]
+    first = [np.pad(g, max(3, g.shape[0] // 3), constant_values=255) for g in grays]
+    out = [_decode_digits(p, groups) for p in _recognise_batch(recogniser, first)]
+    unsure = [k for k, (text, score) in enumerate(out) if text and score < SURE_CONFIDENCE]
+    second = []
+    for k in unsure:
+        big = cv2.resize(grays[k], None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+        second.append(np.pad(big, max(6, big.shape[0] // 3), constant_values=255))  # a wider margin: 0 looks like 。
+    for k, (text, score) in zip(unsure, (_decode_digits(p, groups) for p in _recognise_batch(recogniser, second)),
+                                strict=True):
+        a, ca = out[k]
+        out[k] = (a, (ca + score) / 2) if text == a else ("", 0.0)
+    return [(text, round(score, 4)) for text, score in out]
 
 
 def _recognise_batch(recogniser: object, images: list[object], batch: int = 16) -> list[object]:
@@ -277,7 +332,7 @@ def _recognise_batch(recogniser: object, images: list[object], batch: int = 16) 
 
 
 def _decode_digits(probs: object, groups: list[list[int]]) -> tuple[str, float]:
-    """Greedy CTC decoding over the classes blank, 0–9, minus and 'anything else' → (text, lowest confidence)."""
+    """Greedy CTC decoding over the classes blank, 0–9, minus, slash and 'anything else' → (text, lowest confidence)."""
     import numpy as np
 
     p = np.asarray(probs)
@@ -285,7 +340,7 @@ def _decode_digits(probs: object, groups: list[list[int]]) -> tuple[str, float]:
     grouped = np.stack(columns, axis=1)
     other = np.clip(1.0 - grouped.sum(axis=1), 0.0, 1.0)
     grouped = np.concatenate([grouped, other[:, None]], axis=1)
-    labels = [""] + [str(d) for d in range(10)] + ["-", "?"]
+    labels = [""] + [str(d) for d in range(10)] + ["-", "/", "?"]
     text: list[str] = []
     confidence: list[float] = []
     previous = 0

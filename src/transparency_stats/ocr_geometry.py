@@ -93,12 +93,7 @@ def boxes_from_quads(results: list[EngineBox]) -> list[TextBox]:
     apart), more than 0.9 between a Chinese character and a digit.  Each token
     keeps the lowest confidence of its characters.
     """
-    slopes = []
-    for quad, text, _, _ in results:
-        (xa, ya), (xb, yb) = quad[0], quad[1]
-        if xb - xa > 4 * max(1.0, abs(quad[3][1] - quad[0][1])) and len(text) >= 3:
-            slopes.append(math.atan2(yb - ya, xb - xa))
-    angle = statistics.median(slopes) if slopes else 0.0
+    angle = page_slope(results)
     cos, sin = math.cos(-angle), math.sin(-angle)
 
     def straight(quad: Quad) -> tuple[float, float, float, float]:
@@ -116,6 +111,16 @@ def boxes_from_quads(results: list[EngineBox]) -> list[TextBox]:
             continue
         boxes.extend(_split_box(chars, [straight(q) for _, _, q in chars], y0, y1))
     return boxes
+
+
+def page_slope(results: list[EngineBox]) -> float:
+    """The page's slope in radians: the median slope of the top edges of wide boxes (0 when none)."""
+    slopes = []
+    for quad, text, _, _ in results:
+        (xa, ya), (xb, yb) = quad[0], quad[1]
+        if xb - xa > 4 * max(1.0, abs(quad[3][1] - quad[0][1])) and len(text) >= 3:
+            slopes.append(math.atan2(yb - ya, xb - xa))
+    return statistics.median(slopes) if slopes else 0.0
 
 
 def _split_box(chars: list[tuple[str, float, Quad]], rects: list[tuple[float, float, float, float]],
