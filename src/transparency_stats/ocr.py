@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from .ocr_geometry import OcrTable, TextBox, boxes_from_quads, group_lines, page_slope, ruled_tables
+from .ocr_geometry import OcrTable, TextBox, boxes_from_quads, group_lines, page_skew, ruled_tables
 from .schema import Figure, Issue
 
 log = logging.getLogger(__name__)
@@ -83,7 +83,11 @@ def _load_engine() -> object:
 
 def recognise_image(image: object) -> list[TextBox]:
     """Text boxes of one page image (a numpy array, RGB or grey), the page's slope removed."""
-    array = _drop_red(image)
+    return _recognise(_drop_red(image))[0]
+
+
+def _recognise(array: object) -> tuple[list[TextBox], float]:
+    """Text boxes of a page image as the engine sees it (:func:`_drop_red`), and the page's slope (radians)."""
     # upright pages: the 180° classifier is skipped
     result, _ = _engine()(array, use_cls=False, return_word_box=True)  # type: ignore[operator]
     entries = []
@@ -93,8 +97,9 @@ def recognise_image(image: object) -> list[TextBox]:
         if len(item) >= 6 and item[3] and len(item[3]) == len(item[4]) == len(item[5]):
             chars = list(zip(item[4], item[5], item[3], strict=True))
         entries.append((quad, text, score, chars))
-    boxes = boxes_from_quads(entries)
-    return _reread_tokens(array, boxes, page_slope(entries))
+    angle = page_skew(array)
+    boxes = boxes_from_quads(entries, angle)
+    return _reread_tokens(array, boxes, angle), angle
 
 
 def _reread_tokens(image: object, boxes: list[TextBox], angle: float) -> list[TextBox]:
@@ -152,8 +157,9 @@ class OcrPage:
 def recognise_page(image: object, page: int) -> OcrPage:
     """Lines and ruled tables of one page image (``page`` is its 1-based number)."""
     image = _drop_red(image)
-    boxes = recognise_image(image)
+    boxes, angle = _recognise(image)
     lines = [OcrLine(page, line.boxes) for line in group_lines(boxes)]
+    image = _straighten(image, angle)  # rules level with the boxes, which are straightened already
     try:
         tables = ruled_tables(image, boxes)
     except ImportError:  # pragma: no cover - OpenCV comes with the OCR engine
@@ -161,6 +167,22 @@ def recognise_page(image: object, page: int) -> OcrPage:
     for table in tables:
         _reread_cells(image, table, boxes)
     return OcrPage(lines, tables)
+
+
+def _straighten(image: object, angle: float) -> object:
+    """The page image turned by ``-angle`` about its origin, as :func:`.boxes_from_quads` turns the boxes."""
+    import math
+
+    import cv2
+    import numpy as np
+
+    if abs(angle) < math.radians(0.05):
+        return image
+    array = np.asarray(image)
+    cos, sin = math.cos(angle), math.sin(angle)
+    matrix = np.array([[cos, sin, 0.0], [-sin, cos, 0.0]])
+    return cv2.warpAffine(array, matrix, (array.shape[1], array.shape[0]), flags=cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_CONSTANT, borderValue=(255, 255, 255))
 
 
 #: A first reading worth a second look: digits, signs and what a lone zero is often taken for.
