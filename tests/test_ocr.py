@@ -29,8 +29,23 @@ sys.path.insert(0, str(TABLES))
 import make_scans  # noqa: E402
 
 
-def _values(result: ReportResult) -> dict[tuple[str, str, str], tuple[float | None, str]]:
-    return {(f.table, f.metric, f.applicant): (f.value, f.cell) for f in result.figures}
+def _values(result: ReportResult) -> dict[tuple[str, str, str, bool], tuple[float | None, str]]:
+    """Figures by table, metric, applicant and whether derived (a blank cell and the sum derived for it are two)."""
+    return {(f.table, f.metric, f.applicant, f.derived): (f.value, f.cell) for f in result.figures}
+
+
+def _wrong(want: dict, got: dict) -> dict:
+    """Figures of ``got`` that differ from ``want``; a sum derived on one side and printed on the other may agree."""
+    wrong = {}
+    for k, v in got.items():
+        if k in want:
+            if v != want[k]:
+                wrong[k] = (v, want[k])
+            continue
+        twin = (*k[:3], not k[3])
+        if twin not in want or want[twin][0] != v[0]:
+            wrong[k] = (v, want.get(twin))
+    return wrong
 
 
 def _assert_equal_or_left_out(original: ReportResult, scan: ReportResult, min_share: float) -> None:
@@ -42,9 +57,9 @@ def _assert_equal_or_left_out(original: ReportResult, scan: ReportResult, min_sh
     assert not scan.failed, [i.message for i in scan.issues if i.severity == "error"]
     want = _values(original)
     got = _values(scan)
-    wrong = {k: (got[k], want.get(k)) for k in got if got[k] != want.get(k)}
+    wrong = _wrong(want, got)
     assert not wrong, wrong
-    missing = {k for k in set(want) - set(got) if k[0] != "narrative"}
+    missing = {k for k in set(want) - set(got) if k[0] != "narrative" and (*k[:3], not k[3]) not in got}
     if missing:
         warned = [i for i in scan.issues if i.kind == "ocr"]
         assert warned, f"{len(missing)} figures missing without an OCR warning: {sorted(missing)[:5]}"
@@ -89,9 +104,9 @@ def test_scanned_ruled_tables_read_as_the_html_tables(tmp_path: Path) -> None:
     tables = ReportResult(html.source_file, figures=[f for f in html.figures if f.table != "narrative"],
                           agency=html.agency, report_year=html.report_year, format_version=html.format_version)
     scan.figures = [f for f in scan.figures if f.table != "narrative"]
-    # Known gap: table 三 of this fixture runs over a page break and is not yet read from the scan, so only
-    # tables 二 and 四 count here; what is read must still equal the HTML, with no wrong value.
-    _assert_equal_or_left_out(tables, scan, 0.15)
+    # table 三 runs over the page break (its rows on page 2 read by the header's columns on page 1), and a
+    # seal lies over it; 0.83 of the HTML's table figures were read when this bound was set
+    _assert_equal_or_left_out(tables, scan, 0.75)
     assert any(" table:" in f.location for f in scan.figures)  # read from the ruled grid, not the lines
 
 
@@ -126,11 +141,12 @@ def test_mixed_pdf_reads_text_pages_as_text_and_scanned_pages_by_ocr(tmp_path: P
     assert all(f.location.startswith("page:2 ") for f in result.figures if f.read_via == "ocr")
     want = _values(original)
     got = _values(result)
-    assert all(got[k] == want[k] for k in got)
-    # the scanned page's low-confidence zeros are left out with warnings (0.88 of the text layer's
-    # figures were read when this bound was set): what is read must be right, and most must be read
-    assert len(got) >= 0.85 * len(want)
-    assert any(i.kind == "ocr" and i.location.startswith("page:2 ") for i in result.issues)
+    assert not _wrong(want, got)
+    # what is read must be right, and nearly all must be read (all were when this bound was set);
+    # a figure not read leaves a warning naming its page
+    assert len(got) >= 0.95 * len(want)
+    if len(got) < len(want):
+        assert any(i.kind == "ocr" and i.location.startswith("page:2 ") for i in result.issues)
 
 
 # --------------------------------------------------------------------------- checks on what was read
@@ -227,3 +243,47 @@ def test_ruled_table_cells_come_from_the_rules_and_merged_cells_are_copied() -> 
     assert table.cells == [["信息内容", "甲", "乙"], ["合并标签", "12", "3"], ["合并标签", "4", "56"]]
     assert [b.text for b in table.boxes_at(2, 2)] == ["5", "6"]
     assert not table.unread_at(0, 0) and table.boxes_at(1, 0) == table.boxes_at(2, 0)
+
+
+# --------------------------------------------------------------------------- second reading of doubtful cells
+
+
+def _digit_image(text: str, size: int = 14) -> object:
+    """A small grey image of ``text`` printed as in a table cell (about 150 dpi, 7 pt)."""
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype(str(make_scans._font()), size)
+    image = Image.new("L", (size * (len(text) + 2), size * 3), 255)
+    ImageDraw.Draw(image).text((size, size), text, fill=0, font=font)
+    return np.asarray(image)
+
+
+def test_lone_digits_cut_from_their_cells_are_read_and_blank_cells_are_not() -> None:
+    import numpy as np
+
+    from transparency_stats.ocr import _ink_crop, read_numbers
+
+    blank = np.full((40, 80), 255, dtype=np.uint8)
+    blank[5, 7] = blank[30, 60] = 90  # specks of a scan are no print
+    assert _ink_crop(blank) is None
+    crops = [_ink_crop(_digit_image(t)) for t in ("0", "1", "7", "30")]
+    readings = read_numbers(crops)
+    assert [text for text, _ in readings] == ["0", "1", "7", "30"]
+    assert all(score >= MIN_CONFIDENCE for _, score in readings)
+
+
+def test_digit_decoding_sums_look_alikes_and_refuses_other_characters() -> None:
+    import numpy as np
+
+    from transparency_stats.ocr import _decode_digits, _digit_classes
+
+    recogniser, groups = _digit_classes()
+    index = {c: i for i, c in enumerate(recogniser.postprocess_op.character)}
+    steps = np.zeros((3, len(index)), dtype=np.float32)
+    steps[0, 0] = steps[2, 0] = 1.0  # blank
+    steps[1, index["0"]], steps[1, index["o"]], steps[1, index["O"]] = 0.5, 0.3, 0.2
+    assert _decode_digits(steps, groups) == ("0", 1.0)
+    steps[1] = 0
+    steps[1, index["0"]], steps[1, index["。"]] = 0.4, 0.6  # a full stop is not a zero
+    assert _decode_digits(steps, groups) == ("", 0.0)

@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from .ocr_geometry import OcrTable, TextBox, boxes_from_quads, group_lines, ruled_tables
+from .ocr_geometry import OcrTable, TextBox, boxes_from_quads, group_lines, page_skew, ruled_tables
 from .schema import Figure, Issue
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,8 @@ RENDER_DPI = 150
 PAGE_WORKERS_ENV = "TRANSPARENCY_STATS_OCR_WORKERS"
 
 _DIGIT_RE = re.compile(r"\d")
+#: A value read as one of these alone may be the numeral one or a dash (blank) as printed: never taken.
+_DASH_OR_ONE = {"一", "壹"}
 
 
 class OcrUnavailable(Exception):
@@ -81,7 +83,11 @@ def _load_engine() -> object:
 
 def recognise_image(image: object) -> list[TextBox]:
     """Text boxes of one page image (a numpy array, RGB or grey), the page's slope removed."""
-    array = _drop_red(image)
+    return _recognise(_drop_red(image))[0]
+
+
+def _recognise(array: object) -> tuple[list[TextBox], float]:
+    """Text boxes of a page image as the engine sees it (:func:`_drop_red`), and the page's slope (radians)."""
     # upright pages: the 180° classifier is skipped
     result, _ = _engine()(array, use_cls=False, return_word_box=True)  # type: ignore[operator]
     entries = []
@@ -91,7 +97,53 @@ def recognise_image(image: object) -> list[TextBox]:
         if len(item) >= 6 and item[3] and len(item[3]) == len(item[4]) == len(item[5]):
             chars = list(zip(item[4], item[5], item[3], strict=True))
         entries.append((quad, text, score, chars))
-    return boxes_from_quads(entries)
+    angle = page_skew(array)
+    boxes = boxes_from_quads(entries, angle)
+    return _reread_tokens(array, boxes, angle), angle
+
+
+def _reread_tokens(image: object, boxes: list[TextBox], angle: float) -> list[TextBox]:
+    """Boxes with each doubtful number among them read again on its own (:func:`read_numbers`).
+
+    A token that looks like a number but was read below :data:`MIN_CONFIDENCE`
+    (often a lone ``0`` among others, taken for ``o``) is cut out of the page,
+    with a quarter of its height around it and only the print whose middle is
+    inside the token, and read again; the new reading replaces it only when it is the same text with
+    a confidence of at least :data:`MIN_CONFIDENCE` (a letter ``o`` read again as
+    ``0`` counts as the same).  Box coordinates are
+    straightened by the page's slope ``angle``; the cut is made where the token
+    lies on the page as scanned.
+    """
+    import math
+
+    import numpy as np
+
+    array = np.asarray(image)
+    height, width = array.shape[:2]
+    doubtful = [k for k, b in enumerate(boxes)
+                if b.confidence < MIN_CONFIDENCE and _NUMERIC_RE.fullmatch(b.text) and len(b.text) <= 12]
+    if not doubtful:
+        return boxes
+    cos, sin = math.cos(angle), math.sin(angle)
+    crops = []
+    for k in doubtful:
+        b = boxes[k]
+        cx, cy = (b.x0 + b.x1) / 2, b.yc
+        x, y = cx * cos - cy * sin, cx * sin + cy * cos  # back onto the page as scanned
+        margin = 0.25 * b.height
+        x0, x1 = int(max(0, x - (b.x1 - b.x0) / 2 - margin)), int(min(width, x + (b.x1 - b.x0) / 2 + margin + 1))
+        y0, y1 = int(max(0, y - b.height / 2 - margin)), int(min(height, y + b.height / 2 + margin + 1))
+        middle = (x - (b.x1 - b.x0) / 2 - x0, x + (b.x1 - b.x0) / 2 - x0)
+        crops.append(_ink_crop(array[y0:y1, x0:x1], middle) if x1 > x0 and y1 > y0 else None)
+    wanted = [(k, crop) for k, crop in zip(doubtful, crops, strict=True) if crop is not None]
+    out = list(boxes)
+    if not wanted:
+        return out
+    for (k, _), (text, score) in zip(wanted, read_numbers([crop for _, crop in wanted]), strict=True):
+        b = boxes[k]
+        if text == b.text.translate(_LOOKALIKE_TO_DIGIT) and score >= MIN_CONFIDENCE:
+            out[k] = TextBox(text, score, b.x0, b.y0, b.x1, b.y1, (score,) * len(text))
+    return out
 
 
 @dataclass
@@ -105,8 +157,9 @@ class OcrPage:
 def recognise_page(image: object, page: int) -> OcrPage:
     """Lines and ruled tables of one page image (``page`` is its 1-based number)."""
     image = _drop_red(image)
-    boxes = recognise_image(image)
+    boxes, angle = _recognise(image)
     lines = [OcrLine(page, line.boxes) for line in group_lines(boxes)]
+    image = _straighten(image, angle)  # rules level with the boxes, which are straightened already
     try:
         tables = ruled_tables(image, boxes)
     except ImportError:  # pragma: no cover - OpenCV comes with the OCR engine
@@ -116,25 +169,50 @@ def recognise_page(image: object, page: int) -> OcrPage:
     return OcrPage(lines, tables)
 
 
-_NUMERIC_RE = re.compile(r"[\d.,/\-—–]+")
+def _straighten(image: object, angle: float) -> object:
+    """The page image turned by ``-angle`` about its origin, as :func:`.boxes_from_quads` turns the boxes."""
+    import math
+
+    import cv2
+    import numpy as np
+
+    if abs(angle) < math.radians(0.05):
+        return image
+    array = np.asarray(image)
+    cos, sin = math.cos(angle), math.sin(angle)
+    matrix = np.array([[cos, sin, 0.0], [-sin, cos, 0.0]])
+    return cv2.warpAffine(array, matrix, (array.shape[1], array.shape[0]), flags=cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_CONSTANT, borderValue=(255, 255, 255))
+
+
+#: A first reading worth a second look: digits, signs and what a lone zero is often taken for.
+_NUMERIC_RE = re.compile(r"[\d.,/\-—–oO〇○。]+")
+#: What a second reading of a cell must give to be taken: a number, or a slash alone (printed for "none").
+_NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?|/")
 
 
 def _reread_cells(image: object, table: OcrTable, boxes: list[TextBox]) -> None:
-    """Recognise again, on its own, each small cell that has ink but no text, or only a doubtful number.
+    """Read again, on its own, each small cell that has ink but no text, or only a doubtful number.
 
-    The detector misses lone characters (a ``0`` in a cell of its own) and reads
-    them with less confidence amid a whole row; cut out of its cell, the
-    recogniser alone reads them.  The better of the two readings is kept.
+    The detector misses lone characters (a ``0`` in a cell of its own) and the
+    recogniser, seeing a ring with no context, spreads its belief over ``0``,
+    ``o``, ``O`` and ``〇`` (a stroke over ``1``, ``I`` and ``l``).  Cut out of
+    its cell, each such cell is read by :func:`read_numbers` with those
+    look-alikes as one digit; the new reading is taken only when it is a number
+    (or ``/``) with a confidence of at least :data:`MIN_CONFIDENCE`, and when
+    the first reading, if it was a number, said the same.  A cell with no ink is never
+    read: blank stays blank, never ``0``.  The row and block identities of
+    :func:`apply_ocr_checks` then guard what was taken.
     """
     import numpy as np
 
     heights = sorted(b.height for b in boxes) or [20.0]
     line_height = heights[len(heights) // 2]
     array = np.asarray(image)
-    for region, (x0, y0, x1, y1) in table.rects.items():
+    todo: list[tuple[int, tuple[int, int, int, int], list[TextBox]]] = []
+    for region, rect in table.rects.items():
+        x0, y0, x1, y1 = rect
         members = table.members.get(region, [])
-        if y1 - y0 > 3 * line_height:
-            continue  # a merged cell of several lines: no single reading to take
         if members:
             if not all(_NUMERIC_RE.fullmatch(b.text) for b in members):
                 continue
@@ -142,35 +220,164 @@ def _reread_cells(image: object, table: OcrTable, boxes: list[TextBox]) -> None:
                 continue
         elif region not in table.inked:
             continue
-        crop = _ink_crop(array[y0 + 5:y1 - 4, x0 + 5:x1 - 4])
-        if crop is None:
+        todo.append((region, rect, members))
+    crops = [_ink_crop(array[y0 + 5:y1 - 4, x0 + 5:x1 - 4]) for _, (x0, y0, x1, y1), _ in todo]
+    # print of more than one line (a label that wraps) is no single number to read
+    wanted = [(item, crop) for item, crop in zip(todo, crops, strict=True)
+              if crop is not None and crop.shape[0] <= 1.5 * line_height]  # type: ignore[attr-defined]
+    if not wanted:
+        return
+    readings = read_numbers([crop for _, crop in wanted])
+    for ((region, (x0, y0, x1, y1), members), _), (text, score) in zip(wanted, readings, strict=True):
+        if not _NUMBER_RE.fullmatch(text) or score < MIN_CONFIDENCE:
             continue
-        result, _ = _engine()(crop, use_det=False, use_cls=False, use_rec=True)  # type: ignore[operator]
-        if not result:
-            continue
-        text, score = str(result[0][0]).strip(), float(result[0][1])
-        old = min((b.confidence for b in members), default=0.0)
-        if text and score > old and _NUMERIC_RE.fullmatch(text):
+        first = "".join(b.text for b in members)
+        if first and _NUMBER_RE.fullmatch(first) and first != text:
+            continue  # the two passes disagree: the cell stays doubtful
+        if score > min((b.confidence for b in members), default=0.0):
             table.members[region] = [TextBox(text, score, x0, y0, x1, y1)]
 
 
-def _ink_crop(cell: object) -> object | None:
-    """The inked part of a cell image with a white margin, in BGR for the engine (None when blank)."""
+def _ink_crop(cell: object, columns: tuple[float, float] | None = None) -> object | None:
+    """The inked part of a cell image, grey, cut to its print (None when blank).
+
+    Ink is anything darker than light grey, so the faint anti-aliased strokes
+    of small print stay whole; specks of a few pixels and pieces of rules
+    along the edge (a turned page) are not print.  With ``columns`` (x from,
+    x to), only print whose middle lies between them counts (a neighbour's
+    glyph reaching into the cut does not).
+    """
+    import cv2
     import numpy as np
 
     array = np.asarray(cell)
     if array.size == 0:
         return None
-    gray = array.mean(axis=2) if array.ndim == 3 else array
-    ys, xs = np.nonzero(gray < 140)
-    if len(ys) < 12:
+    gray = (array[:, :, :3].mean(axis=2) if array.ndim == 3 else array.astype(float)).astype(np.uint8)
+    ink = (gray < 200).astype(np.uint8)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    h, w = gray.shape
+    keep = []
+    for k in range(1, count):
+        x, y, bw, bh, area = stats[k]
+        touches = x == 0 or y == 0 or x + bw == w or y + bh == h
+        if area < 4 or (touches and (bw > 0.8 * w or bh > 0.8 * h)):
+            continue
+        if columns is not None and not columns[0] <= x + bw / 2 <= columns[1]:
+            continue
+        keep.append((x, y, x + bw, y + bh, area))
+    if sum(k[4] for k in keep) < 12:
         return None
-    part = array[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
-    if part.ndim == 2:
-        part = np.stack([part] * 3, axis=2)
-    pad = max(4, (ys.max() - ys.min()) // 3)
-    part = np.pad(part[:, :, :3], ((pad, pad), (pad, pad), (0, 0)), constant_values=255)
-    return part[:, :, ::-1].copy()
+    x0, y0 = min(k[0] for k in keep), min(k[1] for k in keep)
+    x1, y1 = max(k[2] for k in keep), max(k[3] for k in keep)
+    return gray[y0:y1, x0:x1]
+
+
+#: Characters the recogniser gives for a printed digit beside the digit itself (full-width forms, a lone
+#: zero taken for a letter o, a lone one for a letter I or l): in a cell that holds a number they are one class.
+DIGIT_LOOKALIKES = {0: "oO〇○Ｏｏ", 1: "Il|丨ｌＩ"}
+_LOOKALIKE_TO_DIGIT = str.maketrans({c: str(d) for d, chars in DIGIT_LOOKALIKES.items() for c in chars})
+#: Characters it gives for a minus sign.
+MINUS_LOOKALIKES = "-－—一"
+
+
+@functools.lru_cache(maxsize=1)
+def _digit_classes() -> tuple[object, list[list[int]]]:
+    """The recogniser and, for 0–9, ``-`` and ``/``, the indexes of its output classes that mean that character."""
+    engine = _engine()
+    recogniser = engine.text_rec  # type: ignore[attr-defined]
+    index = {c: i for i, c in enumerate(recogniser.postprocess_op.character)}
+    groups = [[index[c] for c in str(d) + chr(0xFF10 + d) + DIGIT_LOOKALIKES.get(d, "") if c in index]
+              for d in range(10)]
+    groups.append([index[c] for c in MINUS_LOOKALIKES if c in index])
+    groups.append([index[c] for c in "/／" if c in index])
+    return recogniser, groups
+
+
+#: A first view read with at least this confidence is taken without a second view.
+SURE_CONFIDENCE = 0.97
+
+
+def read_numbers(crops: list[object]) -> list[tuple[str, float]]:
+    """Numbers in small grey images of single cells: ``(text, confidence)`` each, ``("", 0.0)`` when not a number.
+
+    Only the recognition model runs, in batches.  Each crop is read with a
+    margin of a third of its height; at each step of the recogniser's output
+    the probabilities of the classes that mean one digit (``0`` and its
+    look-alikes ``o O 〇``, see :data:`DIGIT_LOOKALIKES`) are added up, any
+    other class counts against, and the steps are decoded greedily (CTC).  A
+    reading below :data:`SURE_CONFIDENCE` is read again enlarged twice and
+    kept only when both views agree, with the mean of their lowest
+    per-character confidences.
+    """
+    import cv2
+    import numpy as np
+
+    recogniser, groups = _digit_classes()
+    grays = [np.asarray(crop, dtype=np.uint8) for crop in crops]
+    first = [np.pad(g, max(3, g.shape[0] // 3), constant_values=255) for g in grays]
+    out = [_decode_digits(p, groups) for p in _recognise_batch(recogniser, first)]
+    unsure = [k for k, (text, score) in enumerate(out) if text and score < SURE_CONFIDENCE]
+    second = []
+    for k in unsure:
+        big = cv2.resize(grays[k], None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+        second.append(np.pad(big, max(6, big.shape[0] // 3), constant_values=255))  # a wider margin: 0 looks like 。
+    for k, (text, score) in zip(unsure, (_decode_digits(p, groups) for p in _recognise_batch(recogniser, second)),
+                                strict=True):
+        a, ca = out[k]
+        out[k] = (a, (ca + score) / 2) if text == a else ("", 0.0)
+    return [(text, round(score, 4)) for text, score in out]
+
+
+def _recognise_batch(recogniser: object, images: list[object], batch: int = 16) -> list[object]:
+    """Per-step class probabilities of the recognition model for each grey image (as PP-OCR feeds it)."""
+    import math
+
+    import cv2
+    import numpy as np
+
+    height = 48
+    order = sorted(range(len(images)), key=lambda i: images[i].shape[1] / images[i].shape[0])  # type: ignore[attr-defined]
+    results: dict[int, object] = {}
+    for start in range(0, len(order), batch):
+        chunk = order[start:start + batch]
+        widths = [max(1, math.ceil(height * images[i].shape[1] / images[i].shape[0])) for i in chunk]  # type: ignore[attr-defined]
+        full = max(320, *widths)
+        tensor = np.zeros((len(chunk), 3, height, full), dtype=np.float32)
+        for row, (i, w) in enumerate(zip(chunk, widths, strict=True)):
+            resized = cv2.resize(np.asarray(images[i]), (w, height)).astype(np.float32) / 127.5 - 1.0
+            tensor[row, :, :, :w] = resized[None]
+        probs = recogniser.session(tensor)[0]  # type: ignore[attr-defined]
+        for row, i in enumerate(chunk):
+            results[i] = probs[row]
+    return [results[i] for i in range(len(images))]
+
+
+def _decode_digits(probs: object, groups: list[list[int]]) -> tuple[str, float]:
+    """Greedy CTC decoding over the classes blank, 0–9, minus, slash and 'anything else' → (text, lowest confidence)."""
+    import numpy as np
+
+    p = np.asarray(probs)
+    columns = [p[:, 0]] + [p[:, g].sum(axis=1) for g in groups]
+    grouped = np.stack(columns, axis=1)
+    other = np.clip(1.0 - grouped.sum(axis=1), 0.0, 1.0)
+    grouped = np.concatenate([grouped, other[:, None]], axis=1)
+    labels = [""] + [str(d) for d in range(10)] + ["-", "/", "?"]
+    text: list[str] = []
+    confidence: list[float] = []
+    previous = 0
+    for step, best in enumerate(grouped.argmax(axis=1)):
+        if best != 0:
+            if best != previous:
+                text.append(labels[best])
+                confidence.append(float(grouped[step, best]))
+            else:
+                confidence[-1] = max(confidence[-1], float(grouped[step, best]))
+        previous = int(best)
+    joined = "".join(text)
+    if not text or "?" in joined:
+        return "", 0.0
+    return joined, min(confidence)
 
 
 def _drop_red(image: object) -> object:
@@ -386,6 +593,8 @@ def apply_ocr_checks(
             drop(f, "a table cell on a ruled page read from text lines, not from its grid")
         if not f.derived and f.cell == "text":
             drop(f, "a value cell read as words")
+        if not f.derived and f.raw_value.strip() in _DASH_OR_ONE:
+            drop(f, "a lone 一 may be a printed dash")
         if not f.derived and (f.confidence or 0) < MIN_CONFIDENCE:  # a blank or / misread is as wrong
             drop(f, f"confidence {f.confidence:.2f} below {MIN_CONFIDENCE:.2f}")
     for (table, row), members in _row_groups(ocr_figures).items():
