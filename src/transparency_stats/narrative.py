@@ -10,7 +10,7 @@ It prefers leaving a figure out to stating a wrong one: a sentence about a part
 (one department, one channel, a share ``占…%``) is not read as the total; two
 readings that disagree give no figure but an ``ambiguous`` warning; a run of
 annex digits without separators is split into this-year | cumulative only when a
-single split is possible or the prose confirms one.
+single split is possible or the prose or the annex's sums confirm one.
 """
 
 from __future__ import annotations
@@ -244,17 +244,25 @@ def _label_end(match: re.Match[str]) -> int:
 
 
 def _year_splits(digits: str) -> list[tuple[int, int]]:
-    """Possible (this year, cumulative) readings of a run of digits, cumulative ≥ this year."""
-    options: list[tuple[int, int]] = []
+    """Possible (this year, cumulative) readings of a run of digits.
+
+    A cut is possible when neither part has a leading zero.  Cumulative ≥ this year
+    narrows them, but a report that breaks that order is not read by it: when it
+    is the order alone that leaves one cut, every possible cut is returned, and
+    the prose or the annex's sums must confirm one.
+    """
     if len(digits) > 2 * MAX_NUMERAL:
-        return options  # no pair of counts is that long
+        return []  # no pair of counts is that long
+    cuts = []
     for cut in range(1, len(digits)):
         year, cumulative = digits[:cut], digits[cut:]
         if (year.startswith("0") and year != "0") or (cumulative.startswith("0") and cumulative != "0"):
             continue
-        if int(cumulative) >= int(year):
-            options.append((int(year), int(cumulative)))
-    return options
+        cuts.append((int(year), int(cumulative)))
+    ordered = [(year, cumulative) for year, cumulative in cuts if cumulative >= year]
+    if len(ordered) == 1 and len(cuts) > 1:
+        return cuts
+    return ordered
 
 
 @dataclass
