@@ -115,7 +115,7 @@ def test_rate_written_as_one_hundred_percent_in_words() -> None:
 def test_run_together_annex_cut_left_only_by_order_needs_confirmation() -> None:
     # '30552' cuts as 30|552 or 305|52: cumulative ≥ this year keeps only the first, but a report
     # whose cumulative is below this year's count is published as it is; nothing here decides.
-    annex = ("六、附表 指标名称 单位 2016年 历年累计 主动公开文件数 条 30552 "
+    annex = ("第六部分 附表 指标名称 计量单位 本年（2017年） 历年累计 主动公开文件数 条 30552 "
              "其中：1.政府网站公开数 条 30552 2.政府公报公开数 条 00")
     figures, issues = extract_text_figures(Document(path="inline.txt", kind="txt", text=annex), "narrative")
     values = {f.metric: f.value for f in figures}
@@ -123,7 +123,7 @@ def test_run_together_annex_cut_left_only_by_order_needs_confirmation() -> None:
     assert values["proactive_items_gazette"] == 0
     assert any(i.kind == "ambiguous" and "30552" in i.message for i in issues)
     # The prose states this year's count: that cut is read, and the sums settle the website row.
-    prose = "二、主动公开情况 本局2016年主动公开政府信息305条。 "
+    prose = "第二部分 主动公开情况 本局2017年主动公开政府信息305条。 "
     figures, _ = extract_text_figures(Document(path="inline.txt", kind="txt", text=prose + annex), "narrative")
     values = {f.metric: f.value for f in figures}
     assert values["proactive_items_total"] == 305
