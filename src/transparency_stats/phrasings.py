@@ -15,12 +15,7 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-try:  # the regular-expression parser of the standard library (sre_parse before Python 3.11)
-    from re import _constants as _sre_constants
-    from re import _parser as _sre_parser
-except ImportError:  # pragma: no cover - Python 3.10
-    import sre_constants as _sre_constants  # type: ignore[no-redef]
-    import sre_parse as _sre_parser  # type: ignore[no-redef]
+from .prefilter import Anchor, pattern_anchors
 
 # --------------------------------------------------------------------------- prose rules
 
@@ -41,82 +36,6 @@ _QUANTITY = (
 _N = rf"(?P<n>{_QUANTITY})"
 _R = rf"(?P<n>{_QUANTITY}%|百分之{_QUANTITY})"
 _TO_BE = r"(?:共|共计|总计|合计|累计)?(?:为|达|达到|是)?"
-
-
-@dataclass(frozen=True)
-class Anchor:
-    """Literal text every match of a pattern holds: one of ``literals``, starting between
-    ``before_min`` and ``before_max`` characters after the match's start."""
-
-    literals: tuple[str, ...]
-    before_min: int
-    before_max: int
-
-
-#: A prefix wider than this is no anchor (a match could start anywhere before the literal).
-_MAX_ANCHOR_REACH = 200
-
-
-def _literal_alternatives(op: object, av: object) -> tuple[str, ...] | None:
-    """The literal strings one item of a parsed pattern matches, when it matches nothing else."""
-    c = _sre_constants
-    if op is c.SUBPATTERN:
-        _group, add_flags, _del_flags, sub = av  # type: ignore[misc]
-        if add_flags & c.SRE_FLAG_IGNORECASE:
-            return None
-        return _sequence_literals(sub.data)
-    if op is c.BRANCH:
-        found: list[str] = []
-        for branch in av[1]:  # type: ignore[index]
-            literals = _sequence_literals(branch.data)
-            if not literals:
-                return None
-            found += literals
-        return tuple(found)
-    if op is c.IN and av and all(kind is c.LITERAL for kind, _ in av):  # type: ignore[attr-defined]
-        return tuple(chr(code) for _, code in av)  # type: ignore[attr-defined]
-    return None
-
-
-def _sequence_literals(data: list) -> tuple[str, ...] | None:
-    c = _sre_constants
-    if data and all(op is c.LITERAL for op, _ in data):
-        return ("".join(chr(code) for _, code in data),)
-    if len(data) == 1:
-        return _literal_alternatives(*data[0])
-    return None
-
-
-def pattern_anchors(pattern: str) -> tuple[Anchor, ...]:
-    """The anchors of ``pattern``: its top-level literal pieces (a run of characters, or a group
-    of literal alternatives) with the width of what precedes them.
-
-    Every match of the pattern holds each anchor at that distance from its start, so a match
-    can only start where an anchor's literal stands that far ahead.  Empty for patterns that
-    ignore case or refer back to groups (their widths are not known here).
-    """
-    c = _sre_constants
-    if re.compile(pattern).flags & re.IGNORECASE or re.search(r"\\\d|\(\?P=|\(\?\(", pattern):
-        return ()
-    parsed = _sre_parser.parse(pattern)
-    items = list(parsed.data)
-    anchors: list[Anchor] = []
-    i = 0
-    while i < len(items):
-        op, av = items[i]
-        end = i + 1
-        if op is c.LITERAL:
-            while end < len(items) and items[end][0] is c.LITERAL:
-                end += 1
-            literals: tuple[str, ...] | None = ("".join(chr(code) for _, code in items[i:end]),)
-        else:
-            literals = _literal_alternatives(op, av)
-        if literals and all(literals):
-            low, high = _sre_parser.SubPattern(parsed.state, items[:i]).getwidth()
-            if high <= _MAX_ANCHOR_REACH:
-                anchors.append(Anchor(literals, low, high))
-        i = end
-    return tuple(anchors)
 
 
 @dataclass(frozen=True)

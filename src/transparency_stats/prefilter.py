@@ -7,11 +7,16 @@ lookahead on the set of characters any match must start with in front of the
 pattern, so a position that cannot start a match is left after one character
 test.  The matches are the same: the lookahead only rejects positions where
 the pattern could not match anyway.
+
+:func:`pattern_anchors` finds the literal pieces every match of a pattern holds,
+at a known distance from its start, so a prose rule is tried only around them.
+Both read patterns with the standard library's own parser.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 try:  # the parser of the standard ``re`` module (``sre_parse`` before 3.11)
     from re import _constants as _c  # type: ignore[attr-defined]
@@ -20,7 +25,7 @@ except ImportError:  # pragma: no cover
     import sre_constants as _c  # type: ignore[no-redef]
     import sre_parse as _parser  # type: ignore[no-redef]
 
-__all__ = ["first_chars", "with_first_chars"]
+__all__ = ["Anchor", "first_chars", "pattern_anchors", "with_first_chars"]
 
 #: A character range wider than this makes the first-character set too wide to be worth it.
 _MAX_RANGE = 4096
@@ -124,3 +129,79 @@ def with_first_chars(pattern: re.Pattern[str]) -> re.Pattern[str]:
         return re.compile(f"(?=[{charset}])(?:{pattern.pattern})", pattern.flags)
     except re.error:  # e.g. inline global flags at the pattern's start
         return pattern
+
+
+# --------------------------------------------------------------------------- anchors
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Literal text every match of a pattern holds: one of ``literals``, starting between
+    ``before_min`` and ``before_max`` characters after the match's start."""
+
+    literals: tuple[str, ...]
+    before_min: int
+    before_max: int
+
+
+#: A prefix wider than this is no anchor (a match could start anywhere before the literal).
+_MAX_ANCHOR_REACH = 200
+
+
+def _literal_alternatives(op: object, av: object) -> tuple[str, ...] | None:
+    """The literal strings one item of a parsed pattern matches, when it matches nothing else."""
+    if op is _c.SUBPATTERN:
+        _group, add_flags, _del_flags, sub = av  # type: ignore[misc]
+        if add_flags & _c.SRE_FLAG_IGNORECASE:
+            return None
+        return _sequence_literals(sub.data)
+    if op is _c.BRANCH:
+        found: list[str] = []
+        for branch in av[1]:  # type: ignore[index]
+            literals = _sequence_literals(branch.data)
+            if not literals:
+                return None
+            found += literals
+        return tuple(found)
+    if op is _c.IN and av and all(kind is _c.LITERAL for kind, _ in av):  # type: ignore[attr-defined]
+        return tuple(chr(code) for _, code in av)  # type: ignore[attr-defined]
+    return None
+
+
+def _sequence_literals(data: list) -> tuple[str, ...] | None:
+    if data and all(op is _c.LITERAL for op, _ in data):
+        return ("".join(chr(code) for _, code in data),)
+    if len(data) == 1:
+        return _literal_alternatives(*data[0])
+    return None
+
+
+def pattern_anchors(pattern: str) -> tuple[Anchor, ...]:
+    """The anchors of ``pattern``: its top-level literal pieces (a run of characters, or a group
+    of literal alternatives) with the width of what precedes them.
+
+    Every match of the pattern holds each anchor at that distance from its start, so a match
+    can only start where an anchor's literal stands that far ahead.  Empty for patterns that
+    ignore case or refer back to groups (their widths are not known here).
+    """
+    if re.compile(pattern).flags & re.IGNORECASE or re.search(r"\\\d|\(\?P=|\(\?\(", pattern):
+        return ()
+    parsed = _parser.parse(pattern)
+    items = list(parsed.data)
+    anchors: list[Anchor] = []
+    i = 0
+    while i < len(items):
+        op, av = items[i]
+        end = i + 1
+        if op is _c.LITERAL:
+            while end < len(items) and items[end][0] is _c.LITERAL:
+                end += 1
+            literals: tuple[str, ...] | None = ("".join(chr(code) for _, code in items[i:end]),)
+        else:
+            literals = _literal_alternatives(op, av)
+        if literals and all(literals):
+            low, high = _parser.SubPattern(parsed.state, items[:i]).getwidth()
+            if high <= _MAX_ANCHOR_REACH:
+                anchors.append(Anchor(literals, low, high))
+        i = end
+    return tuple(anchors)
