@@ -147,9 +147,21 @@ def extractor_version() -> str:
     """Hash of the package's extraction code (subpackages included) and data files: a change re-reads every file."""
     from . import __version__
 
+    return package_digest(extraction_sources(), __version__)
+
+
+def package_sources(skip: frozenset[str] | set[str] = frozenset()) -> list[str]:
+    """Package-relative paths of every module (subpackages included) and data file, less the top-level ``skip``."""
     package = Path(__file__).resolve().parent
-    digest = hashlib.sha256(__version__.encode())
-    for name in extraction_sources():
+    modules = [p for p in package.rglob("*.py") if p.parent != package or p.name not in skip]
+    return sorted(p.relative_to(package).as_posix() for p in [*modules, *package.rglob("data/*.csv")])
+
+
+def package_digest(names: list[str], salt: str = "") -> str:
+    """Short hash of ``salt`` and the named package files, names included."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256(salt.encode())
+    for name in names:
         digest.update(name.encode())
         digest.update((package / name).read_bytes())
     return digest.hexdigest()[:16]
@@ -157,9 +169,7 @@ def extractor_version() -> str:
 
 def extraction_sources() -> list[str]:
     """Package-relative paths of the files figures depend on: every module but the downstream ones, and the data."""
-    package = Path(__file__).resolve().parent
-    modules = [p for p in package.rglob("*.py") if p.parent != package or p.name not in DOWNSTREAM_MODULES]
-    return sorted(p.relative_to(package).as_posix() for p in [*modules, *package.rglob("data/*.csv")])
+    return package_sources(DOWNSTREAM_MODULES)
 
 
 def chunked(items: list[R], size: int) -> list[list[R]]:

@@ -240,12 +240,9 @@ def _pandas_type(arrow_type: pa.DataType) -> object:
 @functools.lru_cache(maxsize=1)
 def derivation_version() -> str:
     """Hash of the package's code: checks and metrics are recomputed when any of it changes."""
-    package = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for path in sorted([*package.glob("*.py"), *package.glob("data/*.csv")]):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    from .batch import package_digest, package_sources
+
+    return package_digest(package_sources())
 
 
 def _peak_rss_mib(who: int) -> float:
