@@ -20,9 +20,12 @@ from __future__ import annotations
 import codecs
 import contextvars
 import dataclasses
+import functools
 import io
 import os
 import re
+import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -340,6 +343,7 @@ _BLOCK_TAGS = {
     "section", "article", "header", "footer", "blockquote", "pre", "dd", "dt", "dl", "hr",
     "tbody", "thead", "caption", "center", "form", "nav", "main", "aside", "title",
 }
+_LINE_TAGS = tuple(sorted(_BLOCK_TAGS | {"td", "th"}))  # elements that start and end a line
 _DROP_TAGS = {"script", "style", "noscript", "template", "iframe", "object", "svg", "head"}
 _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.I)
 
@@ -360,9 +364,10 @@ def _html_parts(
 ) -> tuple[str, list[list[list[str]]]]:
     """Raw (un-normalised) block text and table grids of an HTML page (named ``<meta>`` into ``metadata``).
 
-    Deep pages are parsed in full (``huge_tree``) and walked without recursion,
-    up to ``limits.max_html_depth`` levels; each table may expand to at most
-    ``limits.max_table_cells`` cells.
+    Deep pages are parsed in full (``huge_tree``) and read up to ``limits.max_html_depth``
+    levels; each table may expand to at most ``limits.max_table_cells`` cells.  The text is
+    written by a stylesheet (:func:`_marked_lines`, in C) or, for deep pages and pages holding its
+    marker characters, by a Python walk (:func:`_walked_lines`); both give the same lines.
     """
     from lxml import etree
 
@@ -383,23 +388,6 @@ def _html_parts(
         raise ReadError(f"HTML nested deeper than {_PARSER_MAX_DEPTH:,} levels, the HTML parser's ceiling "
                         "(max_html_depth cannot raise it)")
     lines: list[str] = []
-    current: list[str] = []
-    tables: list[list[list[str]]] = []
-
-    def flush() -> None:
-        line = "".join(current).strip()
-        if line:
-            lines.append(line)
-        current.clear()
-
-    def leave(element: etree._Element, block: bool, cell: bool) -> None:
-        if cell:
-            current.append(" ")
-        if block:
-            flush()
-        if element.tail:
-            current.append(element.tail)
-
     if metadata is not None:
         for meta in root.iter("meta"):
             name, content = (meta.get("name") or meta.get("property") or "").strip(), meta.get("content")
@@ -408,10 +396,136 @@ def _html_parts(
     title = root.find("head/title")
     if title is not None and title.text and title.text.strip():
         lines.append(title.text.strip())  # the page title often is the report's title
+    body = root.find("body")
+    start = body if body is not None else root
+    tables: list[list[list[str]]] = []
+    max_depth = limits.max_html_depth
+    marked = None
+    if 0 <= max_depth and not _deeper_than(min(max_depth, _MARKED_MAX_DEPTH))(start):  # type: ignore[operator]
+        marked = _marked_lines(start, limits, tables)
+    if marked is None:
+        # deep pages (the walk finds the exact element beyond the limit, and so the same error)
+        # and pages whose text holds a marker character
+        tables.clear()
+        marked = _walked_lines(start, limits, tables)
+    lines.extend(marked)
+    return "\n".join(lines), tables
+
+
+# Markers in the text :func:`_marked_lines` has libxslt write (private-use characters)
+_LINE_MARK = "\ue000"  # a line break: a block element starts or ends
+_GRID_MARK = "\ue001"  # after a line mark: a table's rows follow, up to the next line mark
+_ROW_MARK = "\ue002"  # a row of that table
+_CELL_MARK = "\ue003"  # a cell of that row: rowspan, field mark, colspan, field mark, text
+_FIELD_MARK = "\ue004"
+_FOUND_MARK = "\ue005"  # written first when the page's own text holds one of these six characters
+_MARKS = (_LINE_MARK, _GRID_MARK, _ROW_MARK, _CELL_MARK, _FIELD_MARK, _FOUND_MARK)
+#: Pages nested deeper are walked (the stylesheet recurses once per level).
+_MARKED_MAX_DEPTH = 256
+
+
+def _marked_stylesheet() -> str:
+    """The stylesheet of :func:`_marked_lines` (see there)."""
+    line = "|".join(sorted(_LINE_TAGS))
+    drop = "|".join(sorted(_DROP_TAGS))
+    found = " or ".join(f"contains($text, '&#x{ord(mark):X};')" for mark in _MARKS)
+    return f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+<xsl:output method="text" encoding="UTF-8"/>
+<xsl:template match="/"><xsl:variable name="text" select="string(.)"/><xsl:if test="{found}"
+ >&#xE005;</xsl:if><xsl:apply-templates select="*[1]"/></xsl:template>
+<xsl:template match="{line}">&#xE000;<xsl:apply-templates/>&#xE000;</xsl:template>
+<xsl:template match="{drop}"/>
+<xsl:template match="table[not(.//table)]">&#xE000;&#xE001;<xsl:for-each select=".//tr">&#xE002;<xsl:for-each
+ select="td|th">&#xE003;<xsl:value-of select="@rowspan"/>&#xE004;<xsl:value-of select="@colspan"/>&#xE004;<xsl:value-of
+ select="."/></xsl:for-each></xsl:for-each>&#xE000;</xsl:template>
+</xsl:stylesheet>"""
+
+
+_stylesheets = threading.local()  # one compiled stylesheet per thread
+
+
+@functools.lru_cache(maxsize=8)
+def _deeper_than(levels: int) -> object:
+    """An XPath test: is any element, comment or instruction more than ``levels`` levels below the context node?
+
+    One location step per level: each step selects the next level's elements, so the test visits every
+    element once.
+    """
+    from lxml import etree
+
+    return etree.XPath("boolean(" + "*/" * levels + "node()[not(self::text())])")
+
+
+def _marked_lines(start: object, limits: Limits, tables: list[list[list[str]]]) -> list[str] | None:
+    """The lines of :func:`_walked_lines`, written by libxslt instead of a Python walk; None when it cannot.
+
+    A stylesheet writes the text below ``start`` (the same text nodes the walk reads) with a line mark
+    where each block element starts and ends, dropped elements and comments left out, and each table
+    without tables inside as its rows and cells (rowspan, colspan, text).  The walk's lines follow
+    from splitting at the marks.  None when the page's text holds a marker character itself, or a
+    cell's rowspan or colspan does (its cell then lacks or has extra field marks).  The caller has
+    made sure the page is not nested deeper than ``limits.max_html_depth``.
+    """
+    from lxml import etree
+
+    transform = getattr(_stylesheets, "marked", None)
+    if transform is None:
+        transform = _stylesheets.marked = etree.XSLT(etree.XML(_marked_stylesheet()))
+    text = str(transform(start))
+    tail = start.tail  # type: ignore[attr-defined]
+    if _FOUND_MARK in text or (tail and any(mark in tail for mark in _MARKS)):
+        return None
+    if tail:
+        text += tail  # the walk reads the start element's tail too
+    lines: list[str] = []
+    for piece in text.split(_LINE_MARK):
+        if piece[:1] == _GRID_MARK:
+            rows = [row.split(_CELL_MARK) for row in piece[1:].split(_ROW_MARK)]
+            if rows[0] != [""] or any(row[0] or any(cell.count(_FIELD_MARK) != 2 for cell in row[1:])
+                                      for row in rows[1:]):
+                return None
+            cells = [[cell.split(_FIELD_MARK) for cell in row[1:]] for row in rows[1:]]
+            grid = _expand_grid(
+                [[(" ".join(cell_text.split()), rowspan, colspan) for rowspan, colspan, cell_text in row]
+                 for row in cells],
+                limits.max_table_cells, len(tables) + 1)
+            if grid:
+                tables.append(grid)
+                lines.extend(" ".join(c for c in row if c) for row in grid)
+            continue
+        piece = piece.strip()
+        if piece:
+            lines.append(piece)
+    return lines
+
+
+def _walked_lines(start: object, limits: Limits, tables: list[list[list[str]]]) -> list[str]:
+    """Block lines of the page below ``start``, element by element; leaf tables' grids into ``tables``.
+
+    A block element starts and ends a line; a table without tables inside becomes its grid rows;
+    comments and dropped elements keep only their tails.  Walked without recursion, up to
+    ``limits.max_html_depth`` levels.
+    """
+    lines: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        line = "".join(current).strip()
+        if line:
+            lines.append(line)
+        current.clear()
+
+    def leave(element: object, block: bool, cell: bool) -> None:
+        if cell:
+            current.append(" ")
+        if block:
+            flush()
+        if element.tail:  # type: ignore[attr-defined]
+            current.append(element.tail)  # type: ignore[attr-defined]
+
     # An explicit stack instead of recursion: an element to enter, or (element, block, cell) to leave.
     # ``depth`` is the entered element's nesting level: one more for each element entered and not yet left.
-    body = root.find("body")
-    stack: list = [body if body is not None else root]
+    stack: list = [start]
     depth = 0
     max_depth = limits.max_html_depth
     while stack:
@@ -450,7 +564,7 @@ def _html_parts(
             stack.extend(reversed(element))
 
     flush()
-    return "\n".join(lines), tables
+    return lines
 
 
 def _cell_text(cell: object) -> str:
@@ -463,8 +577,14 @@ def _cell_text(cell: object) -> str:
 
 
 def _span(value: str | None) -> int:
-    if value is None:
+    """A rowspan or colspan attribute's value: 1 to 200, 1 when absent or not a number."""
+    if not value:
         return 1
+    return _span_of(value)
+
+
+@functools.lru_cache(maxsize=256)
+def _span_of(value: str) -> int:
     try:
         return max(1, min(int(str(value).strip() or 1), 200))
     except ValueError:
@@ -478,8 +598,18 @@ def _html_grid(table: object, max_cells: int | None = None, number: int = 1) -> 
     ``max_cells`` cells (``LIMITS.max_table_cells`` by default); ``number`` names
     the table in that message.
     """
-    if max_cells is None:
-        max_cells = LIMITS.max_table_cells
+    rows = (  # read row by row: a table beyond the limit is refused before all its cells are read
+        [(_cell_text(c), c.get("rowspan"), c.get("colspan"))
+         for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")]
+        for tr in table.iter("tr")  # type: ignore[attr-defined]
+    )
+    return _expand_grid(rows, LIMITS.max_table_cells if max_cells is None else max_cells, number)
+
+
+def _expand_grid(
+    rows: Iterable[list[tuple[str, str | None, str | None]]], max_cells: int, number: int
+) -> list[list[str]]:
+    """:func:`_html_grid` from each row's cells as (text, rowspan attribute, colspan attribute)."""
     grid: list[list[str]] = []
     cells_so_far = 0
     pending: dict[int, tuple[int, str]] = {}  # column -> (rows left, text)
@@ -496,15 +626,13 @@ def _html_grid(table: object, max_cells: int | None = None, number: int = 1) -> 
             col += 1
         return col
 
-    for tr in table.iter("tr"):  # type: ignore[attr-defined]
+    for cells in rows:
         row: list[str] = []
         col = 0
-        cells = [c for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")]
-        for cell in cells:
+        for text, rowspan_value, colspan_value in cells:
             col = fill_spanned(row, col)
-            text = _cell_text(cell)
-            rowspan = _span(cell.get("rowspan"))
-            for _ in range(_span(cell.get("colspan"))):
+            rowspan = _span(rowspan_value)
+            for _ in range(_span(colspan_value)):
                 row.append(text)
                 if rowspan > 1:
                     pending[col] = (rowspan - 1, text)
