@@ -400,9 +400,7 @@ def _html_parts(
     start = body if body is not None else root
     tables: list[list[list[str]]] = []
     max_depth = limits.max_html_depth
-    marked = None
-    if 0 <= max_depth and not _deeper_than(min(max_depth, _MARKED_MAX_DEPTH))(start):  # type: ignore[operator]
-        marked = _marked_lines(start, limits, tables)
+    marked = _marked_lines(start, limits, tables) if max_depth >= 0 else None
     if marked is None:
         # deep pages (the walk finds the exact element beyond the limit, and so the same error)
         # and pages whose text holds a marker character
@@ -419,20 +417,25 @@ _ROW_MARK = "\ue002"  # a row of that table
 _CELL_MARK = "\ue003"  # a cell of that row: rowspan, field mark, colspan, field mark, text
 _FIELD_MARK = "\ue004"
 _FOUND_MARK = "\ue005"  # written first when the page's own text holds one of these six characters
-_MARKS = (_LINE_MARK, _GRID_MARK, _ROW_MARK, _CELL_MARK, _FIELD_MARK, _FOUND_MARK)
+_DEEP_MARK = "\ue006"  # written for a node the walk would find nested too deep
+_MARKS = (_LINE_MARK, _GRID_MARK, _ROW_MARK, _CELL_MARK, _FIELD_MARK, _FOUND_MARK, _DEEP_MARK)
 #: Pages nested deeper are walked (the stylesheet recurses once per level).
 _MARKED_MAX_DEPTH = 256
 
 
-def _marked_stylesheet() -> str:
-    """The stylesheet of :func:`_marked_lines` (see there)."""
+def _marked_stylesheet(levels: int) -> str:
+    """The stylesheet of :func:`_marked_lines` (see there), for pages nested at most ``levels`` deep."""
     line = "|".join(sorted(_LINE_TAGS))
     drop = "|".join(sorted(_DROP_TAGS))
     found = " or ".join(f"contains($text, '&#x{ord(mark):X};')" for mark in _MARKS)
+    # the start element is the document's element: the nodes more than ``levels`` below it
+    parent = "/*" + "/*" * levels
+    deep = f"{parent}/*|{parent}/comment()|{parent}/processing-instruction()"
     return f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
 <xsl:output method="text" encoding="UTF-8"/>
 <xsl:template match="/"><xsl:variable name="text" select="string(.)"/><xsl:if test="{found}"
  >&#xE005;</xsl:if><xsl:apply-templates select="*[1]"/></xsl:template>
+<xsl:template match="{deep}" priority="9">&#xE006;</xsl:template>
 <xsl:template match="{line}">&#xE000;<xsl:apply-templates/>&#xE000;</xsl:template>
 <xsl:template match="{drop}"/>
 <xsl:template match="table[not(.//table)]">&#xE000;&#xE001;<xsl:for-each select=".//tr">&#xE002;<xsl:for-each
@@ -444,51 +447,46 @@ def _marked_stylesheet() -> str:
 _stylesheets = threading.local()  # one compiled stylesheet per thread
 
 
-@functools.lru_cache(maxsize=8)
-def _deeper_than(levels: int) -> object:
-    """An XPath test: is any element, comment or instruction more than ``levels`` levels below the context node?
-
-    One location step per level: each step selects the next level's elements, so the test visits every
-    element once.
-    """
-    from lxml import etree
-
-    return etree.XPath("boolean(" + "*/" * levels + "node()[not(self::text())])")
-
-
 def _marked_lines(start: object, limits: Limits, tables: list[list[list[str]]]) -> list[str] | None:
     """The lines of :func:`_walked_lines`, written by libxslt instead of a Python walk; None when it cannot.
 
     A stylesheet writes the text below ``start`` (the same text nodes the walk reads) with a line mark
     where each block element starts and ends, dropped elements and comments left out, and each table
     without tables inside as its rows and cells (rowspan, colspan, text).  The walk's lines follow
-    from splitting at the marks.  None when the page's text holds a marker character itself, or a
-    cell's rowspan or colspan does (its cell then lacks or has extra field marks).  The caller has
-    made sure the page is not nested deeper than ``limits.max_html_depth``.
+    from splitting at the marks.  None when the page's text holds a marker character itself, when a
+    cell's rowspan or colspan does (its cell then lacks or has extra field marks), and when an element,
+    comment or instruction the walk would reach lies more than ``limits.max_html_depth`` (at most
+    :data:`_MARKED_MAX_DEPTH`) levels below ``start`` (the stylesheet does not go deeper).
     """
     from lxml import etree
 
-    transform = getattr(_stylesheets, "marked", None)
+    levels = min(limits.max_html_depth, _MARKED_MAX_DEPTH)
+    compiled = _stylesheets.__dict__.setdefault("marked", {})
+    transform = compiled.get(levels)
     if transform is None:
-        transform = _stylesheets.marked = etree.XSLT(etree.XML(_marked_stylesheet()))
+        transform = compiled[levels] = etree.XSLT(etree.XML(_marked_stylesheet(levels)))
     text = str(transform(start))
     tail = start.tail  # type: ignore[attr-defined]
-    if _FOUND_MARK in text or (tail and any(mark in tail for mark in _MARKS)):
+    if _FOUND_MARK in text or _DEEP_MARK in text or (tail and any(mark in tail for mark in _MARKS)):
         return None
     if tail:
         text += tail  # the walk reads the start element's tail too
     lines: list[str] = []
     for piece in text.split(_LINE_MARK):
         if piece[:1] == _GRID_MARK:
-            rows = [row.split(_CELL_MARK) for row in piece[1:].split(_ROW_MARK)]
-            if rows[0] != [""] or any(row[0] or any(cell.count(_FIELD_MARK) != 2 for cell in row[1:])
-                                      for row in rows[1:]):
+            rows = piece[1:].split(_ROW_MARK)
+            if rows[0]:
                 return None
-            cells = [[cell.split(_FIELD_MARK) for cell in row[1:]] for row in rows[1:]]
-            grid = _expand_grid(
-                [[(" ".join(cell_text.split()), rowspan, colspan) for rowspan, colspan, cell_text in row]
-                 for row in cells],
-                limits.max_table_cells, len(tables) + 1)
+            cells = []
+            for row in rows[1:]:
+                row_cells = row.split(_CELL_MARK)
+                if row_cells[0]:
+                    return None
+                fields = [cell.split(_FIELD_MARK) for cell in row_cells[1:]]
+                if any(len(field) != 3 for field in fields):
+                    return None
+                cells.append([(" ".join(cell_text.split()), rowspan, colspan) for rowspan, colspan, cell_text in fields])
+            grid = _expand_grid(cells, limits.max_table_cells, len(tables) + 1)
             if grid:
                 tables.append(grid)
                 lines.extend(" ".join(c for c in row if c) for row in grid)
@@ -630,18 +628,25 @@ def _expand_grid(
         row: list[str] = []
         col = 0
         for text, rowspan_value, colspan_value in cells:
-            col = fill_spanned(row, col)
-            rowspan = _span(rowspan_value)
-            for _ in range(_span(colspan_value)):
+            if pending:
+                col = fill_spanned(row, col)
+            rowspan = _span(rowspan_value) if rowspan_value else 1
+            colspan = _span(colspan_value) if colspan_value else 1
+            if rowspan == colspan == 1:
                 row.append(text)
-                if rowspan > 1:
-                    pending[col] = (rowspan - 1, text)
                 col += 1
+            else:
+                for _ in range(colspan):
+                    row.append(text)
+                    if rowspan > 1:
+                        pending[col] = (rowspan - 1, text)
+                    col += 1
             if cells_so_far + len(row) > max_cells:
                 raise _over_limit(
                     f"HTML table {number} expanded by its rowspan/colspan", "max_table_cells", max_cells
                 )
-        fill_spanned(row, col)
+        if pending:
+            fill_spanned(row, col)
         cells_so_far += len(row)
         if any(c for c in row):
             grid.append(row)
@@ -739,18 +744,20 @@ def _markdown_parts(text: str) -> tuple[str, list[list[list[str]]]]:
 
 def _normalise(path: str, kind: str, raw_text: str, raw_tables: list[Grid], encoding: str | None) -> Document:
     """Normalise text and all table cells in one pass (OpenCC is called once)."""
-    packed_tables = _TABLE_SEP.join(
-        _ROW_SEP.join(_CELL_SEP.join(c.replace(_CELL_SEP, " ") for c in row) for row in grid)
-        for grid in raw_tables
-    )
+    packed_tables = _TABLE_SEP.join(_ROW_SEP.join(_CELL_SEP.join(row) for row in grid) for grid in raw_tables)
+    if packed_tables.count(_CELL_SEP) != sum(len(row) - 1 for grid in raw_tables for row in grid if row):
+        # a cell holds the cell separator itself: it becomes a space
+        packed_tables = _TABLE_SEP.join(
+            _ROW_SEP.join(_CELL_SEP.join(c.replace(_CELL_SEP, " ") for c in row) for row in grid)
+            for grid in raw_tables
+        )
     combined = raw_text + _TABLE_SEP + _TABLE_SEP + packed_tables
     normalized = normalize_text(combined)
     text, _, packed = normalized.text.partition(_TABLE_SEP + _TABLE_SEP)
     tables: list[Grid] = []
     if packed:
         for packed_grid in packed.split(_TABLE_SEP):
-            tables.append([row.split(_CELL_SEP) for row in packed_grid.split(_ROW_SEP)])
-        tables = [[[c.strip() for c in row] for row in grid] for grid in tables]
+            tables.append([[c.strip() for c in row.split(_CELL_SEP)] for row in packed_grid.split(_ROW_SEP)])
     spans = [s for s in normalized.mojibake if s.start < len(raw_text)]
     return Document(path, kind, text, tables, encoding, spans)
 
