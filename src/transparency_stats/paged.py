@@ -8,6 +8,7 @@ on it is rendered and recognised (:mod:`.ocr`); ruled tables become grids (:mod:
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import re
 from collections.abc import Callable
@@ -27,6 +28,11 @@ MAX_OCR_PAGES = 100
 MIN_PAGE_CJK = 10
 
 CJK_RE = re.compile(r"[\u3400-\u9fff]")
+
+
+def _cjk_count(text: str, enough: int) -> int:
+    """How many CJK characters ``text`` holds, counted up to ``enough`` (a page's text need not be counted in full)."""
+    return sum(1 for _ in itertools.islice(CJK_RE.finditer(text), enough))
 
 
 def _limit(env: str, default: int) -> int:
@@ -132,7 +138,7 @@ def pdf_pages(data: bytes, label: str) -> Pages:
             textpage = page.get_textpage()
             text = textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
             textpage.close()
-            if len(CJK_RE.findall(text)) < MIN_PAGE_CJK and _page_has_image(page):
+            if _cjk_count(text, MIN_PAGE_CJK) < MIN_PAGE_CJK and _page_has_image(page):
                 scanned.append(i)
             page.close()
             texts.append(text)

@@ -416,7 +416,7 @@ _GRID_MARK = "\ue001"  # after a line mark: a table's rows follow, up to the nex
 _ROW_MARK = "\ue002"  # a row of that table
 _CELL_MARK = "\ue003"  # a cell of that row: rowspan, field mark, colspan, field mark, text
 _FIELD_MARK = "\ue004"
-_FOUND_MARK = "\ue005"  # written first when the page's own text holds one of these six characters
+_FOUND_MARK = "\ue005"  # written first when the page's own text holds one of these marker characters
 _DEEP_MARK = "\ue006"  # written for a node the walk would find nested too deep
 _MARKS = (_LINE_MARK, _GRID_MARK, _ROW_MARK, _CELL_MARK, _FIELD_MARK, _FOUND_MARK, _DEEP_MARK)
 #: Pages nested deeper are walked (the stylesheet recurses once per level).
