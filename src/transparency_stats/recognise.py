@@ -30,10 +30,14 @@ _STANDARD_MARKERS = ("本年新收政府信息公开申请数量", "上年结转
 
 # What normalize_label removes; the document text is already simplified and NFKC.
 _DROP_RE = re.compile(r"[\s:：,，、.．·•'\"“”‘’「」『』]+")
+#: The same less whitespace, one character at a time: a pattern that starts with a character class
+#: is searched in C (whitespace goes first, by str.split, which splits on what \s matches).
+_PUNCTUATION_RE = re.compile(r"[:：,，、.．·•'\"“”‘’「」『』]")
 
 
 def _key(doc: Document) -> str:
-    return _DROP_RE.sub("", doc.text)
+    """The document's text without whitespace and punctuation (what ``_DROP_RE`` removes)."""
+    return _PUNCTUATION_RE.sub("", "".join(doc.text.split()))
 
 
 def detect_layout(doc: Document) -> str:
@@ -71,6 +75,8 @@ NARRATIVE_SECTIONS: tuple[tuple[str, ...], ...] = (
     (r"概述", r"概况", r"总体情况"), (r"主动公开",), (r"依申请公开",),
     (r"收费(?:及|和|与)?减免", r"收费情况", r"收取.{0,8}费"), (r"行政复议.{0,20}行政诉讼", r"复议.{0,4}诉讼"),
 )
+
+_NARRATIVE_SECTION_RES = tuple(tuple(re.compile(p) for p in topic) for topic in NARRATIVE_SECTIONS)
 
 # A heading's number as it stands in the text without spaces and punctuation (一、 → 一, (一)).
 _HEADING_NUMBER_ENDS = "一二三四五六七八九十0123456789)）"
@@ -139,7 +145,7 @@ def structure(doc: Document, key: str | None = None) -> Structure:
         titled=bool(_REPORT_WORDS_RE.search(head)),
         topics=sum(t in key for t in _TOPICS),
         standard_sections=sum(_has_heading(key, s) for s in STANDARD_SECTIONS),
-        narrative_sections=sum(any(re.search(p, key) for p in topic) for topic in NARRATIVE_SECTIONS),
+        narrative_sections=sum(any(p.search(key) for p in topic) for topic in _NARRATIVE_SECTION_RES),
         table_labels=any(m in key for m in _STANDARD_MARKERS + _GOV2019_MARKERS + _GOV2021_MARKERS),
         not_report_title=bool(_NOT_REPORT_TITLE_RE.search(_title_line(doc))),
     )
