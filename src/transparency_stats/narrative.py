@@ -463,8 +463,9 @@ def _annex_rows(doc_text: str, compact: _Compact, start: int) -> list[_AnnexRow]
     text = compact.text
     two_columns = "累计" in text[start: start + 160]
     rows: list[_AnnexRow] = []
+    annex = text[start:]
     for metrics, label in ANNEX_ROWS:
-        for match in compiled_pattern(label).finditer(text[start:]):
+        for match in compiled_pattern(label).finditer(annex):
             value_match = _ANNEX_VALUE_RE.match(text, start + match.end())
             if not value_match:
                 continue

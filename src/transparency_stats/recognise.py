@@ -35,9 +35,16 @@ _DROP_RE = re.compile(r"[\s:：,，、.．·•'\"“”‘’「」『』]+")
 _PUNCTUATION_RE = re.compile(r"[:：,，、.．·•'\"“”‘’「」『』]")
 
 
-def _key(doc: Document) -> str:
-    """The document's text without whitespace and punctuation (what ``_DROP_RE`` removes)."""
-    return _PUNCTUATION_RE.sub("", "".join(doc.text.split()))
+def _key(doc: Document, spaceless: str | None = None) -> str:
+    """The document's text without whitespace and punctuation (what ``_DROP_RE`` removes).
+
+    ``spaceless``: the text without whitespace, if known.
+    """
+    return _PUNCTUATION_RE.sub("", _spaceless(doc) if spaceless is None else spaceless)
+
+
+def _spaceless(doc: Document) -> str:
+    return "".join(doc.text.split())  # str.split() splits on exactly what \s matches
 
 
 def detect_layout(doc: Document) -> str:
@@ -163,11 +170,11 @@ def check_report(doc: Document, key: str | None = None) -> None:
 # --------------------------------------------------------------------------- completeness
 
 
-def truncation(doc: Document, layout: str) -> str | None:
-    """Why a standard report looks cut off, or None."""
+def truncation(doc: Document, layout: str, spaceless: str | None = None) -> str | None:
+    """Why a standard report looks cut off, or None (``spaceless``: the text without whitespace, if known)."""
     if layout == "narrative":
         return None
-    compact = "".join(doc.text.split())  # str.split() splits on exactly what \s matches
+    compact = _spaceless(doc) if spaceless is None else spaceless
     if "本年新收政府信息公开申请数量" in compact and "结转下年度继续办理" not in compact:
         return "table 三 ends before its last row (结转下年度继续办理): the file looks truncated"
     if "结转下年度继续办理" in compact and not re.search(r"行政复议.{0,80}尚未审结", compact):
@@ -195,7 +202,8 @@ class Recognition:
 
 def recognise(doc: Document) -> Recognition:
     """Layout, organ, year and completeness of a report; :class:`ReadError` if it is not one."""
-    key = _key(doc)
+    spaceless = _spaceless(doc)
+    key = _key(doc, spaceless)
     check_report(doc, key)
     layout = _layout_from_key(key)
     agency, year = detect_agency(doc.text), detect_year(doc.text)
@@ -204,4 +212,4 @@ def recognise(doc: Document) -> Recognition:
         return Recognition(layout, agency, year,
                            "the report's sections announce the standard tables, but none follows: "
                            "the file looks truncated; only its prose was read", "warning")
-    return Recognition(layout, agency, year, truncation(doc, layout))
+    return Recognition(layout, agency, year, truncation(doc, layout, spaceless))
