@@ -485,3 +485,31 @@ def test_anchors_chosen_by_character_counts_find_what_a_full_scan_finds(monkeypa
                     assert [m.span() for m in _rule_matches(index, rule, region)] == expected
                     checked += len(expected)
     assert checked > 600
+
+
+def test_prose_regions_leave_out_only_the_start_of_overlong_sentences(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regions are the text but for what precedes the last _MAX_SENTENCE characters of an overlong
+    sentence; a text no longer than that is one region."""
+    import random
+
+    from transparency_stats import narrative
+
+    def reference(text: str, longest: int) -> list[tuple[int, int]]:
+        regions: list[tuple[int, int]] = []
+        start = previous = 0
+        for end in [i + 1 for i, ch in enumerate(text) if ch in narrative._SENTENCE_END] + [len(text)]:
+            if end - previous > longest:
+                if previous > start:
+                    regions.append((start, previous))
+                start = end - longest
+            previous = end
+        if previous > start:
+            regions.append((start, previous))
+        return regions
+
+    rng = random.Random(2)
+    for longest in (1, 3, 8, 20):
+        monkeypatch.setattr(narrative, "_MAX_SENTENCE", longest)
+        for _ in range(300):
+            text = "".join(rng.choice("一二三。;!?") for _ in range(rng.randrange(0, 40)))
+            assert narrative._prose_regions(text) == reference(text, longest), (longest, text)

@@ -146,6 +146,8 @@ _SENTENCE_END_RE = re.compile(f"[{_SENTENCE_END}]")
 
 def _prose_regions(text: str) -> list[tuple[int, int]]:
     """Spans of ``text`` the prose rules read: of an overlong sentence only its last part."""
+    if len(text) <= _MAX_SENTENCE:  # no sentence in it can be overlong
+        return [(0, len(text))] if text else []
     regions: list[tuple[int, int]] = []
     start = previous = 0
     for end in [m.end() for m in _SENTENCE_END_RE.finditer(text)] + [len(text)]:
@@ -319,7 +321,7 @@ class _AnchorChoice:
         for block in range(start, max(start + 1, end), _BLOCK):  # a block and the next one's first character
             codes = np.frombuffer(text[block: min(end, block + _BLOCK + 1)].encode("utf-32-le", "surrogatepass"),
                                   dtype=np.uint32)
-            ids = self.char_ids.take(np.minimum(codes, 0xFFFF))
+            ids = self.char_ids.take(codes, mode="clip")  # beyond the basic plane: as U+FFFF
             pairs = self.pair_ids.take(ids[:-1] * self.size + ids[1:])
             counts += np.concatenate((np.bincount(ids[:_BLOCK], minlength=self.size),
                                       np.bincount(pairs, minlength=self.pairs)))
