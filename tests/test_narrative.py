@@ -452,3 +452,64 @@ def test_anchored_matching_finds_what_a_full_scan_finds(monkeypatch: pytest.Monk
                 assert [m.span() for m in _matches(rule.compiled, rule.anchors, text, start, end)] == expected
                 checked += len(expected)
     assert checked > 200
+
+
+def test_anchors_chosen_by_character_counts_find_what_a_full_scan_finds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rules tried at the anchor the character and pair counts choose (and skipped when an anchor is
+    absent) give exactly the matches of a full scan, also where a literal holds a pair twice."""
+    import random
+
+    from transparency_stats import narrative
+    from transparency_stats.compact_text import CompactText
+    from transparency_stats.narrative import _anchor_choice, _Region, _rule_matches
+    from transparency_stats.phrasings import TEXT_RULES
+
+    monkeypatch.setattr(narrative, "_ANCHOR_GAIN", 0)  # always anchored, however common the anchor
+    rng = random.Random(5)
+    words = ["本年", "主动公开政府信息", "共", "条", "收到", "受理", "政府信息公开申请", "件", "行政复议", "行政诉讼",
+             "未", "没有", "无", "收取", "费用", "答复", "规范性文件", "制发", "现行有效", "。", ",", "、", "其中",
+             "信息公开", "信息", "公开", "开政", "12", "3", "三百余", "\U0001f600", "\ufffd",
+             "主动公开政府信息共35条", "收到政府信息公开申请12件", "未收到政府信息公开申请", "满意率100%"]
+    texts = [CompactText(p.read_text(encoding="utf-8"), digit_gaps=True).text for p in sorted(FIXTURES.glob("*.txt"))]
+    texts += ["".join(rng.choice(words) for _ in range(300)) for _ in range(20)] + [""]
+    checked = 0
+    for block in (narrative._BLOCK, 7, 1):  # characters are counted a block at a time
+        monkeypatch.setattr(narrative, "_BLOCK", block)
+        for text in texts:
+            for start, end in ((0, len(text)), (len(text) // 3, 2 * len(text) // 3)):
+                region = _Region(text, start, end)
+                _, absent = _anchor_choice().choose(text, start, end)
+                assert not [lit for lit in absent if text.find(lit, start, end) >= 0]
+                for index, rule in enumerate(TEXT_RULES):
+                    expected = [m.span() for m in rule.compiled.finditer(text, start, end)]
+                    assert [m.span() for m in _rule_matches(index, rule, region)] == expected
+                    checked += len(expected)
+    assert checked > 600
+
+
+def test_prose_regions_leave_out_only_the_start_of_overlong_sentences(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regions are the text but for what precedes the last _MAX_SENTENCE characters of an overlong
+    sentence; a text no longer than that is one region."""
+    import random
+
+    from transparency_stats import narrative
+
+    def reference(text: str, longest: int) -> list[tuple[int, int]]:
+        regions: list[tuple[int, int]] = []
+        start = previous = 0
+        for end in [i + 1 for i, ch in enumerate(text) if ch in narrative._SENTENCE_END] + [len(text)]:
+            if end - previous > longest:
+                if previous > start:
+                    regions.append((start, previous))
+                start = end - longest
+            previous = end
+        if previous > start:
+            regions.append((start, previous))
+        return regions
+
+    rng = random.Random(2)
+    for longest in (1, 3, 8, 20):
+        monkeypatch.setattr(narrative, "_MAX_SENTENCE", longest)
+        for _ in range(300):
+            text = "".join(rng.choice("一二三。;!?") for _ in range(rng.randrange(0, 40)))
+            assert narrative._prose_regions(text) == reference(text, longest), (longest, text)

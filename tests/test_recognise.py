@@ -123,3 +123,17 @@ def test_a_report_without_any_readable_figure_gets_an_error_row(tmp_path: Path) 
     result = extract_report(path)
     assert not result.figures
     assert [i.kind for i in result.issues if i.severity == "error"] == ["no_figures"]
+
+
+def test_key_drops_what_the_label_normaliser_drops() -> None:
+    """The text's key (read by layout and structure) has no whitespace and none of ``_DROP_RE``'s punctuation."""
+    import random
+
+    from transparency_stats.recognise import _DROP_RE, _key
+
+    rng = random.Random(11)
+    pieces = [" ", "\t", "\n", "\u3000", "\xa0", "\x1c", "\u2028", ":", "：", ",", "，", "、", ".", "．", "·", "•",
+              "'", '"', "“", "”", "‘", "’", "「", "」", "『", "』", "主动公开", "12", "(一)", "本年", "-", "。"]
+    for _ in range(200):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 60)))
+        assert _key(Document(path="x", kind="text", text=text)) == _DROP_RE.sub("", text)

@@ -63,6 +63,23 @@ def test_sections_and_mentions():
     assert sections_present(narrative) == ["proactive", "requests", "fees"]
 
 
+def test_heading_starts_are_every_place_a_heading_number_stands():
+    """The scan for heading numbers finds exactly the places where the number pattern matches."""
+    import random
+    import re
+
+    from transparency_stats.report_facts import _HEADING_START_RE, _NUMBERED
+
+    number = re.compile(_NUMBERED)
+    rng = random.Random(7)
+    pieces = ["一", "二", "十", "三十", "、", ".", ",", "(", ")", "1", "12", "123", "3.5", "第", "部分", "总体情况",
+              "主动公开", "。", "五、", "(三)", "第二部分", "4、", "x"]
+    texts = ["".join(rng.choice(pieces) for _ in range(60)) for _ in range(300)] + ["", "1.", "(一)", "十一、"]
+    for text in texts:
+        expected = [i for i in range(len(text)) if number.match(text, i)]
+        assert [m.start() for m in _HEADING_START_RE.finditer(text)] == expected, text
+
+
 def test_extract_report_sets_the_facts(tmp_path):
     text = ("标题: 示例市人民政府2020年政府信息公开工作年度报告\n发布时间: 2021-03-02 10:00\n"
             "示例市人民政府2020年政府信息公开工作年度报告\n统计期限为2020年1月1日至12月31日。\n" + BODY)

@@ -8,9 +8,11 @@ lines (``发布时间:``, ``标题:`` …).  The organ comes from the title
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from .numbers import parse_numeral
 from .organs import SELF_REFERENCE_RE, canonical_organ
@@ -57,12 +59,14 @@ def _year_value(text: str) -> int | None:
     return int(value)
 
 
+@functools.lru_cache(maxsize=8)  # organ and year are read from the same head of a text
 def _body(text: str) -> str:
     """The text without crawler/site header lines (kept as blank lines: offsets stay)."""
     lines = text.split("\n")
     return "\n".join("" if _HEADER_LINE_RE.match(line) else line for line in lines)
 
 
+@functools.lru_cache(maxsize=8)
 def _title_lines(text: str) -> str:
     """A crawler's ``标题:`` header lines: the page title, a last resort for organ and year."""
     return "\n".join(m.group(1) for m in re.finditer(r"(?m)^[ \t]*标题[ \t]*[:|][ \t]*(.+)$", text))
@@ -85,6 +89,23 @@ def _org_first_titles(body: str) -> Iterator[tuple[str, str, int]]:
         if end - start >= 2:
             yield body[start:end], m.group(1), start
             previous_end = m.end()
+
+
+class _Titles(NamedTuple):
+    """The titles of a text: each kind found by one scan, shared by the organ and the year."""
+
+    organ_first: tuple[tuple[str, str, int], ...]  # (organ, year, start) of <organ><year>年…报告
+    year_first: tuple[tuple[str, str, int], ...]  # (year, organ, start) of <year>年<organ>…报告
+    year_only: tuple[tuple[str, int], ...]  # (year, start) of a line <year>年…报告
+
+
+@functools.lru_cache(maxsize=8)
+def _titles(body: str) -> _Titles:
+    return _Titles(
+        tuple(_org_first_titles(body)),
+        tuple((m.group(1), m.group(2), m.start()) for m in _TITLE_YEAR_FIRST_RE.finditer(body)),
+        tuple((m.group(1), m.start()) for m in _TITLE_YEAR_ONLY_RE.finditer(body)),
+    )
 
 
 #: Titles and the period sentence stand near the start, the signature at the end: only these
@@ -131,14 +152,15 @@ def _detect_year(body: str) -> int | None:
     if match:
         return _year_value(match.group(1))
     years: Counter[int] = Counter()
-    found = [year for _, year, _ in _org_first_titles(body)]
-    found += [m.group(1) for m in _TITLE_YEAR_FIRST_RE.finditer(body)]
+    titles = _titles(body)
+    found = [year for _, year, _ in titles.organ_first]
+    found += [year for year, _, _ in titles.year_first]
     for group in found:
         year = _year_value(group)
         if year:
             years[year] += 1
-    for m in _TITLE_YEAR_ONLY_RE.finditer(body):
-        year = _year_value(m.group(1))
+    for group, _ in titles.year_only:
+        year = _year_value(group)
         if year:
             years[year] += 1
     if not years:
@@ -227,21 +249,22 @@ def _is_organ_name(name: str) -> bool:
 def _detect_agency(body: str) -> str | None:
     candidates: Counter[str] = Counter()
     first_seen: dict[str, int] = {}
-    found = [(organ, start) for organ, _, start in _org_first_titles(body)]
-    found += [(m.group(2), m.start()) for m in _TITLE_YEAR_FIRST_RE.finditer(body)]
+    titles = _titles(body)
+    found = [(organ, start) for organ, _, start in titles.organ_first]
+    found += [(organ, start) for _, organ, start in titles.year_first]
     for organ, start in found:
         name = clean_agency(organ)
         if name and _is_organ_name(name):
             candidates[name] += 1
             first_seen.setdefault(name, start)
     # A title split over two lines: organ on its own line above "2024 年政府信息公开工作年度报告".
-    for m in _TITLE_YEAR_ONLY_RE.finditer(body):
-        before = body[max(0, m.start() - 200) : m.start()].rstrip().rsplit("\n", 1)[-1].strip()
+    for _, at in titles.year_only:
+        before = body[max(0, at - 200) : at].rstrip().rsplit("\n", 1)[-1].strip()
         if re.fullmatch(r"[\u3400-\u9fff()()]{2,40}", before):
             name = clean_agency(before)
             if name and _is_organ_name(name):
                 candidates[name] += 1
-                first_seen.setdefault(name, m.start())
+                first_seen.setdefault(name, at)
     if not candidates:
         for m in _TITLE_NO_YEAR_RE.finditer(body):
             name = clean_agency(m.group(1))

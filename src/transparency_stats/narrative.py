@@ -15,14 +15,17 @@ single split is possible or the prose or the annex's sums confirm one.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+import numpy as np
+
 from .compact_text import CompactText as _Compact
 from .numbers import parse_quantity
-from .phrasings import ANNEX_ROWS, MAX_NUMERAL, TEXT_RULES, Anchor, compiled_pattern
+from .phrasings import ANNEX_ROWS, MAX_NUMERAL, TEXT_RULES, Anchor, Rule, compiled_pattern
 from .reading import Document
 from .schema import FORMAT_VERSIONS, Figure, Issue
 
@@ -87,6 +90,22 @@ class _Candidate(NamedTuple):
 
 _SPACES_RE = re.compile(r"\s+")
 
+#: The text last made compact, and its compact form: a report's tables check their rows with
+#: its prose (:func:`prose_statements`) before its prose is read, both in the same text.
+_last_compact: tuple[str, _Compact] | None = None
+
+
+def _compact_of(text: str, keep: bool) -> _Compact:
+    """``CompactText(text, digit_gaps=True)``, made once for the same text (the same string object).
+
+    ``keep``: kept for the next call (else the one kept is let go).
+    """
+    global _last_compact
+    last = _last_compact
+    compact = last[1] if last is not None and last[0] is text else _Compact(text, digit_gaps=True)
+    _last_compact = (text, compact) if keep else None
+    return compact
+
 
 def _original(doc_text: str, compact: _Compact, start: int, end: int) -> str:
     """The doc.text span behind a compact span, whitespace collapsed."""
@@ -99,12 +118,17 @@ def _original(doc_text: str, compact: _Compact, start: int, end: int) -> str:
 _MAX_LOOKBACK = 300
 
 
+#: Everything up to the last clause (sentence) end: one backward scan, in C, over at most the lookback.
+_UP_TO_LAST = {ends: re.compile(f"(?s:.*)[{re.escape(ends)}]") for ends in (_CLAUSE_END, _SENTENCE_END)}
+
+
 def _clause_start(text: str, pos: int, ends: str) -> int:
-    i = pos
+    """Where the clause (sentence) holding ``pos`` starts: after the last of ``ends`` (``_CLAUSE_END``
+    or ``_SENTENCE_END``) before ``pos``, and at most :data:`_MAX_LOOKBACK` characters back."""
+    pattern = _UP_TO_LAST[ends]
     stop = max(0, pos - _MAX_LOOKBACK)
-    while i > stop and text[i - 1] not in ends:
-        i -= 1
-    return i
+    found = pattern.match(text, stop, pos)
+    return found.end() if found else stop
 
 
 def _touches_mask(text: str, start: int, end: int) -> bool:
@@ -122,6 +146,8 @@ _SENTENCE_END_RE = re.compile(f"[{_SENTENCE_END}]")
 
 def _prose_regions(text: str) -> list[tuple[int, int]]:
     """Spans of ``text`` the prose rules read: of an overlong sentence only its last part."""
+    if len(text) <= _MAX_SENTENCE:  # no sentence in it can be overlong
+        return [(0, len(text))] if text else []
     regions: list[tuple[int, int]] = []
     start = previous = 0
     for end in [m.end() for m in _SENTENCE_END_RE.finditer(text)] + [len(text)]:
@@ -142,14 +168,15 @@ _ANCHOR_GAIN = 16
 
 def _matches(
     pattern: re.Pattern[str], anchors: tuple[Anchor, ...], text: str, start: int, end: int,
-    counts: dict[str, int] | None = None,
+    counts: dict[str, int] | None = None, region: _Region | None = None,
 ) -> Iterator[re.Match[str]]:
     """The matches ``pattern.finditer(text, start, end)`` gives, found faster.
 
     A match starts only where one of a rule's anchors (literal text every match holds) stands
     at the anchor's distance ahead; with the rarest anchor, the pattern is tried at those
     starts alone, in order, going on after each match's end as ``finditer`` does.
-    ``counts``: occurrences of literals in ``text[start:end]`` already counted (filled here).
+    ``counts``: occurrences of literals in ``text[start:end]`` already counted (filled here);
+    ``region``: that region, with the places of literals already looked for.
     """
     counts = {} if counts is None else counts
     best: tuple[int, Anchor] | None = None
@@ -166,15 +193,59 @@ def _matches(
     if best is None or best[0] * _ANCHOR_GAIN > end - start:
         yield from pattern.finditer(text, start, end)
         return
-    anchor = best[1]
-    starts: set[int] = set()
-    for literal in anchor.literals:
-        at = text.find(literal, start, end)
-        while at >= 0:
-            starts.update(range(max(start, at - anchor.before_max), at - anchor.before_min + 1))
-            at = text.find(literal, at + 1, end)
+    yield from _anchored_matches(pattern, best[1], region or _Region(text, start, end))
+
+
+class _Region:
+    """One region of a text and where literals stand in it (each looked for once)."""
+
+    def __init__(self, text: str, start: int, end: int, estimate: bool = True) -> None:
+        self.text, self.start, self.end = text, start, end
+        self._found: dict[str, Sequence[int]] = {}
+        self.counts: dict[str, int] = {}  # occurrences of literals, when counted (see _matches)
+        # anchors chosen by estimates (:class:`_AnchorChoice`), or by counting each literal
+        self._choice: list[tuple[int, int]] | None | bool = False if estimate else None
+
+    @property
+    def choice(self) -> list[tuple[int, int]] | None:
+        """:meth:`_AnchorChoice.choose` for this region (computed when first asked for)."""
+        if self._choice is False:
+            chosen = _anchor_choice().choose(self.text, self.start, self.end)
+            if chosen is None:
+                self._choice = None
+            else:
+                self._choice, absent = chosen
+                self._found.update(dict.fromkeys(absent, ()))
+        return self._choice  # type: ignore[return-value]
+
+    def starts(self, literal: str) -> Sequence[int]:
+        """Every position where ``literal`` stands whole inside the region, in order."""
+        found = self._found.get(literal)
+        if found is None:
+            text, end = self.text, self.end
+            found = []
+            at = text.find(literal, self.start, end)
+            while at >= 0:
+                found.append(at)
+                at = text.find(literal, at + 1, end)
+            self._found[literal] = found
+        return found
+
+
+def _anchored_matches(pattern: re.Pattern[str], anchor: Anchor, region: _Region) -> Iterator[re.Match[str]]:
+    """The matches of ``pattern.finditer`` over ``region``, tried only at the starts ``anchor`` allows."""
+    start, low, high = region.start, anchor.before_min, anchor.before_max
+    if len(anchor.literals) == 1 and low == high:
+        candidates: list[int] = [at - low for at in region.starts(anchor.literals[0]) if at - low >= start]
+    else:
+        starts: set[int] = set()
+        for literal in anchor.literals:
+            for at in region.starts(literal):
+                starts.update(range(max(start, at - high), at - low + 1))
+        candidates = sorted(starts)
+    text, end = region.text, region.end
     position = start
-    for candidate in sorted(starts):
+    for candidate in candidates:
         if candidate < position:
             continue
         match = pattern.match(text, candidate, end)
@@ -183,51 +254,161 @@ def _matches(
             position = max(match.end(), candidate + 1)
 
 
+_NO_ANCHOR = 1 << 40
+#: Characters counted at a time (bounds the memory for a long region).
+_BLOCK = 1 << 16
+
+
+class _AnchorChoice:
+    """Which anchor of each of ``rules`` likely stands least often in a region, for all rules at once.
+
+    A literal stands at most as often as its rarest pair of adjacent characters (or, for one
+    character, exactly as often as it): one count of the region's characters and character
+    pairs bounds every literal, instead of one scan of the region per literal.  Which anchor
+    is taken changes no match, only how many starts are tried.
+    """
+
+    def __init__(self, rules: tuple[Rule, ...]) -> None:
+        literals = sorted({lit for rule in rules for anchor in rule.anchors for lit in anchor.literals})
+        chars = sorted({ch for lit in literals for ch in lit})
+        pairs = sorted({lit[i: i + 2] for lit in literals for i in range(len(lit) - 1)})
+        # U+FFFF stands for every character beyond the basic plane, and 0 for every other one
+        self.usable = all(ord(ch) < 0xFFFF for ch in chars) and len(chars) < 0xFFFF and len(pairs) < 0xFFFF
+        self.size = size = len(chars) + 1
+        number = {ch: i for i, ch in enumerate(chars, start=1)}
+        self.char_ids = np.zeros(0x10000, dtype=np.intp)
+        self.char_ids[[ord(ch) for ch in chars]] = np.arange(1, size)
+        self.pair_ids = np.zeros(size * size, dtype=np.intp)  # 0: a pair no literal holds
+        self.pair_ids[[number[a] * size + number[b] for a, b in pairs]] = np.arange(1, len(pairs) + 1)
+        self.pairs = len(pairs) + 1
+        pair_number = {pair: i for i, pair in enumerate(pairs, start=1)}
+        width = max([len(lit) - 1 for lit in literals] + [1])
+        literal_rows = []
+        for lit in literals:  # indexes into: character counts, then pair counts
+            ids = ([number[lit]] if len(lit) == 1
+                   else [size + pair_number[lit[i: i + 2]] for i in range(len(lit) - 1)])
+            literal_rows.append(ids + ids[:1] * (width - len(ids)))
+        self.literal_rows = np.array(literal_rows, dtype=np.intp).reshape(len(literals), width)
+        self.literals = literals
+        literal_id = {lit: i for i, lit in enumerate(literals)}
+        anchor_rows: list[list[int]] = []
+        widths: list[int] = []
+        rule_rows: list[list[int]] = []
+        for rule in rules:
+            rule_rows.append([])
+            for anchor in rule.anchors:
+                rule_rows[-1].append(len(anchor_rows))
+                anchor_rows.append([literal_id[lit] for lit in anchor.literals])
+                widths.append(anchor.before_max - anchor.before_min + 1)
+        most = max([len(row) for row in anchor_rows] + [1])
+        self.anchor_rows = np.array([row + [len(literals)] * (most - len(row)) for row in anchor_rows],
+                                    dtype=np.intp).reshape(len(anchor_rows), most)
+        self.widths = np.array(widths, dtype=np.int64)
+        most = max([len(row) for row in rule_rows] + [1])
+        self.rule_rows = np.array([row + [len(anchor_rows)] * (most - len(row)) for row in rule_rows],
+                                  dtype=np.intp).reshape(len(rule_rows), most)
+        self.rule_range = np.arange(len(rule_rows))
+
+    def choose(self, text: str, start: int, end: int) -> tuple[list[tuple[int, int]], list[str]] | None:
+        """(estimated starts, anchor index) for each rule, and the literals absent from the region.
+
+        The estimate is ``_NO_ANCHOR`` for a rule without anchors.  None when the literals do
+        not allow the estimate.
+        """
+        if not self.usable:
+            return None
+        counts = np.zeros(self.size + self.pairs, dtype=np.intp)
+        for block in range(start, max(start + 1, end), _BLOCK):  # a block and the next one's first character
+            codes = np.frombuffer(text[block: min(end, block + _BLOCK + 1)].encode("utf-32-le", "surrogatepass"),
+                                  dtype=np.uint32)
+            ids = self.char_ids.take(codes, mode="clip")  # beyond the basic plane: as U+FFFF
+            pairs = self.pair_ids.take(ids[:-1] * self.size + ids[1:])
+            counts += np.concatenate((np.bincount(ids[:_BLOCK], minlength=self.size),
+                                      np.bincount(pairs, minlength=self.pairs)))
+        literal_counts = np.append(counts.take(self.literal_rows).min(axis=1), 0)
+        absent = [self.literals[i] for i in np.flatnonzero(literal_counts[:-1] == 0).tolist()]
+        anchor_costs = np.append(literal_counts.take(self.anchor_rows).sum(axis=1) * self.widths, _NO_ANCHOR)
+        rule_costs = anchor_costs.take(self.rule_rows)
+        best = rule_costs.argmin(axis=1)
+        return list(zip(rule_costs[self.rule_range, best].tolist(), best.tolist(), strict=True)), absent
+
+
+@functools.cache
+def _anchor_choice() -> _AnchorChoice:
+    return _AnchorChoice(TEXT_RULES)
+
+
+def _rule_matches(index: int, rule: Rule, region: _Region) -> Iterator[re.Match[str]]:
+    """The matches of rule ``index`` of :data:`TEXT_RULES` in ``region`` (see :func:`_matches`)."""
+    choice = region.choice
+    if choice is not None:
+        estimate, anchor = choice[index]
+        if not estimate:
+            return iter(())  # an anchor of the rule is nowhere in the region
+        if estimate < _NO_ANCHOR and estimate * _ANCHOR_GAIN <= region.end - region.start:
+            return _anchored_matches(rule.compiled, rule.anchors[anchor], region)
+    # the estimate is too coarse (or there is none): count the literals themselves
+    return _matches(rule.compiled, rule.anchors, region.text, region.start, region.end, region.counts, region)
+
+
+_FEW_RULES = 8
+
+
 def _prose_candidates(doc_text: str, compact: _Compact, limit: int, allowed: set[str]) -> list[_Candidate]:
     text = compact.text[:limit]
-    regions = _prose_regions(text)
-    region_counts: list[dict[str, int]] = [{} for _ in regions]  # label occurrences, counted once per text
+    rules = _rules_for(frozenset(allowed))
+    # for a few rules, counting their literals costs less than estimating every rule's
+    regions = [_Region(text, start, end, len(rules) > _FEW_RULES) for start, end in _prose_regions(text)]
     found: list[_Candidate] = []
-    for rule in TEXT_RULES:
-        metrics = tuple(m for m in rule.metrics if m in allowed)
-        if not metrics:
-            continue
-        pattern = rule.compiled
-        matches = (m for (start, end), counts in zip(regions, region_counts, strict=True)
-                   for m in _matches(pattern, rule.anchors, text, start, end, counts))
-        for match in matches:
-            sentence = text[_clause_start(text, match.start(), _SENTENCE_END): match.end()]
-            if rule.context and not compiled_pattern(rule.context).search(sentence):
-                continue
-            clause = text[_clause_start(text, match.start(), _CLAUSE_END): match.start()]
-            if "n" in match.groupdict() and _SINCE_RE.search(sentence) and not _this_year_clause(clause):
-                continue
-            if rule.exclude and compiled_pattern(rule.exclude).search(clause + match.group(0)[: _label_end(match)]):
-                continue
-            label = _original(doc_text, compact, _clause_start(text, match.start(), _CLAUSE_END), match.end())
-            if "n" not in match.groupdict():
-                value, approximate = rule.stated, False
-                cell = "zero" if value == 0 else "number"
-                raw_value, at = _original(doc_text, compact, match.start(), match.end()), match.start()
-            else:
-                start, end = match.span("n")
-                if _touches_mask(text, start, end):
-                    continue
-                if rule.share_is_part and _SHARE_AFTER_RE.match(text, match.end()):
-                    continue
-                unit = match.groupdict().get("u") or ""
-                quantity = parse_quantity(match.group("n") + unit)
-                if quantity is None:
-                    continue
-                value, approximate = quantity.value, quantity.approximate
-                if metrics[0].endswith("_rate") and not 0 <= value <= 1:
-                    continue
-                cell = "zero" if value == 0 else "number"
-                raw_value, at = _original(doc_text, compact, start, match.end()), start
-            for metric in metrics:
-                found.append(_Candidate(metric, value, cell, approximate, label, raw_value,
-                                        compact.offsets[at], "text"))
+    for index, rule, metrics in rules:
+        for region in regions:
+            for match in _rule_matches(index, rule, region):
+                found += _match_candidates(doc_text, compact, text, rule, metrics, match)
     return found
+
+
+@functools.lru_cache(maxsize=16)
+def _rules_for(allowed: frozenset[str]) -> tuple[tuple[int, Rule, tuple[str, ...]], ...]:
+    """The rules of :data:`TEXT_RULES` that state any of ``allowed``: (index, rule, metrics among ``allowed``)."""
+    chosen = ((index, rule, tuple(m for m in rule.metrics if m in allowed)) for index, rule in enumerate(TEXT_RULES))
+    return tuple(entry for entry in chosen if entry[2])
+
+
+def _match_candidates(
+    doc_text: str, compact: _Compact, text: str, rule: Rule, metrics: tuple[str, ...], match: re.Match[str],
+) -> list[_Candidate]:
+    """What one match of ``rule`` states (nothing when its sentence or clause rules it out)."""
+    sentence = text[_clause_start(text, match.start(), _SENTENCE_END): match.end()]
+    if rule.context and not compiled_pattern(rule.context).search(sentence):
+        return []
+    clause_start = _clause_start(text, match.start(), _CLAUSE_END)
+    clause = text[clause_start: match.start()]
+    if "n" in match.groupdict() and _SINCE_RE.search(sentence) and not _this_year_clause(clause):
+        return []
+    if rule.exclude and compiled_pattern(rule.exclude).search(clause + match.group(0)[: _label_end(match)]):
+        return []
+    label = _original(doc_text, compact, clause_start, match.end())
+    if "n" not in match.groupdict():
+        value, approximate = rule.stated, False
+        cell = "zero" if value == 0 else "number"
+        raw_value, at = _original(doc_text, compact, match.start(), match.end()), match.start()
+    else:
+        start, end = match.span("n")
+        if _touches_mask(text, start, end):
+            return []
+        if rule.share_is_part and _SHARE_AFTER_RE.match(text, match.end()):
+            return []
+        unit = match.groupdict().get("u") or ""
+        quantity = parse_quantity(match.group("n") + unit)
+        if quantity is None:
+            return []
+        value, approximate = quantity.value, quantity.approximate
+        if metrics[0].endswith("_rate") and not 0 <= value <= 1:
+            return []
+        cell = "zero" if value == 0 else "number"
+        raw_value, at = _original(doc_text, compact, start, match.end()), start
+    return [_Candidate(metric, value, cell, approximate, label, raw_value, compact.offsets[at], "text")
+            for metric in metrics]
 
 
 def _this_year_clause(clause: str) -> bool:
@@ -284,8 +465,9 @@ def _annex_rows(doc_text: str, compact: _Compact, start: int) -> list[_AnnexRow]
     text = compact.text
     two_columns = "累计" in text[start: start + 160]
     rows: list[_AnnexRow] = []
+    annex = text[start:]
     for metrics, label in ANNEX_ROWS:
-        for match in compiled_pattern(label).finditer(text[start:]):
+        for match in compiled_pattern(label).finditer(annex):
             value_match = _ANNEX_VALUE_RE.match(text, start + match.end())
             if not value_match:
                 continue
@@ -464,7 +646,7 @@ def prose_statements(text: str, metrics: Iterable[str]) -> dict[str, set[float]]
     Used to check other readings (a run-together table row), never as figures: a
     metric stated with two different values has both.
     """
-    compact = _Compact(text, digit_gaps=True)
+    compact = _compact_of(text, keep=True)  # the prose of the text is read next
     stated: dict[str, set[float]] = {}
     for c in _prose_candidates(text, compact, len(compact.text), set(metrics)):
         stated.setdefault(c.metric, set()).add(c.value)
@@ -481,7 +663,7 @@ def extract_text_figures(doc: Document, layout: str) -> tuple[list[Figure], list
     if layout not in FORMAT_VERSIONS:
         raise ValueError(f"unknown layout {layout!r}; expected one of {FORMAT_VERSIONS}")
     allowed = _allowed_metrics(layout)
-    compact = _Compact(doc.text, digit_gaps=True)
+    compact = _compact_of(doc.text, keep=False)
     issues: list[Issue] = []
     annex = _ANNEX_START_RE.search(compact.text) if layout == "narrative" else None
     limit = annex.start() if annex else len(compact.text)

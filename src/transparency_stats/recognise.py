@@ -30,10 +30,21 @@ _STANDARD_MARKERS = ("本年新收政府信息公开申请数量", "上年结转
 
 # What normalize_label removes; the document text is already simplified and NFKC.
 _DROP_RE = re.compile(r"[\s:：,，、.．·•'\"“”‘’「」『』]+")
+#: The same less whitespace, one character at a time: a pattern that starts with a character class
+#: is searched in C (whitespace goes first, by str.split, which splits on what \s matches).
+_PUNCTUATION_RE = re.compile(r"[:：,，、.．·•'\"“”‘’「」『』]")
 
 
-def _key(doc: Document) -> str:
-    return _DROP_RE.sub("", doc.text)
+def _key(doc: Document, spaceless: str | None = None) -> str:
+    """The document's text without whitespace and punctuation (what ``_DROP_RE`` removes).
+
+    ``spaceless``: the text without whitespace, if known.
+    """
+    return _PUNCTUATION_RE.sub("", _spaceless(doc) if spaceless is None else spaceless)
+
+
+def _spaceless(doc: Document) -> str:
+    return "".join(doc.text.split())  # str.split() splits on exactly what \s matches
 
 
 def detect_layout(doc: Document) -> str:
@@ -71,6 +82,8 @@ NARRATIVE_SECTIONS: tuple[tuple[str, ...], ...] = (
     (r"概述", r"概况", r"总体情况"), (r"主动公开",), (r"依申请公开",),
     (r"收费(?:及|和|与)?减免", r"收费情况", r"收取.{0,8}费"), (r"行政复议.{0,20}行政诉讼", r"复议.{0,4}诉讼"),
 )
+
+_NARRATIVE_SECTION_RES = tuple(tuple(re.compile(p) for p in topic) for topic in NARRATIVE_SECTIONS)
 
 # A heading's number as it stands in the text without spaces and punctuation (一、 → 一, (一)).
 _HEADING_NUMBER_ENDS = "一二三四五六七八九十0123456789)）"
@@ -139,7 +152,7 @@ def structure(doc: Document, key: str | None = None) -> Structure:
         titled=bool(_REPORT_WORDS_RE.search(head)),
         topics=sum(t in key for t in _TOPICS),
         standard_sections=sum(_has_heading(key, s) for s in STANDARD_SECTIONS),
-        narrative_sections=sum(any(re.search(p, key) for p in topic) for topic in NARRATIVE_SECTIONS),
+        narrative_sections=sum(any(p.search(key) for p in topic) for topic in _NARRATIVE_SECTION_RES),
         table_labels=any(m in key for m in _STANDARD_MARKERS + _GOV2019_MARKERS + _GOV2021_MARKERS),
         not_report_title=bool(_NOT_REPORT_TITLE_RE.search(_title_line(doc))),
     )
@@ -157,11 +170,11 @@ def check_report(doc: Document, key: str | None = None) -> None:
 # --------------------------------------------------------------------------- completeness
 
 
-def truncation(doc: Document, layout: str) -> str | None:
-    """Why a standard report looks cut off, or None."""
+def truncation(doc: Document, layout: str, spaceless: str | None = None) -> str | None:
+    """Why a standard report looks cut off, or None (``spaceless``: the text without whitespace, if known)."""
     if layout == "narrative":
         return None
-    compact = "".join(doc.text.split())  # str.split() splits on exactly what \s matches
+    compact = _spaceless(doc) if spaceless is None else spaceless
     if "本年新收政府信息公开申请数量" in compact and "结转下年度继续办理" not in compact:
         return "table 三 ends before its last row (结转下年度继续办理): the file looks truncated"
     if "结转下年度继续办理" in compact and not re.search(r"行政复议.{0,80}尚未审结", compact):
@@ -189,7 +202,8 @@ class Recognition:
 
 def recognise(doc: Document) -> Recognition:
     """Layout, organ, year and completeness of a report; :class:`ReadError` if it is not one."""
-    key = _key(doc)
+    spaceless = _spaceless(doc)
+    key = _key(doc, spaceless)
     check_report(doc, key)
     layout = _layout_from_key(key)
     agency, year = detect_agency(doc.text), detect_year(doc.text)
@@ -198,4 +212,4 @@ def recognise(doc: Document) -> Recognition:
         return Recognition(layout, agency, year,
                            "the report's sections announce the standard tables, but none follows: "
                            "the file looks truncated; only its prose was read", "warning")
-    return Recognition(layout, agency, year, truncation(doc, layout))
+    return Recognition(layout, agency, year, truncation(doc, layout, spaceless))

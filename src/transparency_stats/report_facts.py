@@ -42,14 +42,16 @@ PARTS = tuple(PART_WORDS)
 _PART_RES = {part: re.compile(rf"{_NUMBERED}[^。;:!?\d]{{0,12}}?(?:{words})") for part, words in PART_WORDS.items()}
 #: Where a numbered heading can start: a part's pattern is tried at these places only (it
 #: begins with the number, so it matches nowhere else), one scan instead of one per part.
-#: (The first lookahead, a character any heading number starts with, only makes the scan faster.)
-_HEADING_START_RE = re.compile(rf"(?=[一二三四五六七八九十(\d第])(?={_NUMBERED})")
+#: A match is the number's first character, and the number is checked from it (a lookbehind
+#: of that one character): a pattern that starts with a character class lets the regex
+#: engine skip in C to the next character that can start a number.
+_HEADING_START_RE = re.compile(rf"[一二三四五六七八九十(\d第](?<=(?={_NUMBERED}).)")
 _FEES_RE = re.compile(r"收费|收取[^。;]{0,10}费|信息处理费|工本费|费用|减免")
 _PROBLEMS_RE = re.compile(r"存在的[^。;]{0,6}问题|存在[^。;]{0,10}不足|不足之处|改进措施|改进情况|改进方向|下一步")
 
 
 def _compact(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return "".join(unicodedata.normalize("NFKC", text).split())  # str.split splits on what \s matches
 
 
 def sections_present(text: str, compact: str | None = None) -> list[str]:
