@@ -50,3 +50,15 @@ def test_digit_gap_and_footer() -> None:
     compact = CompactText("共 12 34 件\n- 2 -\n【一】 5", digit_gaps=True, round_brackets=True)
     assert compact.text == "共12 34件(一)5"
     assert compact.offsets[3] == 4 and compact.offset(len(compact.text)) == len("共 12 34 件\n- 2 -\n【一】 5")
+
+
+def test_a_view_asked_for_again_is_the_same() -> None:
+    texts = ["共 12 34 件\n- 2 -\n【一】 5", "收到 3 件", "共 12 34 件\n- 2 -\n【一】 5"]
+    for text in texts * 2:
+        for digit_gaps in (False, True):
+            for round_brackets in (False, True):
+                compact = CompactText(text, digit_gaps=digit_gaps, round_brackets=round_brackets)
+                again = CompactText(text, digit_gaps=digit_gaps, round_brackets=round_brackets)
+                expected = _reference(text, digit_gaps, round_brackets)
+                assert (compact.text, list(compact.offsets)) == expected == (again.text, list(again.offsets))
+                assert compact.offset(len(compact.text)) == len(text)

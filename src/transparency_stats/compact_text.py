@@ -72,6 +72,13 @@ def blank_footers(text: str) -> str:
     return PAGE_FOOTER_RE.sub(lambda m: " " * len(m.group()), text)
 
 
+#: The views built for the text read last, by (text, digit_gaps, round_brackets): the tables and
+#: the prose of one report each ask for the same view (its offsets are never changed).
+_RECENT: dict[tuple[str, bool, bool], tuple[str, array[int], int]] = {}
+#: A longer text's views are not kept (they would hold its memory until the next text).
+_RECENT_MAX_CHARS = 2_000_000
+
+
 class CompactText:
     """Text without whitespace and page footers; ``offsets[i]`` is where character i stands in the text.
 
@@ -80,6 +87,19 @@ class CompactText:
     """
 
     def __init__(self, text: str, *, digit_gaps: bool = False, round_brackets: bool = False) -> None:
+        key = (text, digit_gaps, round_brackets)
+        recent = _RECENT.get(key)
+        if recent is not None:
+            self.text, self.offsets, self._size = recent
+            return
+        self._build(text, digit_gaps, round_brackets)
+        if len(text) <= _RECENT_MAX_CHARS:
+            if any(other != text for other, _, _ in _RECENT):
+                _RECENT.clear()  # views of one text only: the one being read
+            _RECENT[key] = (self.text, self.offsets, self._size)
+
+    def _build(self, text: str, digit_gaps: bool, round_brackets: bool) -> None:
+        """Compute the view."""
         # Page footers become spaces (offsets unchanged); the rest is done on the array of code
         # points: which characters stay, where they stood, and where a digit gap leaves a space.
         text = blank_footers(text)

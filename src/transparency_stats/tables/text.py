@@ -80,6 +80,7 @@ class _TextRow:
 
 def read_text(text: str, out: Collector, tables: list[str]) -> None:
     """Find tables 二, 三 and 四 in the text by their headings and first and last rows, and read those asked for."""
+    document = text
     text = blank_footers(text)
     compact = CompactText(text, round_brackets=True)
     first = compact.find(_T3_FIRST)
@@ -122,7 +123,7 @@ def read_text(text: str, out: Collector, tables: list[str]) -> None:
         _text_requests(rows, out, spaced)
     if "proactive" in tables and t2_start is not None:
         rows = _rows_by_position(_text_rows(text, compact, out, "proactive", t2_start, t2_end), out, "proactive")
-        _text_proactive(rows, out, spaced, _ProseCheck(text))
+        _text_proactive(rows, out, spaced, _ProseCheck(document))  # as the prose is read: one compact view for both
     if "review_litigation" in tables and t4_start < len(compact.text):
         _text_review(text, compact, out, t4_start, t4_end, spaced)
 
