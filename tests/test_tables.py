@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import itertools
+import random
 import re
 from pathlib import Path
 
@@ -296,6 +298,33 @@ def test_row_split_never_invents_a_row(cells: list[int]) -> None:
     assert row in found
     if len(found) == 1:
         assert found[0] == row
+
+
+def _row_splits_by_definition(digits: str, n: int) -> list[list[tuple[int, int]]]:
+    """Every cut of digits into n-1 whole numbers and their sum, in order (cut positions ascending)."""
+    found = []
+    for k in range(1, min(len(digits) - (n - 1), 12) + 1):
+        start = len(digits) - k
+        if len(digits[start:]) > 1 and digits[start] == "0":
+            continue
+        for cuts in itertools.combinations(range(1, start), n - 2):
+            bounds = list(zip((0, *cuts), (*cuts, start), strict=True))
+            pieces = [digits[a:b] for a, b in bounds]
+            if all(len(p) == 1 or p[0] != "0" for p in pieces) and sum(map(int, pieces)) == int(digits[start:]):
+                found.append([*bounds, (start, len(digits))])
+    return found
+
+
+def test_row_splits_are_the_cuts_that_add_up() -> None:
+    """Every cut whose six numbers add up to the seventh, in order; one digit a cell included."""
+    rng = random.Random(4)
+    for _ in range(3000):
+        size = rng.choice([7, 7, 8, 9, 10, 11])
+        digits = "".join(rng.choice("00123456789") for _ in range(size))
+        if rng.random() < 0.5:  # a row that adds up
+            cells = [rng.choice([0, 1, 2, 3, 9, 12, 40]) for _ in range(6)]
+            digits = "".join(map(str, [*cells, sum(cells)]))
+        assert row_sum_splits(digits, 7, cap=10_000) == _row_splits_by_definition(digits, 7), digits
 
 
 # --------------------------------------------------------------------------- labels

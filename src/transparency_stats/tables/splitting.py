@@ -90,6 +90,10 @@ def row_sum_splits(digits: str, n: int, cap: int = 64) -> list[list[tuple[int, i
     """Cuts of digits into n-1 numbers followed by their sum (a table 三 row: six columns, 总计)."""
     found: list[list[tuple[int, int]]] = []
     size = len(digits)
+    if size == n and cap > 0 and digits.isascii():
+        # one digit a cell, the only cut there is (most run-together rows: single-digit cells)
+        values = [int(d) for d in digits]
+        return [[(i, i + 1) for i in range(n)]] if sum(values[:-1]) == values[-1] else []
     for k in range(1, min(size - (n - 1), 12) + 1):
         start = size - k
         total = digits[start:]
