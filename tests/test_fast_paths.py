@@ -99,10 +99,12 @@ def test_space_folding_is_every_run_as_one_space() -> None:
 
 
 def test_opencc_profile_scans_stand_for_the_evidence() -> None:
-    """The profile's one-scan checks hold only while Hong Kong evidence is single characters."""
+    """The profile's checks count distinct forms only while Hong Kong evidence is distinct single characters."""
     from transparency_stats.normalize import HONG_KONG_EVIDENCE, opencc_profile
 
     assert all(len(ch) == 1 for ch in HONG_KONG_EVIDENCE)
+    assert len(set(HONG_KONG_EVIDENCE)) == len(HONG_KONG_EVIDENCE)
+    assert opencc_profile("甲" + HONG_KONG_EVIDENCE[0] * 5 + HONG_KONG_EVIDENCE[1]) == "t2s"
     assert opencc_profile("甲乙着" * 100) == "t2s"
     assert opencc_profile("甲" + "".join(HONG_KONG_EVIDENCE[:3])) == "hk2s"
 
