@@ -653,3 +653,16 @@ def test_garbled_table_two_label_is_read_by_place() -> None:
     assert values["licensing_items_change"].value == 2
     assert [i for i in issues if i.kind == "label_by_position" and "坝" in i.message]
     assert [i for i in issues if i.kind == "unknown_label" and "行政确认" in i.message]
+
+
+def test_clean_region_shortcut_for_digits_and_spaces(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A region of digits and spaces comes back as it was, as the full cleaning gives it."""
+    from transparency_stats.tables import text as text_tables
+
+    rng = random.Random(6)
+    pieces = ["1", "0", "12", " ", "\n", "\u3000", "\t", "①", "四、", "(三)", "数据1", "列 2", ".", "、", "/", "元", "Col3"]
+    regions = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(3000)]
+    fragments = "本年新收政府信息公开申请数量|其他"
+    fast = [text_tables._clean_region(r, fragments) for r in regions]
+    monkeypatch.setattr(text_tables, "_DIGITS_AND_SPACES_RE", re.compile(r"(?!)"))
+    assert fast == [text_tables._clean_region(r, fragments) for r in regions]

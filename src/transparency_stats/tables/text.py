@@ -140,6 +140,8 @@ def _clean_region(region: str, fragments: str) -> str:
     A piece of a label is dropped only before or after the cells: text between
     two runs of digits may be a row whose label is not known, and stays.
     """
+    if _DIGITS_AND_SPACES_RE.fullmatch(region):
+        return region  # most regions: nothing below matches without another character
     region = _PLACEHOLDER_RE.sub(lambda m: " " * len(m.group()), region)  # never a cell
     spans = [m.span() for m in _DEBRIS_ORDINAL_RE.finditer(region)]
     for m in _CJK_RUN_RE.finditer(region):
@@ -160,6 +162,7 @@ def _clean_region(region: str, fragments: str) -> str:
 
 
 _HAS_DIGIT = re.compile(r"\d")
+_DIGITS_AND_SPACES_RE = re.compile(r"[\d\s]*")
 #: Column names a PDF converter puts over a table it has no header for (``数据1``, ``列2``, ``Column3``).
 _PLACEHOLDER_RE = re.compile(r"(?<!\S)(?:数据|列|Column|Col)\s?\d{1,2}(?!\S)", re.IGNORECASE)
 _LABEL_PUNCT_RE = re.compile(r"[\s:：,，、.．·•'\"“”‘’「」『』]+")
