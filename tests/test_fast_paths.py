@@ -89,6 +89,18 @@ def test_pinyin_pattern_matches_as_the_bracket_first_form() -> None:
     ]
 
 
+def test_pinyin_stripping_tried_at_the_hints_is_the_whole_text_substitution() -> None:
+    """Pinyin is removed exactly where the pattern run over the whole text removes it."""
+    from transparency_stats.normalize import _PINYIN_RE, strip_pinyin
+
+    rng = random.Random(4)
+    alphabet = ["开", "甲", "\ufffd", "(", "（", "[", "【", ")", "）", "]", "】", " ", "\u3000", "k", "ā", "i", "1", "w.",
+                "(kāi)", "（kai1）", " (kāi)"]
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert strip_pinyin(text) == _PINYIN_RE.sub("", text), repr(text)
+
+
 def test_space_folding_is_every_run_as_one_space() -> None:
     from transparency_stats.normalize import _SPACES_TO_FOLD_RE
 

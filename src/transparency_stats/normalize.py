@@ -260,9 +260,14 @@ def _radicals(text: str) -> str:
 
 def strip_pinyin(text: str) -> str:
     """Remove pinyin annotations written after characters: ``開(kāi)`` → ``開``."""
-    if not _PINYIN_HINT_RE.search(text):
-        return text  # no opening bracket followed by a pinyin letter: nothing to remove
-    return _PINYIN_RE.sub("", text)
+    # An annotation starts at an opening bracket followed by a pinyin letter, or at the space before
+    # one: the pattern is tried there only (its scan stops at every space), and run over the whole
+    # text once one is found.
+    for hint in _PINYIN_HINT_RE.finditer(text):
+        at = hint.start()
+        if _PINYIN_RE.match(text, at) or (at and _PINYIN_RE.match(text, at - 1)):
+            return _PINYIN_RE.sub("", text)
+    return text
 
 
 def normalize_text(text: str) -> NormalizedText:
