@@ -28,7 +28,7 @@ from transparency_stats.tables import (
     parse_cell,
     table_completeness,
 )
-from transparency_stats.tables.splitting import row_sum_splits
+from transparency_stats.tables.splitting import column_re, row_sum_splits, split_columns
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tables"
 EXPECTED = FIXTURES / "expected"
@@ -666,3 +666,18 @@ def test_clean_region_shortcut_for_digits_and_spaces(monkeypatch: pytest.MonkeyP
     fast = [text_tables._clean_region(r, fragments) for r in regions]
     monkeypatch.setattr(text_tables, "_DIGITS_AND_SPACES_RE", re.compile(r"(?!)"))
     assert fast == [text_tables._clean_region(r, fragments) for r in regions]
+
+
+def test_column_splits_are_the_cuts_each_column_reads() -> None:
+    """Every cut of a run-together table 二 row whose pieces each fit their column, in order, up to the cap."""
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rng.choice("0012345.-—/9") for _ in range(rng.randint(0, 9)))
+        res = [column_re(rng.choice(["items", "amount_yuan", "items_change"])) for _ in range(rng.randint(1, 4))]
+        cap = rng.choice([1, 2, 512])
+        expected = []
+        for cuts in itertools.combinations(range(1, len(text)), len(res) - 1):
+            ends = [*cuts, len(text)]
+            if all(r.fullmatch(text, a, b) for r, a, b in zip(res, [0, *cuts], ends, strict=True)):
+                expected.append(ends)
+        assert split_columns(text, res, cap) == expected[:cap], (text, cap)

@@ -191,6 +191,7 @@ def column_re(suffix: str) -> re.Pattern[str]:
 def split_columns(text: str, res: list[re.Pattern[str]], cap: int = 2) -> list[list[int]]:
     """Ways to cut text into len(res) pieces each matching its column's pattern (end positions)."""
     found: list[list[int]] = []
+    last = len(res) - 1
 
     def walk(pos: int, k: int, ends: list[int]) -> None:
         """Depth-first search over the cuts from pos on."""
@@ -199,6 +200,10 @@ def split_columns(text: str, res: list[re.Pattern[str]], cap: int = 2) -> list[l
         if k == len(res):
             if pos == len(text):
                 found.append(list(ends))
+            return
+        if k == last:  # the last piece is the rest of the text: one pattern match, not one per end
+            if pos < len(text) and res[k].fullmatch(text, pos, len(text)):
+                found.append([*ends, len(text)])
             return
         for end in range(pos + 1, len(text) + 1):
             if res[k].fullmatch(text, pos, end):
