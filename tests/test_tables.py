@@ -681,3 +681,16 @@ def test_column_splits_are_the_cuts_each_column_reads() -> None:
             if all(r.fullmatch(text, a, b) for r, a, b in zip(res, [0, *cuts], ends, strict=True)):
                 expected.append(ends)
         assert split_columns(text, res, cap) == expected[:cap], (text, cap)
+
+
+@pytest.mark.parametrize("name", ["gov2019_spaced.txt", "gov2021_spaced.txt", "gov2019_runtogether.txt",
+                                  "gov2021_runtogether.txt", "gov2019.pdf", "gov2021.pdf"])
+def test_rows_of_whole_numbers_shortcut(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows of whole numbers skip the search for an unrecognised label: the result is the full search's."""
+    from transparency_stats.tables import text as text_tables
+
+    doc = read_document(FIXTURES / name)
+    layout = "gov2019" if name.startswith("gov2019") else "gov2021"
+    fast = extract_tables(doc, layout)
+    monkeypatch.setattr(text_tables, "_DIGITS_RE", re.compile(r"(?!)"))
+    assert extract_tables(doc, layout) == fast

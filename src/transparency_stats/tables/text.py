@@ -285,6 +285,7 @@ def _na_cells(tokens: list[Token], n: int) -> list[Part] | None:
 
 
 _ORDINAL_PIECE_RE = re.compile(r"\d{1,2}[.、]")
+_DIGITS_RE = re.compile(r"\d+")
 _PIECE_RE = re.compile(r"[\d.,\-—–/]+(?:万元|元)?|[^\d.,\-—–/\s]+")
 
 
@@ -303,6 +304,9 @@ def _rows_by_position(rows: list[_TextRow], out: Collector, table: str = "reques
     zh = TABLE_ZH[table]
     result: list[_TextRow] = []
     for k, row in enumerate(rows):
+        if row.metric and all(_DIGITS_RE.fullmatch(t.text) for t in row.tokens):
+            result.append(row)  # whole numbers only: each token is one cell piece, no text to place
+            continue
         pieces = [Token(m.group(), t.start + m.start(), t.alone) for t in row.tokens for m in _PIECE_RE.finditer(t.text)]
         kinds = [bool(_CELLISH_RE.fullmatch(p.text)) and not _ORDINAL_PIECE_RE.fullmatch(p.text) for p in pieces]
         if row.metric:
