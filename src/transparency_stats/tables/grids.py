@@ -96,12 +96,14 @@ def _aligned(row: list[str], spans: list[tuple[int, int]]) -> list[tuple[int, st
     row is read by its distinct cells, in order, when there are exactly as many
     as header cells; otherwise it is left out.
     """
+    size = len(row)
+
     def at(c: int) -> str:
         """The row's text in column c ('' past its end)."""
-        return row[c] if c < len(row) else ""
+        return row[c] if c < size else ""
 
-    if all(len({at(c) for c in range(a, b + 1)}) == 1 for a, b in spans):
-        return [(a, at(a)) for a, b in spans]
+    if all(a == b or len({at(c) for c in range(a, b + 1)}) == 1 for a, b in spans):  # one column: one text
+        return [(a, row[a] if a < size else "") for a, _ in spans]
     if any(b + 1 != a for (_, b), (a, _) in itertools.pairwise(spans)):
         return None  # columns between the header cells: no order to rely on
     runs: list[tuple[int, str]] = []
