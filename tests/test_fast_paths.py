@@ -89,6 +89,18 @@ def test_pinyin_pattern_matches_as_the_bracket_first_form() -> None:
     ]
 
 
+def test_pinyin_stripping_tried_at_the_hints_is_the_whole_text_substitution() -> None:
+    """Pinyin is removed exactly where the pattern run over the whole text removes it."""
+    from transparency_stats.normalize import _PINYIN_RE, strip_pinyin
+
+    rng = random.Random(4)
+    alphabet = ["开", "甲", "\ufffd", "(", "（", "[", "【", ")", "）", "]", "】", " ", "\u3000", "k", "ā", "i", "1", "w.",
+                "(kāi)", "（kai1）", " (kāi)"]
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert strip_pinyin(text) == _PINYIN_RE.sub("", text), repr(text)
+
+
 def test_space_folding_is_every_run_as_one_space() -> None:
     from transparency_stats.normalize import _SPACES_TO_FOLD_RE
 
@@ -99,10 +111,12 @@ def test_space_folding_is_every_run_as_one_space() -> None:
 
 
 def test_opencc_profile_scans_stand_for_the_evidence() -> None:
-    """The profile's one-scan checks hold only while Hong Kong evidence is single characters."""
+    """The profile's checks count distinct forms only while Hong Kong evidence is distinct single characters."""
     from transparency_stats.normalize import HONG_KONG_EVIDENCE, opencc_profile
 
     assert all(len(ch) == 1 for ch in HONG_KONG_EVIDENCE)
+    assert len(set(HONG_KONG_EVIDENCE)) == len(HONG_KONG_EVIDENCE)
+    assert opencc_profile("甲" + HONG_KONG_EVIDENCE[0] * 5 + HONG_KONG_EVIDENCE[1]) == "t2s"
     assert opencc_profile("甲乙着" * 100) == "t2s"
     assert opencc_profile("甲" + "".join(HONG_KONG_EVIDENCE[:3])) == "hk2s"
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import itertools
+import random
 import re
 from pathlib import Path
 
@@ -26,7 +28,7 @@ from transparency_stats.tables import (
     parse_cell,
     table_completeness,
 )
-from transparency_stats.tables.splitting import row_sum_splits
+from transparency_stats.tables.splitting import column_re, row_sum_splits, split_columns
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tables"
 EXPECTED = FIXTURES / "expected"
@@ -296,6 +298,33 @@ def test_row_split_never_invents_a_row(cells: list[int]) -> None:
     assert row in found
     if len(found) == 1:
         assert found[0] == row
+
+
+def _row_splits_by_definition(digits: str, n: int) -> list[list[tuple[int, int]]]:
+    """Every cut of digits into n-1 whole numbers and their sum, in order (cut positions ascending)."""
+    found = []
+    for k in range(1, min(len(digits) - (n - 1), 12) + 1):
+        start = len(digits) - k
+        if len(digits[start:]) > 1 and digits[start] == "0":
+            continue
+        for cuts in itertools.combinations(range(1, start), n - 2):
+            bounds = list(zip((0, *cuts), (*cuts, start), strict=True))
+            pieces = [digits[a:b] for a, b in bounds]
+            if all(len(p) == 1 or p[0] != "0" for p in pieces) and sum(map(int, pieces)) == int(digits[start:]):
+                found.append([*bounds, (start, len(digits))])
+    return found
+
+
+def test_row_splits_are_the_cuts_that_add_up() -> None:
+    """Every cut whose six numbers add up to the seventh, in order; one digit a cell included."""
+    rng = random.Random(4)
+    for _ in range(3000):
+        size = rng.choice([7, 7, 8, 9, 10, 11])
+        digits = "".join(rng.choice("00123456789") for _ in range(size))
+        if rng.random() < 0.5:  # a row that adds up
+            cells = [rng.choice([0, 1, 2, 3, 9, 12, 40]) for _ in range(6)]
+            digits = "".join(map(str, [*cells, sum(cells)]))
+        assert row_sum_splits(digits, 7, cap=10_000) == _row_splits_by_definition(digits, 7), digits
 
 
 # --------------------------------------------------------------------------- labels
@@ -624,3 +653,44 @@ def test_garbled_table_two_label_is_read_by_place() -> None:
     assert values["licensing_items_change"].value == 2
     assert [i for i in issues if i.kind == "label_by_position" and "坝" in i.message]
     assert [i for i in issues if i.kind == "unknown_label" and "行政确认" in i.message]
+
+
+def test_clean_region_shortcut_for_digits_and_spaces(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A region of digits and spaces comes back as it was, as the full cleaning gives it."""
+    from transparency_stats.tables import text as text_tables
+
+    rng = random.Random(6)
+    pieces = ["1", "0", "12", " ", "\n", "\u3000", "\t", "①", "四、", "(三)", "数据1", "列 2", ".", "、", "/", "元", "Col3"]
+    regions = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(3000)]
+    fragments = "本年新收政府信息公开申请数量|其他"
+    fast = [text_tables._clean_region(r, fragments) for r in regions]
+    monkeypatch.setattr(text_tables, "_DIGITS_AND_SPACES_RE", re.compile(r"(?!)"))
+    assert fast == [text_tables._clean_region(r, fragments) for r in regions]
+
+
+def test_column_splits_are_the_cuts_each_column_reads() -> None:
+    """Every cut of a run-together table 二 row whose pieces each fit their column, in order, up to the cap."""
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rng.choice("0012345.-—/9") for _ in range(rng.randint(0, 9)))
+        res = [column_re(rng.choice(["items", "amount_yuan", "items_change"])) for _ in range(rng.randint(1, 4))]
+        cap = rng.choice([1, 2, 512])
+        expected = []
+        for cuts in itertools.combinations(range(1, len(text)), len(res) - 1):
+            ends = [*cuts, len(text)]
+            if all(r.fullmatch(text, a, b) for r, a, b in zip(res, [0, *cuts], ends, strict=True)):
+                expected.append(ends)
+        assert split_columns(text, res, cap) == expected[:cap], (text, cap)
+
+
+@pytest.mark.parametrize("name", ["gov2019_spaced.txt", "gov2021_spaced.txt", "gov2019_runtogether.txt",
+                                  "gov2021_runtogether.txt", "gov2019.pdf", "gov2021.pdf"])
+def test_rows_of_whole_numbers_shortcut(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows of whole numbers skip the search for an unrecognised label: the result is the full search's."""
+    from transparency_stats.tables import text as text_tables
+
+    doc = read_document(FIXTURES / name)
+    layout = "gov2019" if name.startswith("gov2019") else "gov2021"
+    fast = extract_tables(doc, layout)
+    monkeypatch.setattr(text_tables, "_DIGITS_RE", re.compile(r"(?!)"))
+    assert extract_tables(doc, layout) == fast

@@ -38,7 +38,8 @@ _PINYIN_RE = re.compile(
 #: What every pinyin annotation holds: an opening bracket, then a letter a syllable starts with.
 _PINYIN_HINT_RE = re.compile(rf"[(（\[【][a-zü{_TONE_VOWELS}]")
 _CJK_RE = re.compile(r"[\u3400-\u9fff]")
-_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_ZERO_WIDTH_RE = re.compile(f"[{_ZERO_WIDTH}]")
 _SPACE = r"[ \t\u00a0\u3000\u2002-\u200a\u202f\u205f]"
 #: What folding changes: a run of two or more spaces, or one space that is not a plain one (a lone
 #: plain space is left alone). One character class first: the search skips to spaces in C.
@@ -64,7 +65,6 @@ _COMMON_COMPAT_CHARS = (
 )
 _COMMON_COMPAT = {ch: unicodedata.normalize("NFKD", ch) for ch in _COMMON_COMPAT_CHARS}
 _COMMON_COMPAT_RE = re.compile("[" + "".join(map(re.escape, _COMMON_COMPAT_CHARS)) + "]")
-_COMMON_COMPAT_RUNS_RE = re.compile(_COMMON_COMPAT_RE.pattern + "+")
 
 # CJK Radicals Supplement forms that stand in for ordinary characters (NFKC
 # already maps the Kangxi radicals block U+2F00–U+2FD5).
@@ -114,16 +114,16 @@ def opencc_profile(text: str) -> str:
     stray word does not switch the profile.
     """
     head = text[:200_000]
-    # one scan for the words' first characters first: most texts hold none of them
-    if _TAIWAN_FIRST_RE.search(head) and sum(word in head for word in TAIWAN_EVIDENCE) >= 2:
+    # the words' first characters first: most texts hold none of them (a search for one
+    # character is a fast scan, a regex character class is not)
+    if any(ch in head for ch in _TAIWAN_FIRST) and sum(word in head for word in TAIWAN_EVIDENCE) >= 2:
         return "tw2sp"
-    if len(set(_HONG_KONG_RE.findall(head))) >= 3:  # distinct forms present, in one scan
+    if sum(form in head for form in HONG_KONG_EVIDENCE) >= 3:  # distinct forms present
         return "hk2s"
     return "t2s"
 
 
-_TAIWAN_FIRST_RE = re.compile("[" + "".join(sorted({word[0] for word in TAIWAN_EVIDENCE})) + "]")
-_HONG_KONG_RE = re.compile("[" + "".join(HONG_KONG_EVIDENCE) + "]")
+_TAIWAN_FIRST = sorted({word[0] for word in TAIWAN_EVIDENCE})
 
 
 def to_simplified(text: str, profile: str | None = None) -> str:
@@ -165,6 +165,8 @@ def find_mojibake(text: str) -> list[MojibakeSpan]:
     an opening bracket.
     """
     spans: list[MojibakeSpan] = []
+    if "?" not in text and MASK not in text:
+        return spans  # no mark: nothing starts a span (two fast scans, where _MARK_RE is a slow one)
     n = len(text)
     marks = _MARK_RE.finditer(text)
     i = 0
@@ -230,15 +232,19 @@ def nfkc(text: str) -> str:
 def _nfkc_part(text: str) -> str:
     if unicodedata.is_normalized("NFKC", text):
         return text
-    if _COMMON_COMPAT_RE.search(text):
+    found = _COMMON_COMPAT_RE.search(text)
+    if found:
         # Replacing a character by its full compatibility decomposition leaves the text's NFKC as
         # it was; once the common ones (full-width punctuation) are replaced, most texts are in
         # NFKC already and the slow whole-text normalisation is not needed.
         # Each character present is replaced in one str.replace (a few distinct ones, hundreds of
-        # occurrences): faster than a Python call per occurrence or str.translate.  No replacement
-        # holds a character of the set, so the order does not matter.
-        for ch in set("".join(_COMMON_COMPAT_RUNS_RE.findall(text))):
-            text = text.replace(ch, _COMMON_COMPAT[ch])
+        # occurrences): faster than a Python call per occurrence or str.translate.  The first one
+        # left is found by a search from where the last one was (the text before it has none, as
+        # no replacement holds a character of the set, so the order does not matter either).
+        while found:
+            at = found.start()
+            text = text.replace(found.group(), _COMMON_COMPAT[found.group()])
+            found = _COMMON_COMPAT_RE.search(text, at)
         if unicodedata.is_normalized("NFKC", text):
             return text
     if not _PROTECTED_RE.search(text):
@@ -254,9 +260,14 @@ def _radicals(text: str) -> str:
 
 def strip_pinyin(text: str) -> str:
     """Remove pinyin annotations written after characters: ``開(kāi)`` → ``開``."""
-    if not _PINYIN_HINT_RE.search(text):
-        return text  # no opening bracket followed by a pinyin letter: nothing to remove
-    return _PINYIN_RE.sub("", text)
+    # An annotation starts at an opening bracket followed by a pinyin letter, or at the space before
+    # one: the pattern is tried there only (its scan stops at every space), and run over the whole
+    # text once one is found.
+    for hint in _PINYIN_HINT_RE.finditer(text):
+        at = hint.start()
+        if _PINYIN_RE.match(text, at) or (at and _PINYIN_RE.match(text, at - 1)):
+            return _PINYIN_RE.sub("", text)
+    return text
 
 
 def normalize_text(text: str) -> NormalizedText:
@@ -266,7 +277,8 @@ def normalize_text(text: str) -> NormalizedText:
     text = to_simplified(text)
     text = strip_pinyin(text)
     text = _radicals(nfkc(text))
-    text = _ZERO_WIDTH_RE.sub("", text)
+    if any(ch in text for ch in _ZERO_WIDTH):
+        text = _ZERO_WIDTH_RE.sub("", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _SPACES_TO_FOLD_RE.sub(" ", text)  # each run of spaces as one plain space
     return NormalizedText(text=text, mojibake=spans)

@@ -67,15 +67,19 @@ def _derive_request_totals(out: Collector, read: dict[tuple[str, str], Figure]) 
 def _add_sum(out: Collector, table: str, metric: str, applicant: str, parts: Sequence[Figure | None], note: str,
              replace: bool = False) -> Figure | None:
     """Add the sum of parts as a derived figure when every part is a number; returns it or None."""
-    if not parts or any(p is None or p.value is None or p.cell not in ("number", "zero") for p in parts):
+    values: list[float] = []
+    for p in parts:
+        if p is None or p.value is None or p.cell not in ("number", "zero"):
+            return None
+        values.append(p.value)
+    if not values:
         return None
-    value = sum(p.value for p in parts)  # type: ignore[misc]
-    figure = Figure(
-        metric=metric, value=value, table=table, applicant=applicant, cell="zero" if value == 0 else "number",
-        derived=True, raw_label=note if replace else f"derived: {note}",
-        raw_value="+".join(_fmt(p.value) for p in parts),  # type: ignore[union-attr, arg-type]
-        location=parts[0].location,  # type: ignore[union-attr]
-        read_via=parts[0].read_via,  # type: ignore[union-attr]
+    value = sum(values)
+    first = parts[0]
+    figure = Figure(  # positional: see FIGURE_FIELDS
+        metric, value, table, applicant, "zero" if value == 0 else "number", False, True,
+        note if replace else f"derived: {note}", "+".join([_fmt(v) for v in values]),
+        first.location, first.read_via,  # type: ignore[union-attr]
     )
     out.figures.append(figure)
     return figure

@@ -96,12 +96,14 @@ def _aligned(row: list[str], spans: list[tuple[int, int]]) -> list[tuple[int, st
     row is read by its distinct cells, in order, when there are exactly as many
     as header cells; otherwise it is left out.
     """
+    size = len(row)
+
     def at(c: int) -> str:
         """The row's text in column c ('' past its end)."""
-        return row[c] if c < len(row) else ""
+        return row[c] if c < size else ""
 
-    if all(len({at(c) for c in range(a, b + 1)}) == 1 for a, b in spans):
-        return [(a, at(a)) for a, b in spans]
+    if all(a == b or len({at(c) for c in range(a, b + 1)}) == 1 for a, b in spans):  # one column: one text
+        return [(a, row[a] if a < size else "") for a, _ in spans]
     if any(b + 1 != a for (_, b), (a, _) in itertools.pairwise(spans)):
         return None  # columns between the header cells: no order to rely on
     runs: list[tuple[int, str]] = []
@@ -292,10 +294,10 @@ def _grid_requests(
             elif any(values):
                 out.warn("unknown_label", "table 三 row without a label", f"table:{gi} row:{r}")
             continue
-        if len({labels.lookup("requests", "column", c) for c in row if c} - {None, ""}) >= 2 and not any(
-            is_value(c) for c in row
-        ):
-            continue  # a repeated header row
+        if not any(is_value(c) for c in row) and len(
+            {labels.lookup("requests", "column", c) for c in row if c} - {None, ""}
+        ) >= 2:
+            continue  # a repeated header row (no values looked for first: a data row has them)
         label = label_cells[-1]
         metric = labels.lookup("requests", "row", label)
         if metric is None and (not any(values) or labels.lookup("requests", "header", label) is not None):
@@ -483,12 +485,12 @@ def _grid_review(grid: Grid, gi: int, out: Collector) -> None:
     header_rows: list[tuple[int, list[str]]] = []
     data_rows: list[tuple[int, list[str]]] = []
     for r, row in enumerate(grid):
-        known = sum(1 for c in row if c and labels.known("review_litigation", c))
-        if known >= 2 and not any(is_value(c) for c in row):
+        values = any(is_value(c) for c in row)
+        if not values and sum(1 for c in row if c and labels.known("review_litigation", c)) >= 2:
             if data_rows:
                 break
             header_rows.append((r, row))
-        elif header_rows and any(is_value(c) for c in row):
+        elif header_rows and values:
             data_rows.append((r, row))
     if not data_rows:
         out.warn("missing_values", "table 四 has no row of values", f"table:{gi}")

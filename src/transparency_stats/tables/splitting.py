@@ -90,6 +90,10 @@ def row_sum_splits(digits: str, n: int, cap: int = 64) -> list[list[tuple[int, i
     """Cuts of digits into n-1 numbers followed by their sum (a table 三 row: six columns, 总计)."""
     found: list[list[tuple[int, int]]] = []
     size = len(digits)
+    if size == n and cap > 0 and digits.isascii():
+        # one digit a cell, the only cut there is (most run-together rows: single-digit cells)
+        values = [int(d) for d in digits]
+        return [[(i, i + 1) for i in range(n)]] if sum(values[:-1]) == values[-1] else []
     for k in range(1, min(size - (n - 1), 12) + 1):
         start = size - k
         total = digits[start:]
@@ -187,6 +191,7 @@ def column_re(suffix: str) -> re.Pattern[str]:
 def split_columns(text: str, res: list[re.Pattern[str]], cap: int = 2) -> list[list[int]]:
     """Ways to cut text into len(res) pieces each matching its column's pattern (end positions)."""
     found: list[list[int]] = []
+    last = len(res) - 1
 
     def walk(pos: int, k: int, ends: list[int]) -> None:
         """Depth-first search over the cuts from pos on."""
@@ -195,6 +200,10 @@ def split_columns(text: str, res: list[re.Pattern[str]], cap: int = 2) -> list[l
         if k == len(res):
             if pos == len(text):
                 found.append(list(ends))
+            return
+        if k == last:  # the last piece is the rest of the text: one pattern match, not one per end
+            if pos < len(text) and res[k].fullmatch(text, pos, len(text)):
+                found.append([*ends, len(text)])
             return
         for end in range(pos + 1, len(text) + 1):
             if res[k].fullmatch(text, pos, end):

@@ -80,6 +80,7 @@ class _TextRow:
 
 def read_text(text: str, out: Collector, tables: list[str]) -> None:
     """Find tables 二, 三 and 四 in the text by their headings and first and last rows, and read those asked for."""
+    document = text
     text = blank_footers(text)
     compact = CompactText(text, round_brackets=True)
     first = compact.find(_T3_FIRST)
@@ -122,7 +123,7 @@ def read_text(text: str, out: Collector, tables: list[str]) -> None:
         _text_requests(rows, out, spaced)
     if "proactive" in tables and t2_start is not None:
         rows = _rows_by_position(_text_rows(text, compact, out, "proactive", t2_start, t2_end), out, "proactive")
-        _text_proactive(rows, out, spaced, _ProseCheck(text))
+        _text_proactive(rows, out, spaced, _ProseCheck(document))  # as the prose is read: one compact view for both
     if "review_litigation" in tables and t4_start < len(compact.text):
         _text_review(text, compact, out, t4_start, t4_end, spaced)
 
@@ -139,6 +140,8 @@ def _clean_region(region: str, fragments: str) -> str:
     A piece of a label is dropped only before or after the cells: text between
     two runs of digits may be a row whose label is not known, and stays.
     """
+    if _DIGITS_AND_SPACES_RE.fullmatch(region):
+        return region  # most regions: nothing below matches without another character
     region = _PLACEHOLDER_RE.sub(lambda m: " " * len(m.group()), region)  # never a cell
     spans = [m.span() for m in _DEBRIS_ORDINAL_RE.finditer(region)]
     for m in _CJK_RUN_RE.finditer(region):
@@ -159,6 +162,7 @@ def _clean_region(region: str, fragments: str) -> str:
 
 
 _HAS_DIGIT = re.compile(r"\d")
+_DIGITS_AND_SPACES_RE = re.compile(r"[\d\s]*")
 #: Column names a PDF converter puts over a table it has no header for (``数据1``, ``列2``, ``Column3``).
 _PLACEHOLDER_RE = re.compile(r"(?<!\S)(?:数据|列|Column|Col)\s?\d{1,2}(?!\S)", re.IGNORECASE)
 _LABEL_PUNCT_RE = re.compile(r"[\s:：,，、.．·•'\"“”‘’「」『』]+")
@@ -281,6 +285,7 @@ def _na_cells(tokens: list[Token], n: int) -> list[Part] | None:
 
 
 _ORDINAL_PIECE_RE = re.compile(r"\d{1,2}[.、]")
+_DIGITS_RE = re.compile(r"\d+")
 _PIECE_RE = re.compile(r"[\d.,\-—–/]+(?:万元|元)?|[^\d.,\-—–/\s]+")
 
 
@@ -299,6 +304,9 @@ def _rows_by_position(rows: list[_TextRow], out: Collector, table: str = "reques
     zh = TABLE_ZH[table]
     result: list[_TextRow] = []
     for k, row in enumerate(rows):
+        if row.metric and all(_DIGITS_RE.fullmatch(t.text) for t in row.tokens):
+            result.append(row)  # whole numbers only: each token is one cell piece, no text to place
+            continue
         pieces = [Token(m.group(), t.start + m.start(), t.alone) for t in row.tokens for m in _PIECE_RE.finditer(t.text)]
         kinds = [bool(_CELLISH_RE.fullmatch(p.text)) and not _ORDINAL_PIECE_RE.fullmatch(p.text) for p in pieces]
         if row.metric:
