@@ -134,14 +134,25 @@ class Chunk:
     inputs: list[list[str]]  # [path, sha256]
     parts: list[str]
     counts: dict[str, int] = field(default_factory=dict)
+    #: the reports its figures belong to (report_id, else source_file; sorted), None when not recorded
+    report_keys: list[str] | None = None
 
     def to_json(self) -> dict:
-        return {"chunk": self.chunk_id, "extractor": self.extractor, "inputs": self.inputs,
+        data = {"chunk": self.chunk_id, "extractor": self.extractor, "inputs": self.inputs,
                 "parts": self.parts, "counts": self.counts}
+        if self.report_keys is not None:
+            data["report_keys"] = self.report_keys
+        return data
 
     @classmethod
     def from_json(cls, data: dict) -> Chunk:
-        return cls(data["chunk"], data["extractor"], data["inputs"], data["parts"], data.get("counts", {}))
+        return cls(data["chunk"], data["extractor"], data["inputs"], data["parts"], data.get("counts", {}),
+                   data.get("report_keys"))
+
+
+def figure_report_keys(table: pa.Table) -> pa.ChunkedArray:
+    """Each figure row's report: its report_id, else its source_file ("" when neither)."""
+    return pc.coalesce(table.column("report_id"), table.column("source_file")).fill_null("")
 
 
 def chunk_id_for(files: Iterable[InputFile], extractor: str) -> str:
@@ -283,9 +294,10 @@ def write_chunk(
         relative = f"issues/{chunk_id}.parquet"
         write_table_atomic(folder / relative, issues)
         parts.append(relative)
+    keys = sorted(pc.unique(figure_report_keys(figures)).to_pylist()) if figures.num_rows else []
     chunk = Chunk(
         chunk_id, extractor, [[f.path, f.sha256] for f in inputs], parts,
-        {"reports": len(reports), "figures": figures.num_rows, "issues": issues.num_rows},
+        {"reports": len(reports), "figures": figures.num_rows, "issues": issues.num_rows}, keys,
     )
     write_json_atomic(folder / "chunks" / f"{chunk_id}.json", chunk.to_json())
     return chunk
