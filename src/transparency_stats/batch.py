@@ -624,7 +624,8 @@ def extract_to_dataset(
     extractor = extractor_version()
     summary = DatasetSummary(files=len(listed))
     hashing = Progress(len(listed), "hashing", enabled=progress and len(listed) > 2000)
-    hashers = min(max(1, jobs) if engine == "local" else max(2, jobs), cpu_count())
+    # (processes forked here only for the local engine: a Dask client's threads are better not forked)
+    hashers = min(max(1, jobs), cpu_count()) if engine == "local" and client is None else 1
     try:
         hashed = hash_files([path for path, _ in listed], hashers, hashing.update)
     finally:
