@@ -3,6 +3,8 @@ whole-table computation."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +14,7 @@ import pytest
 import transparency_stats as ts
 from transparency_stats import build
 from transparency_stats.dataset import (
+    Chunk,
     DatasetRun,
     InputFile,
     chunk_id_for,
@@ -122,6 +125,30 @@ def test_streamed_build_writes_the_whole_table_rows(figures: pd.DataFrame, tmp_p
     _publish_in_chunks(figures, on_two, chunks, jobs=2)
     for name in ("checks", "metrics"):
         _same(getattr(bundle, name), getattr(load_bundle(on_two), name))
+
+
+def test_buckets_from_the_report_keys_of_the_seals_are_those_a_scan_of_the_parts_gives(
+        figures: pd.DataFrame, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(build, "BUCKET_ROWS", 500)
+    files = list(dict.fromkeys(figures["source_file"]))
+    twin = "a2020_same_bytes.txt"
+    chunks = [[f for f in files[k::3] if f != twin] for k in range(3)] + [[twin]]
+    out = tmp_path / "processed"
+    _publish_in_chunks(figures, out, chunks)
+    sealed = [Chunk.from_json(json.loads(p.read_text(encoding="utf-8")))
+              for p in sorted((out / "chunks").glob("*.json"))]
+    assert all(c.report_keys for c in sealed)
+    scanned: list[int] = []
+
+    def mapper(func, tasks):
+        scanned.extend(index for index, _ in tasks)
+        return map(func, tasks)
+
+    from_seals = build.report_buckets(out, sealed, mapper)
+    assert not scanned
+    unrecorded = [replace(c, report_keys=None) for c in sealed]  # as an older version sealed them
+    assert build.report_buckets(out, unrecorded, mapper) == from_seals
+    assert scanned and any(b.without for b in from_seals) and any(b.only for b in from_seals)
 
 
 def test_duplicates_of_an_organ_year_give_rows_linear_in_reports(figures: pd.DataFrame) -> None:

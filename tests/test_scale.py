@@ -57,6 +57,18 @@ def test_a_slow_file_becomes_a_timeout_row(tmp_path: Path, monkeypatch) -> None:
     assert result.report_id and result.source_file == str(slow)
 
 
+def test_hashing_in_processes_gives_the_hashes_of_one_process(tmp_path: Path, monkeypatch) -> None:
+    for index in range(7):
+        (tmp_path / f"{index}.txt").write_text("年度报告" * index, encoding="utf-8")
+    paths = [*sorted(tmp_path.iterdir()), tmp_path / "missing.txt"]  # an unreadable file: empty hash
+    monkeypatch.setattr(batch, "HASH_POOL_MIN", 2)
+    monkeypatch.setattr(batch, "HASH_BLOCK", 3)
+    counted: list[int] = []
+    pooled = batch.hash_files(paths, 2, counted.append)
+    assert pooled == [batch.hash_file(p) for p in paths]
+    assert sum(counted) == len(paths) and pooled[-1].sha256 == ""
+
+
 def test_a_dead_or_hung_worker_costs_only_its_file(corpus: Path) -> None:
     for name in ("d_oom.txt", "e_hang.txt"):
         shutil.copy(SEED, corpus / name)

@@ -136,6 +136,43 @@ def hash_file(path: str | Path) -> InputFile:
         return InputFile(str(path), "", 0)
 
 
+#: Files per hashing task, and the fewest files worth a pool of hashing processes.
+HASH_BLOCK = 250
+HASH_POOL_MIN = 1000
+
+
+def _hash_block(paths: list[Path]) -> list[InputFile]:
+    return [hash_file(path) for path in paths]
+
+
+def hash_files(paths: list[Path], processes: int = 1,
+               done: Callable[[int], None] | None = None) -> list[InputFile]:
+    """:func:`hash_file` of every path, in order; on ``processes`` processes for a large list.
+
+    Hashing reads every byte of the corpus before any file is extracted: with one
+    process the other cores wait.  A pool that cannot run (a worker dies) leaves
+    the rest to this process.
+    """
+    files: list[InputFile] = []
+    if processes > 1 and len(paths) >= HASH_POOL_MIN:
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            with ProcessPoolExecutor(processes) as pool:
+                for block in pool.map(_hash_block, chunked(paths, HASH_BLOCK)):
+                    files += block
+                    if done is not None:
+                        done(len(block))
+        except (BrokenProcessPool, OSError) as exc:
+            log.warning("hashing in %d processes failed (%s); hashing here", processes, type(exc).__name__)
+    for path in paths[len(files):]:
+        files.append(hash_file(path))
+        if done is not None:
+            done(1)
+    return files
+
+
 #: Modules that run after extraction: a change to them does not make cached figures stale.
 DOWNSTREAM_MODULES = {"__main__.py", "cli.py", "build.py", "processed.py", "publish.py", "pages.py",
                       "formatting.py", "entry.py", "plotting.py", "metrics.py", "series.py", "checks.py",
@@ -587,12 +624,13 @@ def extract_to_dataset(
     extractor = extractor_version()
     summary = DatasetSummary(files=len(listed))
     hashing = Progress(len(listed), "hashing", enabled=progress and len(listed) > 2000)
-    files: list[InputFile] = []
-    for path, kind in listed:
-        file = hash_file(path)
-        files.append(InputFile(file.path, file.sha256, file.size, kind))
-        hashing.update(1)
-    hashing.close()
+    # (processes forked here only for the local engine: a Dask client's threads are better not forked)
+    hashers = min(max(1, jobs), cpu_count()) if engine == "local" and client is None else 1
+    try:
+        hashed = hash_files([path for path, _ in listed], hashers, hashing.update)
+    finally:
+        hashing.close()
+    files = [InputFile(file.path, file.sha256, file.size, kind) for file, (_, kind) in zip(hashed, listed, strict=True)]
     with DatasetRun(folder, extractor) as run:
         keep, todo, trim = run.reuse(files)
         for chunk in keep:

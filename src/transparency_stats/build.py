@@ -35,7 +35,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from .dataset import FIGURE_SCHEMA, Chunk, DatasetRun, read_manifest
+from .dataset import FIGURE_SCHEMA, Chunk, DatasetRun, figure_report_keys, read_manifest
 from .schema import coerce_figures
 
 #: Figure rows per bucket when checks and metrics are computed (bounds build memory).
@@ -121,8 +121,7 @@ class ReportBucket:
     only: tuple[str, ...] | None = None
 
 
-def _report_keys(table: pa.Table) -> pa.ChunkedArray:
-    return pc.coalesce(table.column("report_id"), table.column("source_file")).fill_null("")
+_report_keys = figure_report_keys
 
 
 def _group_keys(task: tuple[int, list[str]]) -> tuple[int, list[str]]:
@@ -144,6 +143,7 @@ def report_buckets(folder: Path, chunks: list[Chunk], mapper: Callable | None = 
     runs the scan of report keys (default: here, one after another).
     """
     groups: list[list[str]] = []
+    sealed: list[set[str] | None] = []  # a group's report keys, from its chunks' seals when all record them
     rows = BUCKET_ROWS
     for chunk in chunks:
         parts = sorted(str(folder / p) for p in chunk.parts if p.startswith("figures/"))
@@ -151,12 +151,21 @@ def report_buckets(folder: Path, chunks: list[Chunk], mapper: Callable | None = 
             continue
         if rows + chunk.counts.get("figures", 0) > BUCKET_ROWS:
             groups.append([])
+            sealed.append(set())
             rows = 0
         groups[-1].extend(parts)
+        if sealed[-1] is not None and chunk.report_keys is not None:
+            sealed[-1].update(chunk.report_keys)
+        else:
+            sealed[-1] = None
         rows += chunk.counts.get("figures", 0)
+    # the part files are read for the keys only of groups with a seal that does not record them
+    scans = [(index, files) for index, files in enumerate(groups) if sealed[index] is None]
+    found = [(index, sorted(keys)) for index, keys in enumerate(sealed) if keys is not None]
     seen: dict[str, int] = {}
     shared: dict[str, set[int]] = {}
-    for index, keys in (mapper or map)(_group_keys, list(enumerate(groups))):
+    scanned = list((mapper or map)(_group_keys, scans)) if scans else []
+    for index, keys in sorted(found + scanned):
         for key in keys:
             first = seen.setdefault(key, index)
             if first != index:

@@ -36,6 +36,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -133,14 +134,25 @@ class Chunk:
     inputs: list[list[str]]  # [path, sha256]
     parts: list[str]
     counts: dict[str, int] = field(default_factory=dict)
+    #: the reports its figures belong to (report_id, else source_file; sorted), None when not recorded
+    report_keys: list[str] | None = None
 
     def to_json(self) -> dict:
-        return {"chunk": self.chunk_id, "extractor": self.extractor, "inputs": self.inputs,
+        data = {"chunk": self.chunk_id, "extractor": self.extractor, "inputs": self.inputs,
                 "parts": self.parts, "counts": self.counts}
+        if self.report_keys is not None:
+            data["report_keys"] = self.report_keys
+        return data
 
     @classmethod
     def from_json(cls, data: dict) -> Chunk:
-        return cls(data["chunk"], data["extractor"], data["inputs"], data["parts"], data.get("counts", {}))
+        return cls(data["chunk"], data["extractor"], data["inputs"], data["parts"], data.get("counts", {}),
+                   data.get("report_keys"))
+
+
+def figure_report_keys(table: pa.Table) -> pa.ChunkedArray:
+    """Each figure row's report: its report_id, else its source_file ("" when neither)."""
+    return pc.coalesce(table.column("report_id"), table.column("source_file")).fill_null("")
 
 
 def chunk_id_for(files: Iterable[InputFile], extractor: str) -> str:
@@ -249,8 +261,18 @@ def report_row(file: InputFile, result: ReportResult, extractor: str) -> dict:
     }
 
 
-def _partition_value(value: object) -> str:
-    return NULL_PARTITION if value is None else str(value)
+def _partitions(figures: pa.Table) -> list[tuple[tuple[str, str], pa.Array]]:
+    """((year, layout) folder values, row indices in order) of each partition of ``figures``, sorted.
+
+    Computed on the Arrow columns (a loop over the rows cost more than writing them).
+    """
+    years = pc.cast(figures.column("report_year"), pa.string()).fill_null(NULL_PARTITION)
+    layouts = figures.column("format_version").fill_null(NULL_PARTITION)
+    encoded = pc.binary_join_element_wise(years, layouts, "\0").combine_chunks().dictionary_encode()
+    codes = encoded.indices.to_numpy()
+    keys = [tuple(key.split("\0")) for key in encoded.dictionary.to_pylist()]
+    return [((year, layout), pa.array(np.flatnonzero(codes == code), pa.int64()))
+            for code, (year, layout) in sorted(enumerate(keys), key=lambda item: item[1])]
 
 
 def write_chunk(
@@ -260,14 +282,9 @@ def write_chunk(
     """Write one chunk's part files (figures split by year and layout), then its seal."""
     parts: list[str] = []
     if figures.num_rows:
-        years = figures.column("report_year").to_pylist()
-        layouts = figures.column("format_version").to_pylist()
-        groups: dict[tuple[str, str], list[int]] = {}
-        for index, key in enumerate(zip(years, layouts, strict=True)):
-            groups.setdefault((_partition_value(key[0]), _partition_value(key[1])), []).append(index)
-        for (year, layout), rows in sorted(groups.items()):
+        for (year, layout), rows in _partitions(figures):
             relative = f"figures/report_year={year}/format_version={layout}/{chunk_id}.parquet"
-            write_table_atomic(folder / relative, figures.take(pa.array(rows, pa.int64())))
+            write_table_atomic(folder / relative, figures.take(rows))
             parts.append(relative)
     if reports:
         relative = f"reports/{chunk_id}.parquet"
@@ -277,9 +294,10 @@ def write_chunk(
         relative = f"issues/{chunk_id}.parquet"
         write_table_atomic(folder / relative, issues)
         parts.append(relative)
+    keys = sorted(pc.unique(figure_report_keys(figures)).to_pylist()) if figures.num_rows else []
     chunk = Chunk(
         chunk_id, extractor, [[f.path, f.sha256] for f in inputs], parts,
-        {"reports": len(reports), "figures": figures.num_rows, "issues": issues.num_rows},
+        {"reports": len(reports), "figures": figures.num_rows, "issues": issues.num_rows}, keys,
     )
     write_json_atomic(folder / "chunks" / f"{chunk_id}.json", chunk.to_json())
     return chunk

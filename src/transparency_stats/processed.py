@@ -149,14 +149,15 @@ def load_issues(processed: str | Path | None = None) -> pd.DataFrame:
     return dataset.read_table(folder, "issues")
 
 
-def _derived(folder: Path, name: str) -> pd.DataFrame | None:
+def _derived(folder: Path, name: str, columns: list[str] | None = None) -> pd.DataFrame | None:
     manifest = dataset.read_manifest(folder)
     if manifest is not None:
         relative = manifest.get("tables", {}).get(name)
         if relative and (folder / relative).exists():
-            return pd.read_parquet(folder / relative)
+            return pd.read_parquet(folder / relative, columns=columns)
         return None
-    return _read_single(folder, name)
+    frame = _read_single(folder, name)
+    return frame if frame is None or columns is None else frame[columns]
 
 
 def load_bundle(data_dir: str | Path | None = None) -> Processed:
