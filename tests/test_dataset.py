@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import shutil
 from pathlib import Path
 
@@ -12,12 +13,15 @@ import pytest
 
 import transparency_stats as ts
 from transparency_stats import batch, build
+from transparency_stats import dataset as dataset_module
 from transparency_stats.cli import main
 from transparency_stats.dataset import (
+    HASH_CACHE,
     DatasetRun,
     FolderBusy,
     folder_lock,
     read_figures,
+    read_hash_cache,
     read_manifest,
     read_table,
 )
@@ -109,6 +113,48 @@ def test_second_run_only_hashes_and_follows_changes(corpus: Path, tmp_path: Path
     reports = read_table(out, "reports")
     assert sorted(Path(p).name for p in reports["source_file"]) == sorted(p.name for p in corpus.iterdir())
     assert len(list((out / "chunks").glob("*.json"))) == len(read_manifest(out)["chunks"])
+
+
+def test_unchanged_files_are_not_read_to_hash_them_again(corpus: Path, tmp_path: Path, monkeypatch) -> None:
+    out = tmp_path / "ds"
+    hashed: list[str] = []
+    real_sha256 = batch.file_sha256
+
+    def counting_sha256(path):
+        hashed.append(Path(path).name)
+        return real_sha256(path)
+
+    monkeypatch.setattr(batch, "file_sha256", counting_sha256)
+    # files made just before a run are not cached (their times may not show a change in the same tick)
+    batch.extract_to_dataset([corpus], out, progress=False)
+    assert len(hashed) == INPUTS and read_hash_cache(out) == {}
+
+    monkeypatch.setattr(dataset_module, "RACY_NS", 0)  # from here on, files count as old enough
+    batch.extract_to_dataset([corpus], out, progress=False)
+    assert len(read_hash_cache(out)) == INPUTS
+    hashed.clear()
+    again = batch.extract_to_dataset([corpus], out, progress=False)
+    assert hashed == [] and (again.read, again.reused) == (0, INPUTS)
+
+    # a change of the same size with the old modification time put back: its ctime still tells
+    changed = corpus / "gov2021_spaced.txt"
+    info = changed.stat()
+    text = changed.read_text(encoding="utf-8")
+    changed.write_text(text.replace("示例市测试局", "示例市变更局"), encoding="utf-8")
+    assert changed.stat().st_size == info.st_size
+    os.utime(changed, ns=(info.st_atime_ns, info.st_mtime_ns))
+    third = batch.extract_to_dataset([corpus], out, progress=False)
+    assert hashed == ["gov2021_spaced.txt"] and third.read == 1
+    assert "示例市变更局" in set(read_figures(out)["agency"].dropna())
+
+    hashed.clear()
+    forced = batch.extract_to_dataset([corpus], out, progress=False, rehash=True)
+    assert len(hashed) == INPUTS and forced.read == 0
+
+    (out / HASH_CACHE).write_bytes(b"not parquet")  # a damaged cache only costs hashing again
+    hashed.clear()
+    assert batch.extract_to_dataset([corpus], out, progress=False).read == 0
+    assert len(hashed) == INPUTS
 
 
 def test_interrupted_run_keeps_finished_chunks_and_publishes_nothing(corpus: Path, tmp_path: Path,

@@ -40,9 +40,12 @@ from .dataset import (
     chunk_id_for,
     figures_table,
     figures_table_from_frame,
+    file_stamp,
     issues_table,
+    read_hash_cache,
     report_row,
     write_chunk,
+    write_hash_cache,
 )
 from .extract import extract_report, file_sha256
 from .reading import SUPPORTED_SUFFIXES
@@ -607,10 +610,12 @@ def extract_to_dataset(
     client: object | None = None,
     on_failure: Callable[[str, str], None] | None = None,
     before_publish: Callable[[DatasetRun], dict | None] | None = None,
+    rehash: bool = False,
 ) -> DatasetSummary:
     """Extract every report under ``paths`` into the Parquet dataset ``folder``, incrementally.
 
-    Files are hashed; a file whose (path, content) was sealed by an earlier run
+    Files are hashed (a file whose size, times and inode are those it had when the
+    last run hashed it keeps that hash unless ``rehash``); a file whose (path, content) was sealed by an earlier run
     with the same extractor is not read again, changed and new files are read,
     removed files drop out.  Workers write their own part files; the manifest is
     published last.  ``figure_tables`` also takes CSV/XLSX figure tables in.
@@ -623,14 +628,25 @@ def extract_to_dataset(
         listed += [(p, "figure_table") for p in iter_figure_tables(paths)]
     extractor = extractor_version()
     summary = DatasetSummary(files=len(listed))
-    hashing = Progress(len(listed), "hashing", enabled=progress and len(listed) > 2000)
+    hashing_started = time.time_ns()
+    stamps = [file_stamp(path) for path, _ in listed]
+    known = {} if rehash else read_hash_cache(folder)
+    cached: list[str | None] = []
+    for (path, _), stamp in zip(listed, stamps, strict=True):
+        entry = known.get(str(path))
+        cached.append(entry[1] if stamp is not None and entry is not None and entry[0] == stamp else None)
+    unhashed = [path for (path, _), sha in zip(listed, cached, strict=True) if sha is None]
+    hashing = Progress(len(unhashed), "hashing", enabled=progress and len(unhashed) > 2000)
     # (processes forked here only for the local engine: a Dask client's threads are better not forked)
     hashers = min(max(1, jobs), cpu_count()) if engine == "local" and client is None else 1
     try:
-        hashed = hash_files([path for path, _ in listed], hashers, hashing.update)
+        hashed = iter(hash_files(unhashed, hashers, hashing.update))
     finally:
         hashing.close()
-    files = [InputFile(file.path, file.sha256, file.size, kind) for file, (_, kind) in zip(hashed, listed, strict=True)]
+    files = []
+    for (path, kind), stamp, sha in zip(listed, stamps, cached, strict=True):
+        file = next(hashed) if sha is None else InputFile(str(path), sha, stamp[0])  # stamp[0]: size
+        files.append(InputFile(file.path, file.sha256, file.size, kind))
     with DatasetRun(folder, extractor) as run:
         keep, todo, trim = run.reuse(files)
         for chunk in keep:
@@ -665,6 +681,11 @@ def extract_to_dataset(
         extra = dict(before_publish(run) or {}) if before_publish is not None else {}
         derived = extra.pop("derived_parts", None)
         summary.manifest = run.publish(extra=extra, derived=derived)
+        try:
+            write_hash_cache(folder, {f.path: (stamp, f.sha256) for f, stamp in zip(files, stamps, strict=True)
+                                      if stamp is not None}, hashing_started)
+        except OSError as exc:  # the dataset is published; without the cache the next run hashes everything
+            log.warning("%s: the file hash cache was not written (%s)", folder, exc)
     summary.reports = summary.manifest["counts"]["reports"]
     summary.seconds = time.monotonic() - started
     return summary

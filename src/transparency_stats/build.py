@@ -413,6 +413,7 @@ def build_processed(
     csv: str = "auto",
     client: object | None = None,
     on_failure: Callable[[str, str], None] | None = None,
+    rehash: bool = False,
 ) -> str:
     """Extract ``raw`` (reports and figure tables) into the ``processed`` dataset, incrementally,
     with checks and metrics; CSV copies when ``csv`` is ``yes`` (or ``auto`` and the run is small).
@@ -447,7 +448,7 @@ def build_processed(
     summary = extract_to_dataset(
         [raw], processed, figure_tables=True, progress=progress, jobs=jobs, engine=engine,
         scheduler=scheduler, timeout=DEFAULT_TIMEOUT if timeout is None else timeout, client=client,
-        on_failure=on_failure, before_publish=finish,
+        on_failure=on_failure, before_publish=finish, rehash=rehash,
     )
     counts = summary.manifest["counts"]
     failed = len(summary.failures)

@@ -62,6 +62,11 @@ def _batch_options(args: argparse.Namespace) -> dict:
             "timeout": args.timeout or None}
 
 
+def _dataset_options(args: argparse.Namespace) -> dict:
+    """:func:`_batch_options` and those of runs that write a dataset."""
+    return {**_batch_options(args), "rehash": args.rehash}
+
+
 def _print_failure(source: str, reason: str) -> None:
     print(f"{source}: error: {reason}", file=sys.stderr)
 
@@ -220,7 +225,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         from .batch import extract_to_dataset
 
         summary = extract_to_dataset(args.paths, args.dataset, progress=not args.quiet,
-                                     on_failure=_print_failure, **_batch_options(args))
+                                     on_failure=_print_failure, **_dataset_options(args))
         if not args.quiet:
             counts = summary.manifest["counts"]
             print(
@@ -275,7 +280,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .build import build_processed
 
     summary = build_processed(raw, processed, progress=not args.quiet, csv=args.csv,
-                              on_failure=None if args.quiet else _print_failure, **_batch_options(args))
+                              on_failure=None if args.quiet else _print_failure, **_dataset_options(args))
     if not args.quiet:
         print(summary, file=sys.stderr)
         _print_summary(tally_processed(processed))
@@ -359,6 +364,9 @@ def _add_batch_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                         help=f"per-file time limit; a file past it gets an error row (default {DEFAULT_TIMEOUT:g}, "
                         "0: none)")
+    parser.add_argument("--rehash", action="store_true",
+                        help="with a dataset: hash every file again, even one whose size, times and inode are "
+                        "those it had when the last run hashed it")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -10,6 +10,9 @@ Layout of a dataset folder (``extract --dataset DIR`` or ``data/processed``)::
                                    written by the worker after its parts
     derived/<run>/…                checks and metrics of ``build``
     manifest.json                  written last by a run: the chunks (and derived files) it is made of
+    file_hashes.parquet            each input's hash with its size, times and inode when hashed, so
+                                   that an unchanged file is not read again to hash it (rebuilt by
+                                   every run; deleting it, or ``--rehash``, only costs a re-read)
     .lock                          held (flock) while a run writes
 
 Workers write their own part files (each through a temporary name and a rename),
@@ -161,6 +164,53 @@ def chunk_id_for(files: Iterable[InputFile], extractor: str) -> str:
     for f in files:
         digest.update(f"{f.path}\0{f.sha256}\n".encode())
     return digest.hexdigest()[:20]
+
+
+# --------------------------------------------------------------------------- hash cache
+
+HASH_CACHE = "file_hashes.parquet"
+#: A file changed this close (ns) before it was hashed could change again within one clock tick of
+#: its file system unseen by its times: its hash is not cached (hashed again next run).
+RACY_NS = 2_000_000_000
+_STAMP_FIELDS = ("size", "mtime_ns", "ctime_ns", "inode", "device")
+
+
+def file_stamp(path: str | Path) -> tuple[int, int, int, int, int] | None:
+    """(size, mtime_ns, ctime_ns, inode, device) of a file, or None when it cannot be stat'ed.
+
+    Any write to a file changes its ctime, which no tool can set back; with the
+    inode and device this names one unchanged file, as git's index does.
+    """
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
+
+
+def read_hash_cache(folder: str | Path) -> dict[str, tuple[tuple[int, ...], str]]:
+    """path → (stamp, sha256) of the last run's inputs; empty when there is none or it is unreadable."""
+    path = Path(folder) / HASH_CACHE
+    if not path.is_file():
+        return {}
+    try:
+        table = pq.read_table(path, columns=["path", "sha256", *_STAMP_FIELDS])
+    except (OSError, ValueError, pa.ArrowException):
+        return {}  # a damaged cache only means hashing again
+    columns = [table.column(name).to_pylist() for name in ("path", "sha256", *_STAMP_FIELDS)]
+    return {row[0]: (tuple(row[2:]), row[1]) for row in zip(*columns, strict=True)}
+
+
+def write_hash_cache(folder: str | Path, entries: dict[str, tuple[tuple[int, ...], str]], started_ns: int) -> None:
+    """Keep ``entries`` (path → (stamp, sha256)) for the next run, less files changed shortly before
+    ``started_ns`` (when hashing began: see :data:`RACY_NS`)."""
+    kept = {path: (stamp, sha) for path, (stamp, sha) in entries.items()
+            if sha and max(stamp[1], stamp[2]) < started_ns - RACY_NS}
+    columns = {"path": pa.array(list(kept), pa.string()),
+               "sha256": pa.array([sha for _, sha in kept.values()], pa.string())}
+    for i, name in enumerate(_STAMP_FIELDS):  # inode and device numbers are unsigned 64-bit
+        columns[name] = pa.array([stamp[i] for stamp, _ in kept.values()], pa.int64() if i < 3 else pa.uint64())
+    write_table_atomic(Path(folder) / HASH_CACHE, pa.table(columns))
 
 
 # --------------------------------------------------------------------------- writing
