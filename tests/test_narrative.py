@@ -431,7 +431,7 @@ def test_anchored_matching_finds_what_a_full_scan_finds(monkeypatch: pytest.Monk
 
     from transparency_stats import narrative
     from transparency_stats.compact_text import CompactText
-    from transparency_stats.narrative import _matches
+    from transparency_stats.narrative import _matches, _Region
     from transparency_stats.phrasings import TEXT_RULES
 
     monkeypatch.setattr(narrative, "_ANCHOR_GAIN", 0)  # always anchored, however common the anchor
@@ -449,7 +449,8 @@ def test_anchored_matching_finds_what_a_full_scan_finds(monkeypatch: pytest.Monk
         for rule in TEXT_RULES:
             for start, end in ((0, len(text)), (len(text) // 3, 2 * len(text) // 3)):
                 expected = [m.span() for m in rule.compiled.finditer(text, start, end)]
-                assert [m.span() for m in _matches(rule.compiled, rule.anchors, text, start, end)] == expected
+                found = _matches(rule.compiled, rule.anchors, _Region(text, start, end, estimate=False))
+                assert [m.span() for m in found] == expected
                 checked += len(expected)
     assert checked > 200
 

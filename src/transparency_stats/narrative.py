@@ -90,22 +90,6 @@ class _Candidate(NamedTuple):
 
 _SPACES_RE = re.compile(r"\s+")
 
-#: The text last made compact, and its compact form: a report's tables check their rows with
-#: its prose (:func:`prose_statements`) before its prose is read, both in the same text.
-_last_compact: tuple[str, _Compact] | None = None
-
-
-def _compact_of(text: str, keep: bool) -> _Compact:
-    """``CompactText(text, digit_gaps=True)``, made once for the same text (the same string object).
-
-    ``keep``: kept for the next call (else the one kept is let go).
-    """
-    global _last_compact
-    last = _last_compact
-    compact = last[1] if last is not None and last[0] is text else _Compact(text, digit_gaps=True)
-    _last_compact = (text, compact) if keep else None
-    return compact
-
 
 def _original(doc_text: str, compact: _Compact, start: int, end: int) -> str:
     """The doc.text span behind a compact span, whitespace collapsed."""
@@ -166,19 +150,15 @@ def _prose_regions(text: str) -> list[tuple[int, int]]:
 _ANCHOR_GAIN = 16
 
 
-def _matches(
-    pattern: re.Pattern[str], anchors: tuple[Anchor, ...], text: str, start: int, end: int,
-    counts: dict[str, int] | None = None, region: _Region | None = None,
-) -> Iterator[re.Match[str]]:
-    """The matches ``pattern.finditer(text, start, end)`` gives, found faster.
+def _matches(pattern: re.Pattern[str], anchors: tuple[Anchor, ...], region: _Region) -> Iterator[re.Match[str]]:
+    """The matches ``pattern.finditer(text, start, end)`` gives over ``region``, found faster.
 
     A match starts only where one of a rule's anchors (literal text every match holds) stands
     at the anchor's distance ahead; with the rarest anchor, the pattern is tried at those
-    starts alone, in order, going on after each match's end as ``finditer`` does.
-    ``counts``: occurrences of literals in ``text[start:end]`` already counted (filled here);
-    ``region``: that region, with the places of literals already looked for.
+    starts alone, in order, going on after each match's end as ``finditer`` does.  The
+    region's counts of literals and their places are filled here and used again by other rules.
     """
-    counts = {} if counts is None else counts
+    text, start, end, counts = region.text, region.start, region.end, region.counts
     best: tuple[int, Anchor] | None = None
     for anchor in anchors:
         count = 0
@@ -193,7 +173,7 @@ def _matches(
     if best is None or best[0] * _ANCHOR_GAIN > end - start:
         yield from pattern.finditer(text, start, end)
         return
-    yield from _anchored_matches(pattern, best[1], region or _Region(text, start, end))
+    yield from _anchored_matches(pattern, best[1], region)
 
 
 class _Region:
@@ -348,7 +328,7 @@ def _rule_matches(index: int, rule: Rule, region: _Region) -> Iterator[re.Match[
         if estimate < _NO_ANCHOR and estimate * _ANCHOR_GAIN <= region.end - region.start:
             return _anchored_matches(rule.compiled, rule.anchors[anchor], region)
     # the estimate is too coarse (or there is none): count the literals themselves
-    return _matches(rule.compiled, rule.anchors, region.text, region.start, region.end, region.counts, region)
+    return _matches(rule.compiled, rule.anchors, region)
 
 
 _FEW_RULES = 8
@@ -646,7 +626,7 @@ def prose_statements(text: str, metrics: Iterable[str]) -> dict[str, set[float]]
     Used to check other readings (a run-together table row), never as figures: a
     metric stated with two different values has both.
     """
-    compact = _compact_of(text, keep=True)  # the prose of the text is read next
+    compact = _Compact(text, digit_gaps=True)  # the view is kept for the prose, read next
     stated: dict[str, set[float]] = {}
     for c in _prose_candidates(text, compact, len(compact.text), set(metrics)):
         stated.setdefault(c.metric, set()).add(c.value)
@@ -663,7 +643,7 @@ def extract_text_figures(doc: Document, layout: str) -> tuple[list[Figure], list
     if layout not in FORMAT_VERSIONS:
         raise ValueError(f"unknown layout {layout!r}; expected one of {FORMAT_VERSIONS}")
     allowed = _allowed_metrics(layout)
-    compact = _compact_of(doc.text, keep=False)
+    compact = _Compact(doc.text, digit_gaps=True)
     issues: list[Issue] = []
     annex = _ANNEX_START_RE.search(compact.text) if layout == "narrative" else None
     limit = annex.start() if annex else len(compact.text)
