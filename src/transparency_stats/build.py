@@ -121,15 +121,13 @@ class ReportBucket:
     only: tuple[str, ...] | None = None
 
 
-_report_keys = figure_report_keys
-
 
 def _group_keys(task: tuple[int, list[str]]) -> tuple[int, list[str]]:
     """The reports (keys) whose rows are in one group of part files (runs in workers)."""
     index, files = task
     keys: set[str] = set()
     for path in files:
-        keys.update(pc.unique(_report_keys(pq.read_table(path, columns=["report_id", "source_file"]))).to_pylist())
+        keys.update(pc.unique(figure_report_keys(pq.read_table(path, columns=["report_id", "source_file"]))).to_pylist())
     return index, sorted(keys)
 
 
@@ -192,14 +190,21 @@ def _bucket_figures(bucket: ReportBucket) -> pd.DataFrame:
     table = ds.dataset(list(bucket.files), schema=FIGURE_SCHEMA, format="parquet").to_table(
         columns=list(DERIVE_COLUMNS))
     if bucket.only is not None:
-        table = table.filter(pc.is_in(_report_keys(table), value_set=pa.array(bucket.only, pa.string())))
+        table = table.filter(pc.is_in(figure_report_keys(table), value_set=pa.array(bucket.only, pa.string())))
     if bucket.without:
-        table = table.filter(pc.invert(pc.is_in(_report_keys(table),
+        table = table.filter(pc.invert(pc.is_in(figure_report_keys(table),
                                                 value_set=pa.array(bucket.without, pa.string()))))
+    return derive_frame(table)
+
+
+def derive_frame(table: pa.Table) -> pd.DataFrame:
+    """Figures read with the columns checks and metrics read (:data:`DERIVE_COLUMNS`) as the DataFrame they
+    take, the other columns blank; in one Arrow chunk per column (a take over the part files' many chunks
+    costs more than the checks)."""
     for name in FIGURE_SCHEMA.names:
         if name not in DERIVE_COLUMNS:
             table = table.append_column(FIGURE_SCHEMA.field(name), pa.nulls(table.num_rows, FIGURE_SCHEMA.field(name).type))
-    table = table.select(FIGURE_SCHEMA.names)
+    table = table.select(FIGURE_SCHEMA.names).combine_chunks()
     return coerce_figures(table.to_pandas(types_mapper=_pandas_type))
 
 

@@ -176,24 +176,20 @@ def tally_processed(folder: Path) -> BatchTally:
 
 
 def _identity_figures(folder: Path) -> object:
-    """The figures identity checks read (tables 三 and 四 of standard-layout reports), only the columns they
-    read (as the checks of ``build`` do), in one Arrow chunk per column (a take over the part files' many
-    chunks cost more than the checks).
-    """
+    """The figures identity checks read (tables 三 and 四 of standard-layout reports), with only the
+    columns checks read, as ``build`` reads them."""
     import pyarrow.dataset as ds
 
-    from .build import DERIVE_COLUMNS, _pandas_type
+    from .build import DERIVE_COLUMNS, derive_frame
     from .dataset import figures_dataset, read_manifest
     from .processed import load_figures
-    from .schema import coerce_figures
     from .vocabulary import STANDARD_LAYOUTS
 
     tables = ds.field("table").isin(["requests", "review_litigation"])
     if read_manifest(folder) is None:
         return load_figures(folder, layouts=list(STANDARD_LAYOUTS), filter=tables)
-    table = figures_dataset(folder, layouts=list(STANDARD_LAYOUTS)).to_table(filter=tables,
-                                                                              columns=list(DERIVE_COLUMNS))
-    return coerce_figures(table.combine_chunks().to_pandas(types_mapper=_pandas_type))
+    dataset = figures_dataset(folder, layouts=list(STANDARD_LAYOUTS))
+    return derive_frame(dataset.to_table(filter=tables, columns=list(DERIVE_COLUMNS)))
 
 
 def _print_summary(tally: BatchTally) -> None:
