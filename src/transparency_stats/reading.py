@@ -630,8 +630,7 @@ def _expand_grid(
         for text, rowspan_value, colspan_value in cells:
             if pending:
                 col = fill_spanned(row, col)
-            rowspan = _span(rowspan_value) if rowspan_value else 1
-            colspan = _span(colspan_value) if colspan_value else 1
+            rowspan, colspan = _span(rowspan_value), _span(colspan_value)
             if rowspan == colspan == 1:
                 row.append(text)
                 col += 1
