@@ -164,3 +164,19 @@ def test_duplicates_of_an_organ_year_give_rows_linear_in_reports(figures: pd.Dat
     assert carried["detail"].str.endswith("report s2023_0").all(), "compared with the 2023 report kept"
     assert (checks["kind"] == "duplicate").sum() == 10
     assert np.isfinite(carried["difference"].to_numpy(dtype=float)).all()
+
+
+def test_identity_statuses_bucket_by_bucket_are_those_of_all_figures_at_once(
+        figures: pd.DataFrame, tmp_path: Path, monkeypatch) -> None:
+    from transparency_stats import cli
+
+    monkeypatch.setattr(build, "BUCKET_ROWS", 500)
+    files = list(dict.fromkeys(figures["source_file"]))
+    twin = "a2020_same_bytes.txt"  # its report's rows span two chunks
+    chunks = [[f for f in files[k::3] if f != twin] for k in range(3)] + [[twin]]
+    out = tmp_path / "processed"
+    _publish_in_chunks(figures, out, chunks)
+    expected = cli._statuses_of(ts.run_checks(ts.load_processed(out)))
+    assert len(expected) >= 5 and {"ok", "broken"} <= set().union(*expected.values())
+    for jobs in (1, 2):
+        assert cli.identity_statuses(out, jobs) == expected

@@ -185,10 +185,11 @@ def report_buckets(folder: Path, chunks: list[Chunk], mapper: Callable | None = 
     return buckets
 
 
-def _bucket_figures(bucket: ReportBucket) -> pd.DataFrame:
-    """The figures of one bucket with the columns checks and metrics read (the others blank)."""
+def bucket_figures(bucket: ReportBucket, row_filter: ds.Expression | None = None) -> pd.DataFrame:
+    """The figures of one bucket (those ``row_filter`` keeps, if given) with the columns checks and metrics
+    read (the others blank)."""
     table = ds.dataset(list(bucket.files), schema=FIGURE_SCHEMA, format="parquet").to_table(
-        columns=list(DERIVE_COLUMNS))
+        columns=list(DERIVE_COLUMNS), filter=row_filter)
     if bucket.only is not None:
         table = table.filter(pc.is_in(figure_report_keys(table), value_set=pa.array(bucket.only, pa.string())))
     if bucket.without:
@@ -213,14 +214,14 @@ def derive(bucket: ReportBucket) -> dict:
 
     Checks and metrics come back as Arrow tables, the small tables as DataFrames.
     """
-    out = report_stage(_bucket_figures(bucket))
+    out = report_stage(bucket_figures(bucket))
     schemas = derived_schemas()
     for name, schema in schemas.items():
         out[name] = pa.Table.from_pandas(out[name][schema.names], schema=schema, preserve_index=False)
     return out
 
 
-def _map(func: Callable, tasks: list, *, engine: str, jobs: int, scheduler: str | None, client: object | None):
+def map_tasks(func: Callable, tasks: list, *, engine: str, jobs: int, scheduler: str | None, client: object | None):
     """``func`` over ``tasks`` on the run's engine, results as they come."""
     if engine == "dask":
         from distributed import as_completed
@@ -289,10 +290,10 @@ def write_derived(
         from . import checks, metrics, series  # noqa: F401  (imported once here, not in every forked worker)
 
         # the key scan on the local pool (a Dask session is opened once, for the buckets)
-        scan = functools.partial(_map, engine="local", jobs=jobs, scheduler=None, client=None)
+        scan = functools.partial(map_tasks, engine="local", jobs=jobs, scheduler=None, client=None)
         tasks = report_buckets(folder, [run.chunks[c] for c in sorted(run.chunks)],
                                scan if engine == "local" else None)
-        for tables in _map(derive, tasks, engine=engine, jobs=jobs, scheduler=scheduler, client=client):
+        for tables in map_tasks(derive, tasks, engine=engine, jobs=jobs, scheduler=scheduler, client=client):
             for name in schemas:
                 if tables[name].num_rows:
                     writers[name].write_table(tables[name])

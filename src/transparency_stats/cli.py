@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import os
 import sys
@@ -123,12 +124,11 @@ class BatchTally:
 
     def add_checks(self, checks: object, reports: list[str]) -> None:
         """Count the identity statuses of ``reports`` (standard-table report ids) from a checks table."""
-        statuses: dict[str, set[str]] = {}
-        if checks is not None and len(checks):  # type: ignore[arg-type]
-            identity = checks[checks["kind"] == "identity"]  # type: ignore[index]
-            # as plain lists: iterating the Arrow-backed columns cost a call per cell (seconds at scale)
-            for report_id, status in zip(identity["report_id"].tolist(), identity["status"].tolist(), strict=True):
-                statuses.setdefault(str(report_id), set()).add(str(status))
+        self.add_statuses(_statuses_of(checks) if checks is not None and len(checks) else {},  # type: ignore[arg-type]
+                          reports)
+
+    def add_statuses(self, statuses: dict[str, set[str]], reports: list[str]) -> None:
+        """Count ``reports`` (standard-table report ids) by the identity statuses each has in ``statuses``."""
         for report_id in reports:
             found = statuses.get(report_id)
             if not found:
@@ -154,9 +154,9 @@ class BatchTally:
         return [first, second]
 
 
-def tally_processed(folder: Path) -> BatchTally:
-    """The summary counts of a processed dataset: its reports table and its identity checks."""
-    from .checks import identity_checks
+def tally_processed(folder: Path, jobs: int = 1) -> BatchTally:
+    """The summary counts of a processed dataset: its reports table and its identity checks (computed,
+    when the dataset has none stored, bucket by bucket of reports on ``jobs`` processes)."""
     from .processed import _derived, load_reports
     from .vocabulary import STANDARD_LAYOUTS
 
@@ -169,27 +169,67 @@ def tally_processed(folder: Path) -> BatchTally:
     standard = reports[reports["format_version"].isin(STANDARD_LAYOUTS).fillna(False)]
     ids = [str(r) for r in standard["report_id"]]
     checks = _derived(folder, "checks", ["report_id", "kind", "status"])
-    if checks is None and ids:
-        checks = identity_checks(_identity_figures(folder))
-    tally.add_checks(checks, ids)
+    if checks is not None or not ids:
+        tally.add_checks(checks, ids)
+    else:
+        tally.add_statuses(identity_statuses(folder, jobs), ids)
     return tally
 
 
-def _identity_figures(folder: Path) -> object:
-    """The figures identity checks read (tables 三 and 四 of standard-layout reports), with only the
-    columns checks read, as ``build`` reads them."""
-    import pyarrow.dataset as ds
+def identity_statuses(folder: Path, jobs: int = 1) -> dict[str, set[str]]:
+    """Each standard-layout report's identity statuses (report id → {ok, broken, incomplete}) from the
+    figures of a dataset folder, as :func:`.checks.identity_checks` gives them on all its figures at once.
 
-    from .build import DERIVE_COLUMNS, derive_frame
-    from .dataset import figures_dataset, read_manifest
+    A published dataset is read bucket by bucket of whole reports (``build``'s buckets) on ``jobs``
+    processes; a folder of single files, at once.
+    """
+    from .build import map_tasks, report_buckets
+    from .checks import identity_checks
+    from .dataset import published_chunks
     from .processed import load_figures
     from .vocabulary import STANDARD_LAYOUTS
 
-    tables = ds.field("table").isin(["requests", "review_litigation"])
-    if read_manifest(folder) is None:
-        return load_figures(folder, layouts=list(STANDARD_LAYOUTS), filter=tables)
-    dataset = figures_dataset(folder, layouts=list(STANDARD_LAYOUTS))
-    return derive_frame(dataset.to_table(filter=tables, columns=list(DERIVE_COLUMNS)))
+    chunks = published_chunks(folder)
+    if chunks is None:
+        tables = _field_in("table", IDENTITY_TABLES)
+        return _statuses_of(identity_checks(load_figures(folder, layouts=list(STANDARD_LAYOUTS), filter=tables)))
+    scan = functools.partial(map_tasks, engine="local", jobs=jobs, scheduler=None, client=None)
+    statuses: dict[str, set[str]] = {}
+    for found in scan(_bucket_statuses, report_buckets(folder, chunks, scan)):
+        for key, some in found.items():
+            statuses.setdefault(key, set()).update(some)
+    return statuses
+
+
+#: The figure tables identities read (tables 三 and 四).
+IDENTITY_TABLES = ("requests", "review_litigation")
+
+
+def _field_in(name: str, values: tuple[str, ...]) -> object:
+    """A pyarrow dataset filter: column ``name`` is one of ``values``."""
+    import pyarrow.dataset as ds
+
+    return ds.field(name).isin(list(values))
+
+
+def _bucket_statuses(bucket: object) -> dict[str, set[str]]:
+    """:func:`identity_statuses` of one bucket of whole reports (runs in workers)."""
+    from .build import bucket_figures
+    from .checks import identity_checks
+    from .vocabulary import STANDARD_LAYOUTS
+
+    row_filter = _field_in("table", IDENTITY_TABLES) & _field_in("format_version", STANDARD_LAYOUTS)
+    return _statuses_of(identity_checks(bucket_figures(bucket, row_filter)))  # type: ignore[arg-type]
+
+
+def _statuses_of(checks: object) -> dict[str, set[str]]:
+    """Report id → the statuses of its identity rows in a checks table."""
+    statuses: dict[str, set[str]] = {}
+    identity = checks[checks["kind"] == "identity"]  # type: ignore[index]
+    # as plain lists: iterating the Arrow-backed columns cost a call per cell (seconds at scale)
+    for report_id, status in zip(identity["report_id"].tolist(), identity["status"].tolist(), strict=True):
+        statuses.setdefault(str(report_id), set()).add(str(status))
+    return statuses
 
 
 def _print_summary(tally: BatchTally) -> None:
@@ -230,7 +270,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
                 f"in {summary.seconds:.1f} s",
                 file=sys.stderr,
             )
-            _print_summary(tally_processed(Path(args.dataset)))
+            _print_summary(tally_processed(Path(args.dataset), args.jobs))
         if output is None:
             if summary.files and len(summary.failures) >= summary.files:
                 print(f"transparency-stats extract: error: every input failed ({len(summary.failures)} of "
@@ -279,7 +319,7 @@ def cmd_build(args: argparse.Namespace) -> int:
                               on_failure=None if args.quiet else _print_failure, **_dataset_options(args))
     if not args.quiet:
         print(summary, file=sys.stderr)
-        _print_summary(tally_processed(processed))
+        _print_summary(tally_processed(processed, args.jobs))
     return 0
 
 

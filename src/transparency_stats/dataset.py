@@ -376,6 +376,18 @@ def _read_seals(folder: Path) -> dict[str, Chunk]:
     return seals
 
 
+def published_chunks(folder: str | Path) -> list[Chunk] | None:
+    """The sealed chunks of a dataset folder's published run, in order; None without a manifest."""
+    manifest = read_manifest(folder)
+    if manifest is None:
+        return None
+    seals = _read_seals(Path(folder))
+    missing = [c for c in manifest.get("chunks", []) if c not in seals]
+    if missing:
+        raise FileNotFoundError(f"{folder}: published chunk {missing[0]} has no seal or lost a part file")
+    return [seals[c] for c in sorted(manifest.get("chunks", []))]
+
+
 class DatasetRun:
     """One run writing a dataset folder: lock, clean, reuse sealed chunks, publish a manifest.
 
