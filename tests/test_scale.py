@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import threading
 import time
 from pathlib import Path
 
@@ -55,6 +56,61 @@ def test_a_slow_file_becomes_a_timeout_row(tmp_path: Path, monkeypatch) -> None:
     assert time.monotonic() - started < 5
     assert [(i.severity, i.kind, i.message) for i in result.issues] == [("error", "timeout", "timeout after 0.5 s")]
     assert result.report_id and result.source_file == str(slow)
+
+
+def _in_thread(func):
+    """func() in another thread (as a Dask worker runs a task): its result, or the exception it raised."""
+    out: list = []
+
+    def run() -> None:
+        try:
+            out.append(func())
+        except BaseException as exc:  # noqa: BLE001  (the test looks at what came out)
+            out.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(30)
+    assert not thread.is_alive(), "the time limit did not stop the thread"
+    return out[0]
+
+
+def test_a_slow_file_becomes_a_timeout_row_in_a_thread_too(tmp_path: Path, monkeypatch) -> None:
+    slow = tmp_path / "slow.txt"
+    slow.write_text("x", encoding="utf-8")
+
+    def crawl(path, sha256=None):
+        while True:
+            pass
+
+    monkeypatch.setattr(batch, "extract_report", crawl)
+    started = time.monotonic()
+    result = _in_thread(lambda: batch.extract_one(batch.hash_file(slow), timeout=0.5))
+    assert time.monotonic() - started < 5
+    assert [(i.kind, i.message) for i in result.issues] == [("timeout", "timeout after 0.5 s")]
+
+
+def test_a_thread_time_limit_never_fires_after_its_block() -> None:
+    def blocks() -> tuple[int, int]:
+        timed_out = finished = 0
+        for k in range(300):  # blocks that end about when their limit does
+            try:
+                with batch.time_limit(0.002):
+                    end = time.perf_counter() + 0.002 * (k % 3) / 2
+                    while time.perf_counter() < end:
+                        pass
+                finished += 1
+            except batch.FileTimeout:
+                timed_out += 1
+        end = time.perf_counter() + 0.3  # nothing may surface here, after every block is over
+        while time.perf_counter() < end:
+            pass
+        return timed_out, finished
+
+    outcome = _in_thread(blocks)
+    assert isinstance(outcome, tuple), outcome
+    timed_out, finished = outcome
+    assert timed_out + finished == 300 and finished >= 100
 
 
 def test_hashing_in_processes_gives_the_hashes_of_one_process(tmp_path: Path, monkeypatch) -> None:

@@ -230,13 +230,18 @@ class FileTimeout(BaseException):
 
 @contextmanager
 def time_limit(seconds: float | None) -> Iterator[None]:
-    """Interrupt the block after ``seconds`` (main thread of a process only; elsewhere no limit)."""
-    usable = (
-        seconds and seconds > 0 and hasattr(signal, "setitimer")
-        and threading.current_thread() is threading.main_thread()
-    )
-    if not usable:
+    """Interrupt the block with :class:`FileTimeout` after ``seconds``.
+
+    In a process's main thread a timer signal does it; in another thread (a Dask worker runs tasks
+    in threads) a timer thread raises the exception in the block's thread, which sees it at its next
+    Python instruction: Python code is stopped, a long call into C ends first.
+    """
+    if not seconds or seconds <= 0:
         yield
+        return
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        with _thread_time_limit(seconds):
+            yield
         return
 
     def _expire(signum: int, frame: object) -> None:
@@ -249,6 +254,43 @@ def time_limit(seconds: float | None) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def _set_async_exception(thread_id: int, exception: type[BaseException] | None) -> None:
+    """Raise ``exception`` in thread ``thread_id`` at its next Python instruction (None: withdraw it)."""
+    import ctypes
+
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id),
+                                               ctypes.py_object(exception) if exception else None)
+
+
+@contextmanager
+def _thread_time_limit(seconds: float) -> Iterator[None]:
+    """:func:`time_limit` in a thread that is not the main one (see there)."""
+    thread_id = threading.get_ident()
+    lock = threading.Lock()
+    state = {"open": True, "raised": False}
+
+    def expire() -> None:
+        with lock:  # never once the block is over: the exception would hit the code after it
+            if state["open"]:
+                state["raised"] = True
+                _set_async_exception(thread_id, FileTimeout)
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        with lock:
+            state["open"] = False
+            pending = state["raised"]
+        if pending:
+            # raised while the block was ending: withdraw it if it has not surfaced yet, and say so
+            _set_async_exception(thread_id, None)
+            raise FileTimeout()
 
 
 def failed_result(file: InputFile, kind: str, message: str) -> ReportResult:
