@@ -85,6 +85,31 @@ def test_dataset_holds_the_csv_rows_with_nullable_types(corpus: Path, tmp_path: 
     assert (errors["severity"] == "error").sum() == (reports["status"] == "failed").sum()
 
 
+def test_csv_with_a_dataset_is_written_from_it_byte_for_byte_as_alone(corpus: Path, tmp_path: Path,
+                                                                      monkeypatch) -> None:
+    (corpus / "sub").mkdir()
+    shutil.copy(TABLES / "gov2019.html", corpus / "sub" / "again.html")  # a second chunk's worth of order
+    (corpus / "sub" / "broken.pdf").write_bytes(b"not a pdf at all")  # an error row
+    alone = tmp_path / "alone" / "figures.csv"
+    assert main(["extract", str(corpus), "-o", str(alone), "-q"]) == 0
+    monkeypatch.setattr(batch, "chunk_size_for", lambda count, workers: 2)  # several chunks
+    both = tmp_path / "both" / "figures.csv"
+    assert main(["extract", str(corpus), "--dataset", str(tmp_path / "ds"), "-o", str(both), "-q"]) == 0
+    for name in ("figures.csv", "figures.errors.csv", "figures.warnings.csv"):
+        assert (both.parent / name).read_bytes() == (alone.parent / name).read_bytes(), name
+    assert len(read_csv(alone.parent / "figures.errors.csv")) == 2
+    assert len(read_csv(alone.parent / "figures.warnings.csv")) > 0
+
+    def must_not_read(path, sha256=None):  # unchanged: the CSV comes from the dataset alone
+        raise AssertionError(f"{path} was read again")
+
+    monkeypatch.setattr(batch, "extract_report", must_not_read)
+    again = tmp_path / "again" / "figures.csv"
+    assert main(["extract", str(corpus), "--dataset", str(tmp_path / "ds"), "-o", str(again), "-q"]) == 0
+    for name in ("figures.csv", "figures.errors.csv", "figures.warnings.csv"):
+        assert (again.parent / name).read_bytes() == (alone.parent / name).read_bytes(), name
+
+
 def test_second_run_only_hashes_and_follows_changes(corpus: Path, tmp_path: Path, monkeypatch) -> None:
     out = tmp_path / "ds"
     first = batch.extract_to_dataset([corpus], out, progress=False)

@@ -277,6 +277,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
                       f"{summary.files})", file=sys.stderr)
                 return 1
             return 0
+        # the CSV copies what the dataset now holds: nothing is read twice, unchanged files not at all
+        return _csv_from_dataset(Path(args.dataset), [str(f) for f in files], output, errors_path,
+                                 warnings_path, quiet=args.quiet)
     reports = failed = figures = warnings = 0
     tally = BatchTally()
     with FigureCsvWriter(output, errors_path, warnings_path) as writer:
@@ -300,6 +303,37 @@ def cmd_extract(args: argparse.Namespace) -> int:
         _print_summary(tally)
     if failed == reports:
         print(f"transparency-stats extract: error: every input failed ({failed} of {reports}); "
+              f"reasons in {errors_path}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _csv_from_dataset(folder: Path, inputs: list[str], output: Path, errors_path: Path, warnings_path: Path,
+                      *, quiet: bool) -> int:
+    """Write the figures, errors and warnings CSVs of ``extract -o`` from the dataset ``--dataset`` just
+    published (rows in input order); 1 when every input failed."""
+    from .dataset import published_rows
+    from .schema import ISSUE_COLUMNS
+    from .store import FigureCsvWriter
+
+    severity, source = ISSUE_COLUMNS.index("severity"), ISSUE_COLUMNS.index("source_file")
+    figures = warnings = 0
+    failed: set[str] = set()
+    with FigureCsvWriter(output, errors_path, warnings_path) as writer:
+        for figure_rows, issue_rows in published_rows(folder, inputs):
+            writer.write_rows(figure_rows, issue_rows)
+            figures += len(figure_rows)
+            for row in issue_rows:
+                if row[severity] == "error":
+                    failed.add(row[source])
+                else:
+                    warnings += 1
+    reports = len(inputs)
+    if not quiet:
+        print(f"{reports} reports, {figures} figures, {len(failed)} failed, {warnings} warnings → {output}"
+              f" (errors: {errors_path.name}, warnings: {warnings_path.name})", file=sys.stderr)
+    if reports and len(failed) >= reports:
+        print(f"transparency-stats extract: error: every input failed ({len(failed)} of {reports}); "
               f"reasons in {errors_path}", file=sys.stderr)
         return 1
     return 0

@@ -388,6 +388,37 @@ def published_chunks(folder: str | Path) -> list[Chunk] | None:
     return [seals[c] for c in sorted(manifest.get("chunks", []))]
 
 
+def published_rows(folder: str | Path, order: list[str]) -> Iterator[tuple[list[tuple], list[tuple]]]:
+    """(figure rows, issue rows) of a published dataset, chunk by chunk, as tuples in the order of
+    :data:`FIGURE_COLUMNS` and :data:`ISSUE_COLUMNS`.
+
+    ``order`` lists the input paths: chunks come by their first input there, and each chunk's rows by
+    their input's place, a report's rows as they were read (they share one part file).  A run's fresh
+    chunks are consecutive inputs, so its rows come in input order.
+    """
+    folder = Path(folder)
+    chunks = published_chunks(folder) or []
+    place = {path: k for k, path in enumerate(order)}
+    paths = pa.array(order, pa.string())
+
+    def first(chunk: Chunk) -> int:
+        return min((place.get(path, len(order)) for path, _ in chunk.inputs), default=len(order))
+
+    for chunk in sorted(chunks, key=first):
+        rows = []
+        for name, schema in (("figures", FIGURE_SCHEMA), ("issues", ISSUE_SCHEMA)):
+            files = [folder / p for p in chunk.parts if p.startswith(f"{name}/")]
+            if not files:
+                rows.append([])
+                continue
+            table = pa.concat_tables([ds.dataset([str(f)], schema=schema, format="parquet").to_table()
+                                      for f in files])
+            position = pc.index_in(table.column("source_file"), value_set=paths).fill_null(len(order))
+            table = table.take(pc.sort_indices(position))  # a stable sort: each report's rows keep their order
+            rows.append(list(zip(*(column.to_pylist() for column in table.columns), strict=True)))
+        yield rows[0], rows[1]
+
+
 class DatasetRun:
     """One run writing a dataset folder: lock, clean, reuse sealed chunks, publish a manifest.
 

@@ -7,7 +7,7 @@ import logging
 import operator
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
@@ -208,14 +208,19 @@ class FigureCsvWriter:
 
     def write(self, result: ReportResult) -> None:
         # the columns read straight off each row (fields are plain values: no deep copy as asdict makes)
-        # (plain text that no spreadsheet would evaluate is written as it is, without a call per cell)
+        self.write_rows(map(_FIGURE_ROW, result.figures), map(_ISSUE_ROW, result.issues))
+
+    def write_rows(self, figures: Iterable[Sequence[object]], issues: Iterable[Sequence[object]]) -> None:
+        """Figure rows (values in :data:`FIGURE_COLUMNS` order) and issue rows (:data:`ISSUE_COLUMNS` order)."""
+        # plain text that no spreadsheet would evaluate is written as it is, without a call per cell
         self._figures.writerows(
-            [v if type(v) is str and not v.startswith(FORMULA_PREFIXES) else _csv_value(v) for v in _FIGURE_ROW(f)]
-            for f in result.figures
+            [v if type(v) is str and not v.startswith(FORMULA_PREFIXES) else _csv_value(v) for v in row]
+            for row in figures
         )
-        for issue in result.issues:
-            writer = self._errors if issue.severity == "error" else self._warnings
-            writer.writerow([_csv_value(v) for v in _ISSUE_ROW(issue)])
+        severity = ISSUE_COLUMNS.index("severity")
+        for row in issues:
+            writer = self._errors if row[severity] == "error" else self._warnings
+            writer.writerow([_csv_value(v) for v in row])
 
     def __exit__(self, *exc_info: object) -> None:
         for manager in reversed(self._stack):
