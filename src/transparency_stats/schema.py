@@ -169,6 +169,39 @@ def select_figures(figures: pd.DataFrame, applicant: str | None = "total") -> pd
         frame = frame[frame["applicant"] == applicant]
     if frame.empty:
         return frame.reset_index(drop=True)
+    if not frame.index.is_unique or set(_RANK_COLUMNS) & set(frame.columns):
+        return _select_sorted(frame)  # rows joined to their ranks by index label, as the sort below assumes
+    return frame.take(_chosen_positions(frame)).reset_index(drop=True)
+
+
+#: The rank of a row in :func:`select_figures`, most significant first (then the order of the input).
+_RANK_COLUMNS = ("_no_value", "_text", "_derived", "_order")
+
+
+def _chosen_positions(frame: pd.DataFrame) -> np.ndarray:
+    """Positions of the rows :func:`select_figures` keeps, ascending: per (report, metric, applicant)
+    the first row of the best rank, found on integer codes (no sort or take of the strings)."""
+    rank = (frame["value"].isna().to_numpy(dtype=int) * 4
+            + (frame["table"].fillna("narrative") == "narrative").to_numpy(dtype=int) * 2
+            + frame["derived"].fillna(False).astype(bool).to_numpy(dtype=int))
+    group = group_codes(frame, ["report_id", "metric", "applicant"])
+    order = np.lexsort((rank, group))  # stable: equal ranks keep the input order
+    ranked = group[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = ranked[1:] != ranked[:-1]
+    return np.sort(order[first])
+
+
+def group_codes(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """One integer per row, equal where all ``keys`` are equal (NA equal to NA, as in ``duplicated``)."""
+    code = np.zeros(len(frame), dtype=np.int64)
+    for key in keys:
+        codes, uniques = pd.factorize(frame[key], use_na_sentinel=False)
+        code = pd.factorize(code * max(len(uniques), 1) + codes)[0].astype(np.int64, copy=False)
+    return code
+
+
+def _select_sorted(frame: pd.DataFrame) -> pd.DataFrame:
     rank = pd.DataFrame(
         {
             "_no_value": frame["value"].isna().astype(int),
