@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from . import registry
-from .schema import coerce_figures, select_figures
+from .schema import chosen_rows, coerce_figures, select_figures  # noqa: F401  (select_figures: imported from here)
 from .vocabulary import (
     APPLICANT_COLUMNS,
     DENIED_REASONS,
@@ -79,7 +79,7 @@ def reports(figures: pd.DataFrame) -> pd.DataFrame:
     """One row per report: report_id, agency (canonical), report_year, format_version, source_file."""
     frame = coerce_figures(figures)
     frame["report_id"] = frame["report_id"].fillna(frame["source_file"])
-    out = frame.drop_duplicates("report_id")[REPORT_KEYS + ["source_file"]].copy()
+    out = frame[REPORT_KEYS + ["source_file"]].drop_duplicates("report_id")
     out["agency"] = _canonical(out["agency"])
     return out.set_index("report_id", drop=False)
 
@@ -121,7 +121,7 @@ class _Wides:
         if self._chosen is None:
             # One selection for every applicant column: the choice is made per
             # (report, metric, applicant), so filtering afterwards gives the same rows.
-            self._chosen = select_figures(self.figures, applicant=None)
+            self._chosen = chosen_rows(self.figures, None, ["report_id", "metric", "applicant", "value", "derived"])
         return self._chosen
 
     def wide(self, applicant: str = "total") -> pd.DataFrame:
