@@ -236,3 +236,20 @@ def test_identity_checks_as_by_frames(seed: int) -> None:
     pd.testing.assert_frame_equal(identity_checks(shuffled), _identity_checks_by_frames(shuffled))
     narrative = figures.assign(format_version="narrative")
     pd.testing.assert_frame_equal(identity_checks(narrative), _identity_checks_by_frames(narrative))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_wide_tables_as_pivots(seed: int) -> None:
+    figures = random_figures(seed)
+    chosen = metrics._Wides(figures).chosen()
+    for applicant in ("total", "commercial"):
+        rows = chosen[(chosen["applicant"] == applicant).to_numpy(dtype=bool)].reset_index(drop=True)
+        values, exists, derived = metrics._pivots(rows)
+        pd.testing.assert_frame_equal(values, rows.pivot(index="report_id", columns="metric",
+                                                         values="value").astype("Float64"))
+        pd.testing.assert_frame_equal(exists, rows.assign(_one=True).pivot(
+            index="report_id", columns="metric", values="_one").notna())
+        pd.testing.assert_frame_equal(derived, rows.assign(_d=rows["derived"].fillna(False).astype(bool)).pivot(
+            index="report_id", columns="metric", values="_d").fillna(False).astype(bool))
+    with pytest.raises(ValueError, match="duplicate"):
+        metrics._pivots(pd.concat([rows, rows.iloc[:1]], ignore_index=True))

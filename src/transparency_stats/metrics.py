@@ -148,38 +148,77 @@ class _Wides:
 def _wide_of(info: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFrame:
     if chosen.empty:
         return info.copy()
-    values = chosen.pivot(index="report_id", columns="metric", values="value").astype("Float64")
-    exists = chosen.assign(_one=True).pivot(index="report_id", columns="metric", values="_one").notna()
-    derived = (
-        chosen.assign(_d=chosen["derived"].fillna(False).astype(bool))
-        .pivot(index="report_id", columns="metric", values="_d")
-        .fillna(False)
-        .astype(bool)
-    )
+    values, exists, derived = _pivots(chosen)
     versions = info["format_version"].reindex(values.index)
     layouts = [None if pd.isna(v) else str(v) for v in versions]
+    layout_rows = {layout: np.array([v == layout for v in layouts], dtype=bool) for layout in dict.fromkeys(layouts)}
+    floats: dict[str, np.ndarray] = {}  # each column of values as floats, read once (a subtotal once resolved)
+
+    def column(metric: str) -> np.ndarray:
+        if metric not in floats:
+            floats[metric] = _floats(values, metric)
+        return floats[metric]
+
     for subtotal in SUBTOTALS:
-        given = _floats(values, subtotal)
+        given = column(subtotal)
         if subtotal in derived.columns:
             read = exists[subtotal].to_numpy(dtype=bool) & ~derived[subtotal].to_numpy(dtype=bool)
         else:
             read = np.zeros(len(values), dtype=bool)
         resolved = given.copy()
-        for layout in dict.fromkeys(layouts):
-            rows = np.array([v == layout for v in layouts], dtype=bool)
+        for layout, rows in layout_rows.items():
             leaves = parts(subtotal, layout)
             has_leaf = np.zeros(len(values), dtype=bool)
             total = np.zeros(len(values), dtype=float)  # summed leaf by leaf, as printed order
             for leaf in leaves:
                 if leaf in exists.columns:
                     has_leaf |= exists[leaf].to_numpy(dtype=bool)
-                total = total + _floats(values, leaf)
+                total = total + column(leaf)
             keep = (read & ~np.isnan(given)) | ~has_leaf
             recompute = rows & ~keep
             resolved[recompute] = total[recompute]
         values[subtotal] = pd.array(resolved, dtype="Float64")
+        floats[subtotal] = _floats(values, subtotal)
     values.columns.name = None
     return info.join(values, how="left")
+
+
+def _pivots(chosen: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The chosen rows (one per report and metric) as three report × metric tables: the value
+    (Float64, NA where no row), whether a row exists, and whether it is derived.
+
+    What ``chosen.pivot(index="report_id", columns="metric", ...)`` gives for each, placed by codes
+    (one factorization) when neither key is blank; else by those pivots.
+    """
+    reports, report_ids = pd.factorize(chosen["report_id"], sort=True)
+    metrics, metric_ids = pd.factorize(chosen["metric"], sort=True)
+    if (reports < 0).any() or (metrics < 0).any():
+        return (chosen.pivot(index="report_id", columns="metric", values="value").astype("Float64"),
+                chosen.assign(_one=True).pivot(index="report_id", columns="metric", values="_one").notna(),
+                chosen.assign(_d=chosen["derived"].fillna(False).astype(bool))
+                .pivot(index="report_id", columns="metric", values="_d").fillna(False).astype(bool))
+    shape = (len(metric_ids), len(report_ids))
+    if len(np.unique(metrics.astype(np.int64) * shape[1] + reports)) < len(chosen):
+        chosen.pivot(index="report_id", columns="metric", values="value")  # raises on a repeated cell, as it does
+    value = chosen["value"].astype("Float64").array
+    data = np.zeros(shape)
+    data[metrics, reports] = value.to_numpy(dtype=float, na_value=0.0)
+    blank = np.ones(shape, dtype=bool)
+    blank[metrics, reports] = value.isna()
+    exists = np.zeros(shape, dtype=bool)
+    exists[metrics, reports] = True
+    derived = np.zeros(shape, dtype=bool)
+    derived[metrics, reports] = chosen["derived"].fillna(False).astype(bool).to_numpy(dtype=bool)
+    index = pd.Index(report_ids, name="report_id")
+    columns = pd.Index(metric_ids, name="metric")
+
+    def table(arrays: list) -> pd.DataFrame:
+        frame = pd.DataFrame(dict(zip(range(len(arrays)), arrays, strict=True)), index=index)
+        frame.columns = columns
+        return frame
+
+    return (table([pd.arrays.FloatingArray(data[m], blank[m]) for m in range(shape[0])]),
+            table(list(exists)), table(list(derived)))
 
 
 def _wides(figures: pd.DataFrame | _Wides) -> _Wides:
