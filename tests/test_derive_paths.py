@@ -253,3 +253,17 @@ def test_wide_tables_as_pivots(seed: int) -> None:
             index="report_id", columns="metric", values="_d").fillna(False).astype(bool))
     with pytest.raises(ValueError, match="duplicate"):
         metrics._pivots(pd.concat([rows, rows.iloc[:1]], ignore_index=True))
+
+
+def test_combined_codes_equal_exactly_where_all_codes_are() -> None:
+    from transparency_stats.schema import combined_codes
+
+    rng = np.random.default_rng(3)
+    for high in (3, 2**31):  # wide ranges are renumbered before they overflow
+        codes = [rng.integers(-1, 4, 2000) * (high // 4 + 1) for _ in range(4)]
+        combined = combined_codes(codes)
+        keys = list(zip(*codes, strict=True))
+        first = {}
+        for key, code in zip(keys, combined, strict=True):
+            assert first.setdefault(key, code) == code
+        assert len(set(combined.tolist())) == len(first)

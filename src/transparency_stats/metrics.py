@@ -198,15 +198,15 @@ def _pivots(chosen: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFr
                 chosen.assign(_d=chosen["derived"].fillna(False).astype(bool))
                 .pivot(index="report_id", columns="metric", values="_d").fillna(False).astype(bool))
     shape = (len(metric_ids), len(report_ids))
-    if len(np.unique(metrics.astype(np.int64) * shape[1] + reports)) < len(chosen):
+    exists = np.zeros(shape, dtype=bool)
+    exists[metrics, reports] = True
+    if exists.sum() < len(chosen):
         chosen.pivot(index="report_id", columns="metric", values="value")  # raises on a repeated cell, as it does
     value = chosen["value"].astype("Float64").array
     data = np.zeros(shape)
     data[metrics, reports] = value.to_numpy(dtype=float, na_value=0.0)
     blank = np.ones(shape, dtype=bool)
     blank[metrics, reports] = value.isna()
-    exists = np.zeros(shape, dtype=bool)
-    exists[metrics, reports] = True
     derived = np.zeros(shape, dtype=bool)
     derived[metrics, reports] = chosen["derived"].fillna(False).astype(bool).to_numpy(dtype=bool)
     index = pd.Index(report_ids, name="report_id")

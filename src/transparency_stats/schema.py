@@ -230,11 +230,18 @@ def group_codes(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
 
 
 def combined_codes(codes: list[np.ndarray]) -> np.ndarray:
-    """One integer per row, equal where all ``codes`` (integers from -1 up) are equal."""
+    """One integer per row, equal where all ``codes`` (integers from -1 up) are equal, ordered as the
+    codes taken left to right (renumbered only when the product of their ranges nears int64's)."""
     out = np.zeros(len(codes[0]) if codes else 0, dtype=np.int64)
+    size = 1
     for column in codes:
         column = np.asarray(column, dtype=np.int64) + 1
-        out = pd.factorize(out * (int(column.max(initial=0)) + 1) + column)[0].astype(np.int64, copy=False)
+        width = int(column.max(initial=0)) + 1
+        if size * width >= 2**62:
+            out = pd.factorize(out)[0].astype(np.int64, copy=False)
+            size = int(out.max(initial=0)) + 1
+        out = out * width + column
+        size *= width
     return out
 
 
