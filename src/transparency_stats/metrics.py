@@ -269,6 +269,29 @@ def _measures(wide: pd.DataFrame, part: _Part) -> tuple[pd.Series, pd.Series, pd
     return numerator, denominator.astype("Float64"), value.astype("Float64")
 
 
+def _float_arrays(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``values`` as Float64 holds them: the floats (NaN where NA) and where they are NA."""
+    array = values.astype("Float64").array
+    return array.to_numpy(dtype=float, na_value=np.nan), np.asarray(array.isna(), dtype=bool)
+
+
+def _measure_arrays(part: _Part, size: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """:func:`_measures` of a part as (floats, NA flags) pairs, without making Series."""
+    numerator = _float_arrays(part.numerator)
+    if part.denominator is None:
+        denominator = (np.full(size, np.nan), np.ones(size, dtype=bool))
+        value = numerator if part.value is None else _float_arrays(part.value)
+    else:
+        denominator = _float_arrays(part.denominator)
+        if part.value is None:  # as _ratio: NA unless the denominator is positive
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = np.where(denominator[0] > 0, numerator[0] / denominator[0], np.nan)
+            value = (ratio, np.isnan(ratio))
+        else:
+            value = _float_arrays(part.value)
+    return [numerator, denominator, value]
+
+
 def _layouts(wide: pd.DataFrame) -> tuple[pd.api.extensions.ExtensionArray, np.ndarray, pd.Index]:
     """The wide table's format versions as strings, their codes (-1: blank) and distinct values."""
     versions = wide["format_version"].astype("string").array
@@ -323,24 +346,33 @@ def _parts_rows(wide: pd.DataFrame, parts: list[_Part], keep_empty: bool) -> pd.
     and metric.  Built column by column from each part's arrays, not frame by frame.
     """
     size, count = len(wide), len(parts)
-    measures = [_measures(wide, part) for part in parts]
-    numerator, denominator, value = (
-        pd.concat([m[i] for m in measures], ignore_index=True).array for i in range(3))
+    # numerator, denominator and value of every part: floats (NaN where NA) and NA flags, part by part
+    data = np.empty((3, count, size))
+    blank = np.empty((3, count, size), dtype=bool)
+    for p, part in enumerate(parts):
+        for m, (floats, na) in enumerate(_measure_arrays(part, size)):
+            data[m, p], blank[m, p] = floats, na
     # notes: a constant note is stored once, a per-report note once per report
     note_arrays, note_at, noted = [], np.zeros((count, size), dtype=np.int64), np.zeros((count, size), dtype=bool)
+    first_with: dict[str, int] = {}  # each constant note's first part
     offset = 0
     for p, part in enumerate(parts):
+        if isinstance(part.note, str) and part.note in first_with:
+            note_at[p], noted[p] = note_at[first_with[part.note]], noted[first_with[part.note]]
+            continue
         if isinstance(part.note, pd.Series):
             notes = pd.array(part.note.to_numpy(dtype=object), dtype="string")
             note_at[p] = offset + np.arange(size)
         else:
             notes = pd.array([part.note], dtype="string")
             note_at[p] = offset
+            if isinstance(part.note, str):
+                first_with[part.note] = p
         note_arrays.append(notes)
         noted[p] = (pd.Series(notes).fillna("").str.len() > 0).to_numpy(dtype=bool)[note_at[p] - offset]
         offset += len(notes)
     keep = np.ones(count * size, dtype=bool) if keep_empty else (
-        ~numerator.isna() | ~value.isna() | noted.ravel())
+        ~blank[0].ravel() | ~blank[2].ravel() | noted.ravel())
     flat = np.flatnonzero(keep)
     part_of, row_of = np.divmod(flat, size)
     names = pd.array([part.metric for part in parts], dtype="string")
@@ -359,9 +391,8 @@ def _parts_rows(wide: pd.DataFrame, parts: list[_Part], keep_empty: bool) -> pd.
             "report_year": wide["report_year"].astype("Int64").array.take(row_of),
             "format_version": versions.take(row_of),
             "metric": names.take(part_of),
-            "numerator": numerator.take(flat),
-            "denominator": denominator.take(flat),
-            "value": value.take(flat),
+            **{column: pd.arrays.FloatingArray(data[m].ravel()[flat], blank[m].ravel()[flat])
+               for m, column in enumerate(("numerator", "denominator", "value"))},
             "comparable_group": groups.take(part_of * (len(layouts) + 1) + layout_at[row_of]),
             "note": type(note_arrays[0])._concat_same_type(note_arrays).take(note_at.ravel()[flat]),
         }
