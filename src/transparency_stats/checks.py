@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from .organs import canonical_organ
-from .schema import best_rows, choice_rank, chosen_rows, coerce_figures, combined_codes
+from .schema import CHOICE_COLUMNS, best_rows, choice_rank, chosen_rows, coerce_figures, combined_codes
 from .vocabulary import (
     APPLICANT_COLUMNS,
     APPLICANTS,
@@ -268,7 +268,7 @@ def report_summaries(figures: pd.DataFrame) -> pd.DataFrame:
     info = info[info["report_id"].notna()].reset_index(drop=True)
     positions = pd.Index(info["report_id"].astype(object))
     wanted = figures["metric"].isin(CROSS_YEAR_METRICS).fillna(False).to_numpy(dtype=bool)
-    chosen = chosen_rows(figures[wanted], "total", ["report_id", "metric", "value"])
+    chosen = chosen_rows(figures[list(CHOICE_COLUMNS)][wanted], "total", ["report_id", "metric", "value"])
     for metric in CROSS_YEAR_METRICS:
         rows = chosen[(chosen["metric"] == metric).to_numpy(dtype=bool)]
         where = positions.get_indexer(rows["report_id"].astype(object))

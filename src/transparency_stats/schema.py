@@ -175,7 +175,7 @@ def select_figures(figures: pd.DataFrame, applicant: str | None = "total") -> pd
 
 
 #: The columns :func:`select_figures` reads to choose.
-_CHOICE_COLUMNS = ("report_id", "source_file", "metric", "applicant", "value", "table", "derived")
+CHOICE_COLUMNS = ("report_id", "source_file", "metric", "applicant", "value", "table", "derived")
 
 
 def chosen_rows(figures: pd.DataFrame, applicant: str | None, columns: list[str]) -> pd.DataFrame:
@@ -186,7 +186,7 @@ def chosen_rows(figures: pd.DataFrame, applicant: str | None, columns: list[str]
     """
     if set(_RANK_COLUMNS) & set(figures.columns):
         return select_figures(figures, applicant)[columns]
-    frame = figures[list(dict.fromkeys([*_CHOICE_COLUMNS, *columns]))].copy()
+    frame = figures[list(dict.fromkeys([*CHOICE_COLUMNS, *columns]))].copy()
     frame["applicant"] = frame["applicant"].fillna("total")
     frame["report_id"] = frame["report_id"].fillna(frame["source_file"])
     if applicant is not None:
