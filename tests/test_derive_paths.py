@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from transparency_stats import metrics, registry
+from transparency_stats import checks, metrics, registry
 from transparency_stats.checks import (
     RESULT_LEAVES,
     TABLE3_ROWS,
@@ -267,3 +267,35 @@ def test_combined_codes_equal_exactly_where_all_codes_are() -> None:
         for key, code in zip(keys, combined, strict=True):
             assert first.setdefault(key, code) == code
         assert len(set(combined.tolist())) == len(first)
+
+
+def _report_summaries_by_frames(figures: pd.DataFrame) -> pd.DataFrame:
+    """report_summaries with the values chosen by select_figures on every column, metric by metric."""
+    figures = coerce_figures(figures)
+    figures["report_id"] = figures["report_id"].fillna(figures["source_file"])
+    info = figures.drop_duplicates("report_id")[checks.SUMMARY_COLUMNS]
+    info = info[info["report_id"].notna()].reset_index(drop=True)
+    positions = pd.Index(info["report_id"].astype(object))
+    wanted = figures["metric"].isin(checks.CROSS_YEAR_METRICS).fillna(False).to_numpy(dtype=bool)
+    chosen = select_figures(figures[wanted], "total")
+    for metric in checks.CROSS_YEAR_METRICS:
+        rows = chosen[(chosen["metric"] == metric).to_numpy(dtype=bool)]
+        where = positions.get_indexer(rows["report_id"].astype(object))
+        found = where >= 0
+        value = np.full(len(info), np.nan)
+        value[where[found]] = rows["value"].to_numpy(dtype=float, na_value=np.nan)[found]
+        has = np.zeros(len(info), dtype=bool)
+        has[where[found]] = True
+        info[metric] = pd.array(value, dtype="Float64")
+        info[f"has_{metric}"] = has
+    return info
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_report_summaries_as_by_frames(seed: int) -> None:
+    figures = random_figures(seed)
+    summaries = checks.report_summaries(figures)
+    assert summaries[[f"has_{m}" for m in checks.CROSS_YEAR_METRICS]].to_numpy().any()
+    pd.testing.assert_frame_equal(summaries, _report_summaries_by_frames(figures))
+    shuffled = figures.sample(frac=1.0, random_state=seed)
+    pd.testing.assert_frame_equal(checks.report_summaries(shuffled), _report_summaries_by_frames(shuffled))

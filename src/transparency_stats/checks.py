@@ -269,12 +269,15 @@ def report_summaries(figures: pd.DataFrame) -> pd.DataFrame:
     positions = pd.Index(info["report_id"].astype(object))
     wanted = figures["metric"].isin(CROSS_YEAR_METRICS).fillna(False).to_numpy(dtype=bool)
     chosen = chosen_rows(figures[list(CHOICE_COLUMNS)][wanted], "total", ["report_id", "metric", "value"])
+    reports = positions.get_indexer(chosen["report_id"].astype(object))  # each chosen row's report
+    metrics = chosen["metric"].to_numpy(dtype=object)
+    values = chosen["value"].to_numpy(dtype=float, na_value=np.nan)
     for metric in CROSS_YEAR_METRICS:
-        rows = chosen[(chosen["metric"] == metric).to_numpy(dtype=bool)]
-        where = positions.get_indexer(rows["report_id"].astype(object))
+        rows = metrics == metric
+        where = reports[rows]
         found = where >= 0
         value = np.full(len(info), np.nan)
-        value[where[found]] = rows["value"].to_numpy(dtype=float, na_value=np.nan)[found]
+        value[where[found]] = values[rows][found]
         has = np.zeros(len(info), dtype=bool)
         has[where[found]] = True
         info[metric] = pd.array(value, dtype="Float64")
