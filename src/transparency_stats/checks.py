@@ -214,21 +214,22 @@ def identity_checks(figures: pd.DataFrame) -> pd.DataFrame:
     sizes = [len(f[0]) for f in found]
     order = np.lexsort((np.repeat([f[1] for f in found], sizes), rows))  # report by report, in print order
     rows = rows[order]
-    organs = _canonical_names(info["agency"]).to_numpy(dtype=object)
+    # string columns taken from one string per report or per batch of rows (not converted row by row)
+    batch = np.repeat(np.arange(len(found)), sizes)[order]
     out = pd.DataFrame({
-        "report_id": info["report_id"].to_numpy(dtype=object)[rows],
-        "source_file": info["source_file"].to_numpy(dtype=object, na_value=pd.NA)[rows],
-        "agency": organs[rows],
-        "report_year": info["report_year"].to_numpy(dtype=object, na_value=pd.NA)[rows],
-        "format_version": versions[rows],
+        "report_id": info["report_id"].array.take(rows),
+        "source_file": info["source_file"].array.take(rows),
+        "agency": pd.array(_canonical_names(info["agency"]).to_numpy(dtype=object), dtype="string").take(rows),
+        "report_year": info["report_year"].array.take(rows),
+        "format_version": pd.array(versions, dtype="string").take(rows),
         "kind": "identity",
-        "identity": np.repeat([f[2] for f in found], sizes)[order],
-        "column": np.repeat([f[3] for f in found], sizes)[order],
+        **{column: pd.array([f[i] for f in found], dtype="string").take(batch)
+           for column, i in (("identity", 2), ("column", 3))},
         "left": pd.array(left[order], dtype="Float64"),
         "right": pd.array(right[order], dtype="Float64"),
         "difference": pd.array(difference[order], dtype="Float64"),
         "status": status[order],
-        "detail": np.repeat([f[6] for f in found], sizes)[order],
+        "detail": pd.array([f[6] for f in found], dtype="string").take(batch),
     })
     return _typed(out)
 
