@@ -99,6 +99,12 @@ def _arrow_schema(template: pd.DataFrame) -> pa.Schema:
 
 
 def derived_schemas() -> dict[str, pa.Schema]:
+    """The Arrow schemas of the checks and metrics tables."""
+    return dict(_derived_schemas())
+
+
+@functools.lru_cache(maxsize=1)
+def _derived_schemas() -> dict[str, pa.Schema]:
     from .checks import empty_checks
     from .metrics import empty_metrics
 

@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from .organs import canonical_organ
-from .schema import coerce_figures, select_figures
+from .schema import CHOICE_COLUMNS, best_rows, choice_rank, chosen_rows, coerce_figures, combined_codes
 from .vocabulary import (
     APPLICANT_COLUMNS,
     APPLICANTS,
@@ -96,16 +96,10 @@ def canonical_agency(name: object, aliases: str | Path | None = None) -> object:
 # --------------------------------------------------------------------------- identities
 
 
-def _value_table(figures: pd.DataFrame) -> pd.DataFrame:
-    """Read (non-derived) values of tables 三 and 四, one per (report, metric, applicant)."""
-    read = figures[figures["table"].isin(["requests", "review_litigation"]) & ~figures["derived"].fillna(False)]
-    return select_figures(read, applicant=None)
-
-
-def _report_flags(keys: pd.Series, positions: pd.Index, mask: np.ndarray) -> np.ndarray:
-    """Per report of ``positions``: whether any row of ``keys`` (its report) is selected by ``mask``."""
-    out = np.zeros(len(positions), dtype=bool)
-    where = positions.get_indexer(keys[mask])
+def _flags(report: np.ndarray, mask: np.ndarray, count: int) -> np.ndarray:
+    """Per report (of ``count``): whether any row of it (``report``: each row's, -1 for none) is in ``mask``."""
+    out = np.zeros(count, dtype=bool)
+    where = report[mask]
     out[where[where >= 0]] = True
     return out
 
@@ -118,6 +112,11 @@ def _added(columns: list[np.ndarray]) -> np.ndarray:
     return total
 
 
+#: The figures' columns identity checks read.
+_IDENTITY_COLUMNS = ["report_id", "source_file", "agency", "report_year", "format_version", "table", "metric",
+                     "applicant", "value", "derived"]
+
+
 def identity_checks(figures: pd.DataFrame) -> pd.DataFrame:
     """Identities 1–4 for every gov2019/gov2021 report (see the module docstring).
 
@@ -126,35 +125,48 @@ def identity_checks(figures: pd.DataFrame) -> pd.DataFrame:
     left − right and ``status`` ok / broken / incomplete.  Computed column by
     column over all reports at once.
     """
-    figures = coerce_figures(figures)
+    figures = coerce_figures(figures)[_IDENTITY_COLUMNS]  # the others would only be carried along
     figures["report_id"] = figures["report_id"].fillna(figures["source_file"])
-    standard = figures[figures["format_version"].isin(STANDARD_LAYOUTS).fillna(False).to_numpy(dtype=bool)]
-    info = standard.drop_duplicates("report_id")
-    info = info[info["report_id"].notna()]
-    if info.empty:
+    # Rows are read by integer codes; only the first row of each report is taken whole.
+    # report: each standard row's report, numbered by first appearance (-1: no report id, or not standard)
+    standard = figures["format_version"].isin(STANDARD_LAYOUTS).fillna(False).to_numpy(dtype=bool)
+    ids = pd.factorize(figures["report_id"])[0]
+    report = np.full(len(figures), -1, dtype=np.int64)
+    known = standard & (ids >= 0)
+    report[known] = pd.factorize(ids[known])[0]
+    count = int(report.max(initial=-1)) + 1
+    if not count:
         return empty_checks()
-    positions = pd.Index(info["report_id"].astype(object))
-    tables = standard["table"].to_numpy(dtype=object, na_value=None)
-    has_requests = _report_flags(standard["report_id"], positions, tables == "requests")
-    has_review = _report_flags(standard["report_id"], positions, tables == "review_litigation")
-    requests = standard[tables == "requests"]
-    request_applicants = requests["applicant"].fillna("total").to_numpy(dtype=object)
-    present = {a: _report_flags(requests["report_id"], positions, request_applicants == a) for a in APPLICANTS}
+    first = np.full(count, len(figures), dtype=np.int64)
+    np.minimum.at(first, report[known], np.flatnonzero(known))
+    info = figures.take(first)
+    tables = figures["table"]
+    requests = standard & (tables == "requests").fillna(False).to_numpy(dtype=bool)
+    review = standard & (tables == "review_litigation").fillna(False).to_numpy(dtype=bool)
+    has_requests = _flags(report, requests, count)
+    has_review = _flags(report, review, count)
+    applicants = figures["applicant"].fillna("total")
+    applicant_codes, applicant_names = pd.factorize(applicants)
+    applicant_pos = pd.Index(APPLICANTS).get_indexer(applicant_names.astype(object))[applicant_codes]
+    present = {a: _flags(report, requests & (applicant_pos == i), count) for i, a in enumerate(APPLICANTS)}
 
-    # Every read value of tables 三 and 四 in one array: report × metric × applicant (NaN: blank or missing).
-    values = _value_table(standard)
+    # Every read value of tables 三 and 四 in one array: report × metric × applicant (NaN: blank or missing),
+    # the one :func:`.schema.select_figures` chooses among the read (not derived) rows.
     metric_ids = list(dict.fromkeys([*(m for v in STANDARD_LAYOUTS for m in TABLE3_ROWS[v]),
                                      *(f"{b}_{p}" for b in REVIEW_BLOCKS for p in REVIEW_PARTS)]))
     metric_at = {m: i for i, m in enumerate(metric_ids)}
     applicant_at = {a: i for i, a in enumerate(APPLICANTS)}
-    report_pos = positions.get_indexer(values["report_id"].astype(object))
-    metric_pos = pd.Index(metric_ids).get_indexer(values["metric"].astype(object))
-    applicant_pos = pd.Index(APPLICANTS).get_indexer(values["applicant"].astype(object))
+    metric_codes, metric_names = pd.factorize(figures["metric"])
+    metric_pos = np.append(pd.Index(metric_ids).get_indexer(metric_names.astype(object)), -1)[metric_codes]
+    read = np.flatnonzero((requests | review) & ~figures["derived"].fillna(False).to_numpy(dtype=bool))
+    group = combined_codes([report[read], metric_codes[read], applicant_codes[read]])
+    chosen = read[best_rows(choice_rank(figures)[read], group)]
+    report_pos, metric_pos, applicant_pos = report[chosen], metric_pos[chosen], applicant_pos[chosen]
     keep = (report_pos >= 0) & (metric_pos >= 0) & (applicant_pos >= 0)
-    cube = np.full((len(positions), len(metric_ids), len(APPLICANTS)), np.nan)
+    cube = np.full((count, len(metric_ids), len(APPLICANTS)), np.nan)
     exists = np.zeros(cube.shape, dtype=bool)
     index = (report_pos[keep], metric_pos[keep], applicant_pos[keep])
-    cube[index] = values["value"].to_numpy(dtype=float, na_value=np.nan)[keep]
+    cube[index] = figures["value"].to_numpy(dtype=float, na_value=np.nan)[chosen][keep]
     exists[index] = True
 
     def get(metric: str, applicant: str = "total") -> np.ndarray:
@@ -175,7 +187,7 @@ def identity_checks(figures: pd.DataFrame) -> pd.DataFrame:
             "一+二 = （七）总计+四")
     # Identity 2 needs the applicant columns: without any, one incomplete row per report.
     with_columns = np.logical_or.reduce([present[a] for a in APPLICANT_COLUMNS])
-    none = np.full(len(positions), np.nan)
+    none = np.full(count, np.nan)
     add(has_requests & ~with_columns, 100, "2", "*", none, none,
         "总计 = Σ 申请人列: the report has no applicant columns")
     for version in STANDARD_LAYOUTS:
@@ -202,21 +214,22 @@ def identity_checks(figures: pd.DataFrame) -> pd.DataFrame:
     sizes = [len(f[0]) for f in found]
     order = np.lexsort((np.repeat([f[1] for f in found], sizes), rows))  # report by report, in print order
     rows = rows[order]
-    organs = _canonical_names(info["agency"]).to_numpy(dtype=object)
+    # string columns taken from one string per report or per batch of rows (not converted row by row)
+    batch = np.repeat(np.arange(len(found)), sizes)[order]
     out = pd.DataFrame({
-        "report_id": info["report_id"].to_numpy(dtype=object)[rows],
-        "source_file": info["source_file"].to_numpy(dtype=object, na_value=pd.NA)[rows],
-        "agency": organs[rows],
-        "report_year": info["report_year"].to_numpy(dtype=object, na_value=pd.NA)[rows],
-        "format_version": versions[rows],
+        "report_id": info["report_id"].array.take(rows),
+        "source_file": info["source_file"].array.take(rows),
+        "agency": pd.array(_canonical_names(info["agency"]).to_numpy(dtype=object), dtype="string").take(rows),
+        "report_year": info["report_year"].array.take(rows),
+        "format_version": pd.array(versions, dtype="string").take(rows),
         "kind": "identity",
-        "identity": np.repeat([f[2] for f in found], sizes)[order],
-        "column": np.repeat([f[3] for f in found], sizes)[order],
+        **{column: pd.array([f[i] for f in found], dtype="string").take(batch)
+           for column, i in (("identity", 2), ("column", 3))},
         "left": pd.array(left[order], dtype="Float64"),
         "right": pd.array(right[order], dtype="Float64"),
         "difference": pd.array(difference[order], dtype="Float64"),
         "status": status[order],
-        "detail": np.repeat([f[6] for f in found], sizes)[order],
+        "detail": pd.array([f[6] for f in found], dtype="string").take(batch),
     })
     return _typed(out)
 
@@ -252,17 +265,20 @@ def report_summaries(figures: pd.DataFrame) -> pd.DataFrame:
     """
     figures = coerce_figures(figures)
     figures["report_id"] = figures["report_id"].fillna(figures["source_file"])
-    info = figures.drop_duplicates("report_id")[SUMMARY_COLUMNS]
+    info = figures[SUMMARY_COLUMNS].drop_duplicates("report_id")
     info = info[info["report_id"].notna()].reset_index(drop=True)
     positions = pd.Index(info["report_id"].astype(object))
     wanted = figures["metric"].isin(CROSS_YEAR_METRICS).fillna(False).to_numpy(dtype=bool)
-    chosen = select_figures(figures[wanted], "total")
+    chosen = chosen_rows(figures[list(CHOICE_COLUMNS)][wanted], "total", ["report_id", "metric", "value"])
+    reports = positions.get_indexer(chosen["report_id"].astype(object))  # each chosen row's report
+    metrics = chosen["metric"].to_numpy(dtype=object)
+    values = chosen["value"].to_numpy(dtype=float, na_value=np.nan)
     for metric in CROSS_YEAR_METRICS:
-        rows = chosen[(chosen["metric"] == metric).to_numpy(dtype=bool)]
-        where = positions.get_indexer(rows["report_id"].astype(object))
+        rows = metrics == metric
+        where = reports[rows]
         found = where >= 0
         value = np.full(len(info), np.nan)
-        value[where[found]] = rows["value"].to_numpy(dtype=float, na_value=np.nan)[found]
+        value[where[found]] = values[rows][found]
         has = np.zeros(len(info), dtype=bool)
         has[where[found]] = True
         info[metric] = pd.array(value, dtype="Float64")

@@ -151,10 +151,14 @@ def unit(metric: str, lang: str | None = None) -> str:
 def comparability(metric: str) -> str:
     """``layout``, ``era`` or ``none`` (see the module docstring); ``era`` for unknown ids."""
     base, _ = _split_suffix(metric)
+    return _comparabilities().get(base, "era")
+
+
+@lru_cache(maxsize=1)
+def _comparabilities() -> dict[str, str]:
+    """Each registered metric id's comparability (looked up per metric and layout for every metrics row)."""
     frame = _load()
-    if base not in frame.index:
-        return "era"
-    return str(frame.at[base, "comparability"])
+    return {metric: str(frame.at[metric, "comparability"]) for metric in frame.index}
 
 
 def comparable_group(metric: str, format_version: str | None) -> str:

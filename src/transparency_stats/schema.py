@@ -169,6 +169,83 @@ def select_figures(figures: pd.DataFrame, applicant: str | None = "total") -> pd
         frame = frame[frame["applicant"] == applicant]
     if frame.empty:
         return frame.reset_index(drop=True)
+    if not frame.index.is_unique or set(_RANK_COLUMNS) & set(frame.columns):
+        return _select_sorted(frame)  # rows joined to their ranks by index label, as the sort below assumes
+    return frame.take(_chosen_positions(frame)).reset_index(drop=True)
+
+
+#: The columns :func:`select_figures` reads to choose.
+CHOICE_COLUMNS = ("report_id", "source_file", "metric", "applicant", "value", "table", "derived")
+
+
+def chosen_rows(figures: pd.DataFrame, applicant: str | None, columns: list[str]) -> pd.DataFrame:
+    """``select_figures(figures, applicant)[columns]`` without carrying the other columns along.
+
+    ``figures`` has the contract's dtypes (as :func:`coerce_figures` gives) in the
+    columns :func:`select_figures` reads and in ``columns``.
+    """
+    if set(_RANK_COLUMNS) & set(figures.columns):
+        return select_figures(figures, applicant)[columns]
+    frame = figures[list(dict.fromkeys([*CHOICE_COLUMNS, *columns]))].copy()
+    frame["applicant"] = frame["applicant"].fillna("total")
+    frame["report_id"] = frame["report_id"].fillna(frame["source_file"])
+    if applicant is not None:
+        frame = frame[frame["applicant"] == applicant]
+    if frame.empty:
+        return frame[columns].reset_index(drop=True)
+    if not frame.index.is_unique:
+        return _select_sorted(frame)[columns]
+    return frame[columns].take(_chosen_positions(frame)).reset_index(drop=True)
+
+
+#: The rank of a row in :func:`select_figures`, most significant first (then the order of the input).
+_RANK_COLUMNS = ("_no_value", "_text", "_derived", "_order")
+
+
+def _chosen_positions(frame: pd.DataFrame) -> np.ndarray:
+    """Positions of the rows :func:`select_figures` keeps, ascending: per (report, metric, applicant)
+    the first row of the best rank, found on integer codes (no sort or take of the strings)."""
+    return best_rows(choice_rank(frame), group_codes(frame, ["report_id", "metric", "applicant"]))
+
+
+def choice_rank(frame: pd.DataFrame) -> np.ndarray:
+    """Each row's rank in :func:`select_figures` (lower is better): blank value, then text, then derived."""
+    return (frame["value"].isna().to_numpy(dtype=int) * 4
+            + (frame["table"].fillna("narrative") == "narrative").to_numpy(dtype=int) * 2
+            + frame["derived"].fillna(False).astype(bool).to_numpy(dtype=int))
+
+
+def best_rows(rank: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Positions, ascending, of the first row of the lowest ``rank`` in each ``group``."""
+    order = np.lexsort((rank, group))  # stable: equal ranks keep the input order
+    ranked = group[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = ranked[1:] != ranked[:-1]
+    return np.sort(order[first])
+
+
+def group_codes(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """One integer per row, equal where all ``keys`` are equal (NA equal to NA, as in ``duplicated``)."""
+    return combined_codes([pd.factorize(frame[key], use_na_sentinel=False)[0] for key in keys])
+
+
+def combined_codes(codes: list[np.ndarray]) -> np.ndarray:
+    """One integer per row, equal where all ``codes`` (integers from -1 up) are equal, ordered as the
+    codes taken left to right (renumbered only when the product of their ranges nears int64's)."""
+    out = np.zeros(len(codes[0]) if codes else 0, dtype=np.int64)
+    size = 1
+    for column in codes:
+        column = np.asarray(column, dtype=np.int64) + 1
+        width = int(column.max(initial=0)) + 1
+        if size * width >= 2**62:
+            out = pd.factorize(out)[0].astype(np.int64, copy=False)
+            size = int(out.max(initial=0)) + 1
+        out = out * width + column
+        size *= width
+    return out
+
+
+def _select_sorted(frame: pd.DataFrame) -> pd.DataFrame:
     rank = pd.DataFrame(
         {
             "_no_value": frame["value"].isna().astype(int),
