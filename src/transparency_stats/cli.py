@@ -314,9 +314,9 @@ def _csv_from_dataset(folder: Path, inputs: list[str], output: Path, errors_path
     published (rows in input order); 1 when every input failed."""
     from .dataset import published_rows
     from .schema import ISSUE_COLUMNS
-    from .store import FigureCsvWriter
+    from .store import ISSUE_SEVERITY, FigureCsvWriter
 
-    severity, source = ISSUE_COLUMNS.index("severity"), ISSUE_COLUMNS.index("source_file")
+    source = ISSUE_COLUMNS.index("source_file")
     figures = warnings = 0
     failed: set[str] = set()
     with FigureCsvWriter(output, errors_path, warnings_path) as writer:
@@ -324,7 +324,7 @@ def _csv_from_dataset(folder: Path, inputs: list[str], output: Path, errors_path
             writer.write_rows(figure_rows, issue_rows)
             figures += len(figure_rows)
             for row in issue_rows:
-                if row[severity] == "error":
+                if row[ISSUE_SEVERITY] == "error":
                     failed.add(row[source])
                 else:
                     warnings += 1

@@ -217,9 +217,8 @@ class FigureCsvWriter:
             [v if type(v) is str and not v.startswith(FORMULA_PREFIXES) else _csv_value(v) for v in row]
             for row in figures
         )
-        severity = ISSUE_COLUMNS.index("severity")
         for row in issues:
-            writer = self._errors if row[severity] == "error" else self._warnings
+            writer = self._errors if row[ISSUE_SEVERITY] == "error" else self._warnings
             writer.writerow([_csv_value(v) for v in row])
 
     def __exit__(self, *exc_info: object) -> None:
@@ -229,6 +228,8 @@ class FigureCsvWriter:
 
 _FIGURE_ROW = operator.attrgetter(*FIGURE_COLUMNS)
 _ISSUE_ROW = operator.attrgetter(*ISSUE_COLUMNS)
+#: Where an issue row (:data:`ISSUE_COLUMNS` order) holds its severity.
+ISSUE_SEVERITY = ISSUE_COLUMNS.index("severity")
 
 
 def _csv_value(value: object) -> object:
