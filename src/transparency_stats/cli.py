@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import functools
 import logging
+import operator
 import os
 import sys
 from pathlib import Path
@@ -92,8 +93,6 @@ class BatchTally:
 
     def add(self, result: object) -> None:
         """Count one report's result (:class:`.schema.ReportResult`)."""
-        from dataclasses import replace
-
         from .vocabulary import STANDARD_LAYOUTS
 
         self.files += 1
@@ -105,20 +104,24 @@ class BatchTally:
             return
         key = result.report_id or result.source_file  # type: ignore[attr-defined]
         self._pending_reports.append(key)
-        self._pending += [replace(f, report_id=key, source_file=result.source_file,  # type: ignore[attr-defined]
-                                  format_version=result.format_version)  # type: ignore[attr-defined]
-                          for f in result.figures  # type: ignore[attr-defined]
-                          if f.table in ("requests", "review_litigation")]
+        # the columns identities read, the report's own keys in place of each figure's
+        own = (key, result.source_file, result.format_version)  # type: ignore[attr-defined]
+        self._pending += [(*own, *_TALLY_FIELDS_OF(f)) for f in result.figures  # type: ignore[attr-defined]
+                          if f.table in IDENTITY_TABLES]
         if len(self._pending_reports) >= self.CHUNK:
             self._flush()
 
     def _flush(self) -> None:
         if not self._pending_reports:
             return
-        from .checks import identity_checks
-        from .schema import figures_to_frame
+        import pandas as pd
 
-        checks = identity_checks(figures_to_frame(self._pending)) if self._pending else None
+        from .checks import identity_checks
+
+        checks = None
+        if self._pending:
+            columns = dict(zip(_TALLY_COLUMNS, map(list, zip(*self._pending, strict=True)), strict=True))
+            checks = identity_checks(pd.DataFrame(columns))
         self.add_checks(checks, self._pending_reports)
         self._pending, self._pending_reports = [], []
 
@@ -203,6 +206,10 @@ def identity_statuses(folder: Path, jobs: int = 1) -> dict[str, set[str]]:
 
 #: The figure tables identities read (tables 三 and 四).
 IDENTITY_TABLES = ("requests", "review_litigation")
+#: The figure fields :class:`BatchTally` keeps for identities, after the report's id, file and layout.
+_TALLY_FIELDS = ("agency", "report_year", "table", "metric", "applicant", "value", "derived")
+_TALLY_FIELDS_OF = operator.attrgetter(*_TALLY_FIELDS)
+_TALLY_COLUMNS = ("report_id", "source_file", "format_version", *_TALLY_FIELDS)
 
 
 def _field_in(name: str, values: tuple[str, ...]) -> object:
@@ -281,11 +288,12 @@ def cmd_extract(args: argparse.Namespace) -> int:
         return _csv_from_dataset(Path(args.dataset), [str(f) for f in files], output, errors_path,
                                  warnings_path, quiet=args.quiet)
     reports = failed = figures = warnings = 0
-    tally = BatchTally()
+    tally = None if args.quiet else BatchTally()  # the summary's counts; -q prints none
     with FigureCsvWriter(output, errors_path, warnings_path) as writer:
         for result in extract_paths(files, progress=not args.quiet, **_batch_options(args)):
             writer.write(result)
-            tally.add(result)
+            if tally is not None:
+                tally.add(result)
             reports += 1
             figures += len(result.figures)
             warnings += sum(i.severity != "error" for i in result.issues)
@@ -294,7 +302,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
                 failed += 1
                 reason = "; ".join(dict.fromkeys(i.message for i in errors))
                 print(f"{result.source_file}: error: {reason}", file=sys.stderr)
-    if not args.quiet:
+    if tally is not None:
         print(
             f"{reports} reports, {figures} figures, {failed} failed, {warnings} warnings → {output}"
             f" (errors: {errors_path.name}, warnings: {warnings_path.name})",
