@@ -4,6 +4,7 @@ whole-table computation."""
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -180,3 +181,46 @@ def test_identity_statuses_bucket_by_bucket_are_those_of_all_figures_at_once(
     assert len(expected) >= 5 and {"ok", "broken"} <= set().union(*expected.values())
     for jobs in (1, 2):
         assert cli.identity_statuses(out, jobs) == expected
+
+
+def _slow_bucket(bucket: build.ReportBucket) -> dict:
+    """:func:`build.derive`, slowed down for one bucket before others, so that it finishes after them."""
+    import time
+
+    if (tuple(Path(f).name for f in bucket.files), bucket.without, bucket.only) == _SLOW_BUCKET[0]:
+        time.sleep(1.5)
+    return _plain_derive(bucket)
+
+
+_plain_derive = build.derive
+_SLOW_BUCKET: list[tuple] = []
+
+
+def test_derived_files_are_the_same_rows_in_the_same_order_on_any_number_of_workers(
+        figures: pd.DataFrame, tmp_path: Path, monkeypatch) -> None:
+    import pyarrow.parquet as pq
+
+    from transparency_stats.dataset import published_chunks
+
+    monkeypatch.setattr(build, "BUCKET_ROWS", 500)
+    files = list(dict.fromkeys(figures["source_file"]))
+    twin = "a2020_same_bytes.txt"
+    chunks = [[twin]] + [[f for f in files[k::3] if f != twin] for k in range(3)]
+    one, two = tmp_path / "one", tmp_path / "two"
+    _publish_in_chunks(figures, one, chunks)
+    buckets = build.report_buckets(one, published_chunks(one))
+    assert len(buckets) >= 3
+    # the first bucket with figures of its own (not a report's rows kept for a bucket of their own)
+    slow = next(k for k, b in enumerate(buckets) if not b.without and b.only is None)
+    assert slow < len(buckets) - 1
+    first = buckets[slow]
+    monkeypatch.setattr(build, "derive", _slow_bucket)
+    monkeypatch.setattr(sys.modules[__name__], "_SLOW_BUCKET",
+                        [(tuple(Path(f).name for f in first.files), first.without, first.only)])
+    _publish_in_chunks(figures, two, chunks, jobs=2)
+    for name in ("checks", "metrics"):
+        [first_file] = (one / "derived").glob(f"*/{name}.parquet")
+        [second_file] = (two / "derived").glob(f"*/{name}.parquet")
+        expected, got = pq.read_table(first_file), pq.read_table(second_file)
+        assert expected.num_rows > 0
+        assert got.equals(expected), f"{name}: same rows in the same order"

@@ -227,16 +227,25 @@ def derive(bucket: ReportBucket) -> dict:
     return out
 
 
-def map_tasks(func: Callable, tasks: list, *, engine: str, jobs: int, scheduler: str | None, client: object | None):
-    """``func`` over ``tasks`` on the run's engine, results as they come."""
+def map_tasks(func: Callable, tasks: list, *, engine: str, jobs: int, scheduler: str | None, client: object | None,
+              ordered: bool = False):
+    """``func`` over ``tasks`` on the run's engine, results as they come, or in task order when ``ordered``.
+
+    In order, at most ``2 × jobs`` tasks run or wait ahead of the next result due (at least 4), so
+    the results held back for order never grow with the number of tasks.
+    """
+    window = max(4, 2 * jobs) if ordered else len(tasks)
     if engine == "dask":
         from distributed import as_completed
 
         from .batch import dask_session
 
         with dask_session(scheduler, jobs, client) as session:
-            for future in as_completed([session.submit(func, task, pure=False) for task in tasks]):
-                yield future.result()
+            if not ordered:
+                for future in as_completed([session.submit(func, task, pure=False) for task in tasks]):
+                    yield future.result()
+                return
+            yield from _in_order(lambda task: session.submit(func, task, pure=False), tasks, window)
     elif jobs <= 1 or len(tasks) <= 1:
         for task in tasks:
             yield func(task)
@@ -246,11 +255,32 @@ def map_tasks(func: Callable, tasks: list, *, engine: str, jobs: int, scheduler:
         from pebble import ProcessPool
 
         with ProcessPool(max_workers=jobs) as pool:
+            if ordered:
+                yield from _in_order(lambda task: pool.schedule(func, args=(task,)), tasks, window)
+                return
             pending = {pool.schedule(func, args=(task,)) for task in tasks}
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
                     yield future.result()
+
+
+def _in_order(submit: Callable, tasks: list, window: int):
+    """Results of ``submit(task)`` futures in task order, with at most ``window`` submitted and not yet yielded."""
+    from collections import deque
+
+    ahead: deque = deque()
+    upcoming = iter(tasks)
+    for task in upcoming:
+        ahead.append(submit(task))
+        if len(ahead) >= window:
+            break
+    while ahead:
+        result = ahead.popleft().result()
+        for task in upcoming:
+            ahead.append(submit(task))
+            break
+        yield result
 
 
 def _pandas_type(arrow_type: pa.DataType) -> object:
@@ -299,7 +329,9 @@ def write_derived(
         scan = functools.partial(map_tasks, engine="local", jobs=jobs, scheduler=None, client=None)
         tasks = report_buckets(folder, [run.chunks[c] for c in sorted(run.chunks)],
                                scan if engine == "local" else None)
-        for tables in map_tasks(derive, tasks, engine=engine, jobs=jobs, scheduler=scheduler, client=client):
+        # in bucket order, so that the files are the same on every run whatever the engine and workers
+        for tables in map_tasks(derive, tasks, engine=engine, jobs=jobs, scheduler=scheduler, client=client,
+                                ordered=True):
             for name in schemas:
                 if tables[name].num_rows:
                     writers[name].write_table(tables[name])
