@@ -20,6 +20,7 @@ from transparency_stats.dataset import (
     DatasetRun,
     FolderBusy,
     folder_lock,
+    published_chunks,
     read_figures,
     read_hash_cache,
     read_manifest,
@@ -108,6 +109,23 @@ def test_csv_with_a_dataset_is_written_from_it_byte_for_byte_as_alone(corpus: Pa
     assert main(["extract", str(corpus), "--dataset", str(tmp_path / "ds"), "-o", str(again), "-q"]) == 0
     for name in ("figures.csv", "figures.errors.csv", "figures.warnings.csv"):
         assert (again.parent / name).read_bytes() == (alone.parent / name).read_bytes(), name
+
+
+def test_csv_with_a_dataset_follows_input_order_after_a_file_is_read_again(corpus: Path, tmp_path: Path,
+                                                                          monkeypatch) -> None:
+    monkeypatch.setattr(batch, "chunk_size_for", lambda count, workers: 3)  # chunks of consecutive inputs
+    out = tmp_path / "ds"
+    assert main(["extract", str(corpus), "--dataset", str(out), "-q"]) == 0
+    files = sorted(p for p in corpus.iterdir() if p.is_file())
+    middle = files[1]  # the second input of the first chunk: read again alone, between its old neighbours
+    middle.write_text(middle.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    both = tmp_path / "both" / "figures.csv"
+    assert main(["extract", str(corpus), "--dataset", str(out), "-o", str(both), "-q"]) == 0
+    assert len(published_chunks(out)) > 2
+    alone = tmp_path / "alone" / "figures.csv"
+    assert main(["extract", str(corpus), "-o", str(alone), "-q"]) == 0
+    for name in ("figures.csv", "figures.errors.csv", "figures.warnings.csv"):
+        assert (both.parent / name).read_bytes() == (alone.parent / name).read_bytes(), name
 
 
 def test_second_run_only_hashes_and_follows_changes(corpus: Path, tmp_path: Path, monkeypatch) -> None:

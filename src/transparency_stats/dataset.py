@@ -389,25 +389,35 @@ def published_chunks(folder: str | Path) -> list[Chunk] | None:
 
 
 def published_rows(folder: str | Path, order: list[str]) -> Iterator[tuple[list[tuple], list[tuple]]]:
-    """(figure rows, issue rows) of a published dataset, chunk by chunk, as tuples in the order of
-    :data:`FIGURE_COLUMNS` and :data:`ISSUE_COLUMNS`.
+    """(figure rows, issue rows) of a published dataset, a group of chunks at a time, as tuples in the
+    order of :data:`FIGURE_COLUMNS` and :data:`ISSUE_COLUMNS`.
 
-    ``order`` lists the input paths: chunks come by their first input there, and each chunk's rows by
-    their input's place, a report's rows as they were read (they share one part file).  A run's fresh
-    chunks are consecutive inputs, so its rows come in input order.
+    ``order`` lists the input paths; rows come in that order, a report's rows as they were read (they
+    share one part file).  Chunks whose inputs interleave in ``order`` (a file read again by a later run
+    into a chunk of its own) are read together; a run's fresh chunks hold consecutive inputs and are
+    read one at a time.  Inputs not in ``order`` come last.
     """
     folder = Path(folder)
     chunks = published_chunks(folder) or []
     place = {path: k for k, path in enumerate(order)}
     paths = pa.array(order, pa.string())
-
-    def first(chunk: Chunk) -> int:
-        return min((place.get(path, len(order)) for path, _ in chunk.inputs), default=len(order))
-
-    for chunk in sorted(chunks, key=first):
+    spans = []  # (first place, last place, chunk)
+    for chunk in chunks:
+        places = [place.get(path, len(order)) for path, _ in chunk.inputs] or [len(order)]
+        spans.append((min(places), max(places), chunk))
+    spans.sort(key=lambda span: span[0])
+    groups: list[list[Chunk]] = []
+    reach = -1
+    for low, high, chunk in spans:
+        if groups and low <= reach:
+            groups[-1].append(chunk)
+        else:
+            groups.append([chunk])
+        reach = max(reach, high)
+    for group in groups:
         rows = []
         for name, schema in (("figures", FIGURE_SCHEMA), ("issues", ISSUE_SCHEMA)):
-            files = [folder / p for p in chunk.parts if p.startswith(f"{name}/")]
+            files = [folder / p for chunk in group for p in chunk.parts if p.startswith(f"{name}/")]
             if not files:
                 rows.append([])
                 continue
