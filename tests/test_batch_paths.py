@@ -43,3 +43,20 @@ def test_figures_to_frame_is_the_frame_of_their_dicts() -> None:
     pd.testing.assert_frame_equal(figures_to_frame(figures), expected)
     pd.testing.assert_frame_equal(figures_to_frame(iter(figures[1:2])), expected.iloc[1:2].reset_index(drop=True))
     assert figures_to_frame([]).empty
+
+
+def test_chunks_shrink_toward_the_end_and_cover_every_file_once() -> None:
+    from transparency_stats.batch import MAX_CHUNK_FILES, chunk_sizes, cut
+
+    for count in (0, 1, 2, 7, 50, 400, 1000, 12_345, 100_000):
+        for workers in (1, 2, 3, 8):
+            sizes = chunk_sizes(count, workers)
+            assert sum(sizes) == count and all(0 < s <= MAX_CHUNK_FILES for s in sizes)
+            assert cut(list(range(count)), sizes) == [list(range(sum(sizes[:k]), sum(sizes[:k + 1])))
+                                                       for k in range(len(sizes))]
+            if workers > 1:
+                assert sizes == sorted(sizes, reverse=True)
+    # two workers, 1,000 files: large tasks first, small last; not many more tasks than equal ones
+    sizes = chunk_sizes(1000, 2)
+    assert sizes[0] == 250 and sizes[-1] <= 8 and len(sizes) <= 20
+    assert chunk_sizes(1000, 1) == [125] * 8

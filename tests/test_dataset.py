@@ -86,6 +86,11 @@ def test_dataset_holds_the_csv_rows_with_nullable_types(corpus: Path, tmp_path: 
     assert (errors["severity"] == "error").sum() == (reports["status"] == "failed").sum()
 
 
+def _pieces_of(size: int):
+    """A stand-in for :func:`batch.chunk_sizes`: chunks of ``size`` files (the last one the rest)."""
+    return lambda count, workers: [size] * (count // size) + ([count % size] if count % size else [])
+
+
 def test_csv_with_a_dataset_is_written_from_it_byte_for_byte_as_alone(corpus: Path, tmp_path: Path,
                                                                       monkeypatch) -> None:
     (corpus / "sub").mkdir()
@@ -93,7 +98,7 @@ def test_csv_with_a_dataset_is_written_from_it_byte_for_byte_as_alone(corpus: Pa
     (corpus / "sub" / "broken.pdf").write_bytes(b"not a pdf at all")  # an error row
     alone = tmp_path / "alone" / "figures.csv"
     assert main(["extract", str(corpus), "-o", str(alone), "-q"]) == 0
-    monkeypatch.setattr(batch, "chunk_size_for", lambda count, workers: 2)  # several chunks
+    monkeypatch.setattr(batch, "chunk_sizes", _pieces_of(2))  # several chunks
     both = tmp_path / "both" / "figures.csv"
     assert main(["extract", str(corpus), "--dataset", str(tmp_path / "ds"), "-o", str(both), "-q"]) == 0
     for name in ("figures.csv", "figures.errors.csv", "figures.warnings.csv"):
@@ -113,7 +118,7 @@ def test_csv_with_a_dataset_is_written_from_it_byte_for_byte_as_alone(corpus: Pa
 
 def test_csv_with_a_dataset_follows_input_order_after_a_file_is_read_again(corpus: Path, tmp_path: Path,
                                                                           monkeypatch) -> None:
-    monkeypatch.setattr(batch, "chunk_size_for", lambda count, workers: 3)  # chunks of consecutive inputs
+    monkeypatch.setattr(batch, "chunk_sizes", _pieces_of(3))  # chunks of consecutive inputs
     out = tmp_path / "ds"
     assert main(["extract", str(corpus), "--dataset", str(out), "-q"]) == 0
     files = sorted(p for p in corpus.iterdir() if p.is_file())

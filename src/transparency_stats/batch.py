@@ -216,9 +216,46 @@ def chunked(items: list[R], size: int) -> list[list[R]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
+def cut(items: list[R], sizes: list[int]) -> list[list[R]]:
+    """``items`` cut into consecutive pieces of ``sizes`` (which add up to their number)."""
+    pieces, start = [], 0
+    for size in sizes:
+        pieces.append(items[start:start + size])
+        start += size
+    return pieces
+
+
+#: Most files in one task (one chunk: its part files, held in memory until written).
+MAX_CHUNK_FILES = 500
+
+
 def chunk_size_for(count: int, workers: int) -> int:
-    """Files per task: a few tasks per worker for balance, at most 500 files for small part files."""
-    return max(1, min(500, -(-count // max(1, workers * 8))))
+    """Files per task on one worker: eight tasks (for progress and memory), at most :data:`MAX_CHUNK_FILES`."""
+    return max(1, min(MAX_CHUNK_FILES, -(-count // (max(1, workers) * 8))))
+
+
+def chunk_sizes(count: int, workers: int) -> list[int]:
+    """Files of each task, in order, for ``count`` files on ``workers`` workers.
+
+    One worker: tasks of :func:`chunk_size_for` files.  Several: each task takes a quarter of what is
+    left per worker (guided self-scheduling), at most :data:`MAX_CHUNK_FILES` and at least as many as
+    one worker's eighth of its share (at most 8), so tasks shrink toward the end and the workers finish
+    together, whatever the files cost: with equal tasks, one worker could be left alone with the last
+    large task of costly files (PDFs, long pages) while the others wait.
+    """
+    if count <= 0:
+        return []
+    if workers <= 1:
+        size = chunk_size_for(count, 1)
+        return [size] * (count // size) + ([count % size] if count % size else [])
+    smallest = max(1, min(8, -(-count // (workers * 8))))
+    sizes: list[int] = []
+    left = count
+    while left:
+        size = min(left, MAX_CHUNK_FILES, max(smallest, -(-left // (2 * workers))))
+        sizes.append(size)
+        left -= size
+    return sizes
 
 
 # --------------------------------------------------------------------------- one file, with a time limit
@@ -599,7 +636,7 @@ def extract_paths(
         with page_workers_set(jobs):  # one file: its scanned pages use the workers
             yield extract_one(files[0], timeout)
         return
-    chunks = chunked(files, chunk_size_for(len(files), jobs if engine == "local" else max(2, jobs)))
+    chunks = cut(files, chunk_sizes(len(files), jobs if engine == "local" else max(2, jobs)))
     order = {id(c): i for i, c in enumerate(chunks)}
     bar = Progress(len(files), "extracting", enabled=progress)
     waiting: dict[int, list[ReportResult]] = {}
@@ -700,7 +737,7 @@ def extract_to_dataset(
         workers = jobs if engine == "local" else max(2, jobs)
         reports = [f for f in todo if f.kind == "report"]
         tables = [f for f in todo if f.kind == "figure_table"]
-        chunks = chunked(reports, chunk_size_for(len(reports), workers)) + [[t] for t in tables]
+        chunks = cut(reports, chunk_sizes(len(reports), workers)) + [[t] for t in tables]
         work = functools.partial(extract_chunk_to, str(Path(folder).resolve()), extractor, timeout=timeout)
 
         def lost(file: InputFile, kind: str, message: str) -> ChunkSummary:
