@@ -431,7 +431,8 @@ _MARKED_MAX_DEPTH = 256
 _MARK_REFERENCE = r"&#(?:[xX]0*(?:[eEfF][0-9a-fA-F]{3}|[0-9a-fA-F]{5})|0*(?:[5-9][0-9]{4}|[0-9]{6}))"
 _MARK_REFERENCE_RE = re.compile(_MARK_REFERENCE)
 _MARK_REFERENCE_BYTES_RE = re.compile(_MARK_REFERENCE.encode("ascii"))
-#: The first two UTF-8 bytes of every marker character.
+#: The first UTF-8 byte of every marker character (and few others: U+E000 … U+EFFF), then the first two.
+_MARK_UTF8_FIRST = _LINE_MARK.encode("utf-8")[:1]
 _MARK_UTF8_LEAD = _LINE_MARK.encode("utf-8")[:2]
 
 
@@ -442,7 +443,9 @@ def _may_hold_marks(source: str | bytes) -> bool:
     True may be wrong (a marker in a script, a reference to another private-use character).
     """
     if type(source) is bytes:
-        return _MARK_UTF8_LEAD in source or _MARK_REFERENCE_BYTES_RE.search(source) is not None
+        # a one-byte search is a memchr; a two-byte one is slow in UTF-8 Chinese text (0x80 is everywhere)
+        return (_MARK_UTF8_FIRST in source and _MARK_UTF8_LEAD in source) or (
+            _MARK_REFERENCE_BYTES_RE.search(source) is not None)
     return any(mark in source for mark in _MARKS) or _MARK_REFERENCE_RE.search(source) is not None
 
 
@@ -502,30 +505,39 @@ def _marked_lines(
         return None
     if tail:
         text += tail  # the walk reads the start element's tail too
-    lines: list[str] = []
-    for piece in text.split(_LINE_MARK):
-        if piece[:1] == _GRID_MARK:
-            rows = piece[1:].split(_ROW_MARK)
-            if rows[0]:
-                return None
-            cells = []
-            for row in rows[1:]:
-                row_cells = row.split(_CELL_MARK)
-                if row_cells[0]:
-                    return None
-                fields = [cell.split(_FIELD_MARK) for cell in row_cells[1:]]
-                if any(len(field) != 3 for field in fields):
-                    return None
-                cells.append([(" ".join(cell_text.split()), rowspan, colspan) for rowspan, colspan, cell_text in fields])
-            grid = _expand_grid(cells, limits.max_table_cells, len(tables) + 1)
-            if grid:
-                tables.append(grid)
-                lines.extend(" ".join(c for c in row if c) for row in grid)
-            continue
-        piece = piece.strip()
-        if piece:
-            lines.append(piece)
+    # a table is the piece after a line mark and a grid mark, up to the next line mark; each other
+    # piece between two line marks is a line unless blank
+    first, *tables_on = (_LINE_MARK + text).split(_LINE_MARK + _GRID_MARK)
+    lines = [line for line in map(str.strip, first.split(_LINE_MARK)) if line]
+    for chunk in tables_on:
+        piece, _, after = chunk.partition(_LINE_MARK)
+        cells = _marked_rows(piece)
+        if cells is None:
+            return None
+        grid = _expand_grid(cells, limits.max_table_cells, len(tables) + 1)
+        if grid:
+            tables.append(grid)
+            lines.extend(" ".join(filter(None, row)) for row in grid)
+        lines.extend(line for line in map(str.strip, after.split(_LINE_MARK)) if line)
     return lines
+
+
+def _marked_rows(piece: str) -> list[list[tuple[str, str, str]]] | None:
+    """Each row's cells (text, rowspan, colspan) of a table as :func:`_marked_lines` has it written (after its
+    grid mark); None when the marks are not where the stylesheet writes them (the page's text or a span holds one)."""
+    rows = piece.split(_ROW_MARK)
+    if rows[0]:
+        return None
+    cells = []
+    for row in rows[1:]:
+        if row and row[0] != _CELL_MARK:
+            return None
+        try:
+            cells.append([(" ".join(text.split()), rowspan, colspan)
+                          for rowspan, colspan, text in (cell.split(_FIELD_MARK) for cell in row.split(_CELL_MARK)[1:])])
+        except ValueError:  # a cell without its two field marks, or with more
+            return None
+    return cells
 
 
 def _walked_lines(start: object, limits: Limits, tables: list[list[list[str]]]) -> list[str]:
@@ -659,9 +671,12 @@ def _expand_grid(
         row: list[str] = []
         col = 0
         for text, rowspan_value, colspan_value in cells:
-            if pending:
+            if col in pending:
                 col = fill_spanned(row, col)
-            rowspan, colspan = _span(rowspan_value), _span(colspan_value)
+            if rowspan_value or colspan_value:
+                rowspan, colspan = _span(rowspan_value), _span(colspan_value)
+            else:
+                rowspan = colspan = 1  # most cells: no span attribute
             if rowspan == colspan == 1:
                 row.append(text)
                 col += 1
@@ -675,10 +690,10 @@ def _expand_grid(
                 raise _over_limit(
                     f"HTML table {number} expanded by its rowspan/colspan", "max_table_cells", max_cells
                 )
-        if pending:
+        if col in pending:
             fill_spanned(row, col)
         cells_so_far += len(row)
-        if any(c for c in row):
+        if any(row):
             grid.append(row)
     return grid
 
