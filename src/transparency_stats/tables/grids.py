@@ -20,7 +20,7 @@ def _classify_grid(grid: Grid, labels: LabelMap) -> str | None:
     """
     hits: dict[str, set[str]] = {table: set() for table in TABLES}
     reconsideration = False
-    for key in {label_key(c) for row in grid for c in row if c and len(c) < 80}:
+    for key in {label_key(c) for c in set().union(*grid) if c and len(c) < 80}:  # each distinct cell once
         for s in labels.by_key.get(key, ()):
             if s.kind in ("row", "column") or (s.table == "proactive" and s.kind == "header"):
                 hits[s.table].add(key)
