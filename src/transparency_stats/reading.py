@@ -802,7 +802,7 @@ def _normalise(path: str, kind: str, raw_text: str, raw_tables: list[Grid], enco
     tables: list[Grid] = []
     if packed:
         for packed_grid in packed.split(_TABLE_SEP):
-            tables.append([[c.strip() for c in row.split(_CELL_SEP)] for row in packed_grid.split(_ROW_SEP)])
+            tables.append([list(map(str.strip, row.split(_CELL_SEP))) for row in packed_grid.split(_ROW_SEP)])
     spans = [s for s in normalized.mojibake if s.start < len(raw_text)]
     return Document(path, kind, text, tables, encoding, spans)
 

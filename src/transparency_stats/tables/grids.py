@@ -125,9 +125,10 @@ def _grid_proactive(grid: Grid, gi: int, out: Collector) -> None:
     width = 0
     known = {r: p for r, row in enumerate(grid) for p in [_known_row(row, labels)] if p}
     for r, row in enumerate(grid):
-        mapped = {j: labels.lookup("proactive", "column", c) for j, c in enumerate(row) if c}
-        mapped = {j: m for j, m in mapped.items() if m}
-        if mapped and not any(is_value(c) for c in row):
+        # a header row: column labels and no value (a row of values is no header: its labels are not looked up)
+        mapped = {} if any(is_value(c) for c in row) else {
+            j: m for j, c in enumerate(row) if c for m in [labels.lookup("proactive", "column", c)] if m}
+        if mapped:
             placed = _proactive_header_by_position(row, mapped, out, f"table:{gi} row:{r}")
             mapped.update(placed)
             # colspan copies repeat the header text: only the first column of a span is read
