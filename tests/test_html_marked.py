@@ -111,3 +111,44 @@ def test_deep_pages_read_alike(depth: int, limit: int | None, monkeypatch: pytes
 def test_marker_characters_and_odd_pages(html: str, monkeypatch: pytest.MonkeyPatch) -> None:
     marked, walked = _both(html, reading.Limits(), monkeypatch)
     assert marked == walked
+
+
+def test_page_bytes_read_as_its_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parser given the page's UTF-8 bytes reads what it reads from the decoded text."""
+    pages = [_page(seed) for seed in range(300)] + [
+        '<?xml version="1.0" encoding="gbk"?><p>中文</p>',  # refused as text: refused as bytes too
+        '<meta charset="gbk"><p>中文</p>', "<p>a\x00b\r\nc\x01</p>", "<p>&#x1000E000;&#xD800;&#128;</p>",
+    ]
+    for html in pages:
+        metadata: dict[str, str] = {}
+        try:
+            from_bytes = ("read", reading._html_parts(html, reading.Limits(), metadata, html.encode()), metadata)
+        except ReadError as exc:
+            from_bytes = ("error", str(exc))
+        assert from_bytes == _read(html, reading.Limits()), html
+
+
+@pytest.mark.parametrize("reference", [
+    "&#xE000;", "&#XE003", "&#x0000e006;", "&#57344;", "&#0057350", "&#x1000E000;", "&#99999999999;",
+])
+def test_references_to_marker_characters_are_noticed(reference: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    html = f"<p>a{reference}b</p><table><tr><td>1</td></tr></table>"
+    assert reading._may_hold_marks(html) and reading._may_hold_marks(html.encode())
+    marked, walked = _both(html, reading.Limits(), monkeypatch)
+    assert marked == walked
+
+
+def test_pages_without_marker_characters_in_their_source_hold_none() -> None:
+    """Where :func:`reading._may_hold_marks` says no, the stylesheet's own check finds none either."""
+    from lxml import etree
+
+    for seed in range(400):
+        html = _page(seed)
+        if reading._may_hold_marks(html):
+            continue
+        root = etree.fromstring(html, etree.HTMLParser(huge_tree=True))
+        if root is None:
+            continue
+        start = root.find("body") if root.find("body") is not None else root
+        assert reading._marked_lines(start, reading.Limits(), [], True) == reading._marked_lines(
+            start, reading.Limits(), [], False), seed

@@ -360,7 +360,8 @@ def _strip_data_uris(data: bytes) -> bytes:
 
 
 def _html_parts(
-    html_text: str, limits: Limits | None = None, metadata: dict[str, str] | None = None
+    html_text: str, limits: Limits | None = None, metadata: dict[str, str] | None = None,
+    utf8: bytes | None = None,
 ) -> tuple[str, list[list[list[str]]]]:
     """Raw (un-normalised) block text and table grids of an HTML page (named ``<meta>`` into ``metadata``).
 
@@ -368,15 +369,19 @@ def _html_parts(
     levels; each table may expand to at most ``limits.max_table_cells`` cells.  The text is
     written by a stylesheet (:func:`_marked_lines`, in C) or, for deep pages and pages holding its
     marker characters, by a Python walk (:func:`_walked_lines`); both give the same lines.
+    ``utf8``: the page's bytes when ``html_text`` is their UTF-8 decoding (no BOM); the parser
+    reads them instead, the same tree without converting the text back from Python's form.
     """
     from lxml import etree
 
     limits = limits or LIMITS
+    # lxml refuses a str that opens with an XML encoding declaration, not the bytes: the str is read then
+    source: str | bytes = html_text if utf8 is None or html_text.startswith("<?xml") else utf8
     try:
         # libxml2's HTML parser as lxml.html uses it, without lxml.html's element classes: a
         # Python class lookup for every element costs more than the parse and is never used here
-        parser = etree.HTMLParser(huge_tree=True)
-        root = etree.fromstring(html_text, parser=parser)
+        parser = etree.HTMLParser(huge_tree=True, encoding="utf-8" if type(source) is bytes else None)
+        root = etree.fromstring(source, parser=parser)
         if root is None:
             raise etree.ParserError("Document is empty")
     except (etree.ParserError, ValueError) as exc:
@@ -400,7 +405,7 @@ def _html_parts(
     start = body if body is not None else root
     tables: list[list[list[str]]] = []
     max_depth = limits.max_html_depth
-    marked = _marked_lines(start, limits, tables) if max_depth >= 0 else None
+    marked = _marked_lines(start, limits, tables, _may_hold_marks(source)) if max_depth >= 0 else None
     if marked is None:
         # deep pages (the walk finds the exact element beyond the limit, and so the same error)
         # and pages whose text holds a marker character
@@ -421,20 +426,45 @@ _DEEP_MARK = "\ue006"  # written for a node the walk would find nested too deep
 _MARKS = (_LINE_MARK, _GRID_MARK, _ROW_MARK, _CELL_MARK, _FIELD_MARK, _FOUND_MARK, _DEEP_MARK)
 #: Pages nested deeper are walked (the stylesheet recurses once per level).
 _MARKED_MAX_DEPTH = 256
+#: A character reference that may stand for a marker character (U+E000 … U+E006): any with a value from
+#: 50,000 (decimal) or U+E000 (hex) up, however long (libxml2 caps what overflows).
+_MARK_REFERENCE = r"&#(?:[xX]0*(?:[eEfF][0-9a-fA-F]{3}|[0-9a-fA-F]{5})|0*(?:[5-9][0-9]{4}|[0-9]{6}))"
+_MARK_REFERENCE_RE = re.compile(_MARK_REFERENCE)
+_MARK_REFERENCE_BYTES_RE = re.compile(_MARK_REFERENCE.encode("ascii"))
+#: The first UTF-8 byte of every marker character (and few others: U+E000 … U+EFFF), then the first two.
+_MARK_UTF8_FIRST = _LINE_MARK.encode("utf-8")[:1]
+_MARK_UTF8_LEAD = _LINE_MARK.encode("utf-8")[:2]
 
 
-def _marked_stylesheet(levels: int) -> str:
-    """The stylesheet of :func:`_marked_lines` (see there), for pages nested at most ``levels`` deep."""
+def _may_hold_marks(source: str | bytes) -> bool:
+    """Whether the page's text could hold a marker character: the source holds one or a reference to one.
+
+    False means none can be in the parsed page (a cheap scan of the source instead of the page's text);
+    True may be wrong (a marker in a script, a reference to another private-use character).
+    """
+    if type(source) is bytes:
+        # a one-byte search is a memchr; a two-byte one is slow in UTF-8 Chinese text (0x80 is everywhere)
+        return (_MARK_UTF8_FIRST in source and _MARK_UTF8_LEAD in source) or (
+            _MARK_REFERENCE_BYTES_RE.search(source) is not None)
+    return any(mark in source for mark in _MARKS) or _MARK_REFERENCE_RE.search(source) is not None
+
+
+def _marked_stylesheet(levels: int, check_marks: bool = True) -> str:
+    """The stylesheet of :func:`_marked_lines` (see there), for pages nested at most ``levels`` deep.
+
+    ``check_marks``: first write :data:`_FOUND_MARK` when the page's text holds a marker character.
+    """
     line = "|".join(sorted(_LINE_TAGS))
     drop = "|".join(sorted(_DROP_TAGS))
     found = " or ".join(f"contains($text, '&#x{ord(mark):X};')" for mark in _MARKS)
+    check = f"""<xsl:variable name="text" select="string(.)"/><xsl:if test="{found}"
+ >&#xE005;</xsl:if>""" if check_marks else ""
     # the start element is the document's element: the nodes more than ``levels`` below it
     parent = "/*" + "/*" * levels
     deep = f"{parent}/*|{parent}/comment()|{parent}/processing-instruction()"
     return f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
 <xsl:output method="text" encoding="UTF-8"/>
-<xsl:template match="/"><xsl:variable name="text" select="string(.)"/><xsl:if test="{found}"
- >&#xE005;</xsl:if><xsl:apply-templates select="*[1]"/></xsl:template>
+<xsl:template match="/">{check}<xsl:apply-templates select="*[1]"/></xsl:template>
 <xsl:template match="{deep}" priority="9">&#xE006;</xsl:template>
 <xsl:template match="{line}">&#xE000;<xsl:apply-templates/>&#xE000;</xsl:template>
 <xsl:template match="{drop}"/>
@@ -447,7 +477,9 @@ def _marked_stylesheet(levels: int) -> str:
 _stylesheets = threading.local()  # one compiled stylesheet per thread
 
 
-def _marked_lines(start: object, limits: Limits, tables: list[list[list[str]]]) -> list[str] | None:
+def _marked_lines(
+    start: object, limits: Limits, tables: list[list[list[str]]], check_marks: bool = True
+) -> list[str] | None:
     """The lines of :func:`_walked_lines`, written by libxslt instead of a Python walk; None when it cannot.
 
     A stylesheet writes the text below ``start`` (the same text nodes the walk reads) with a line mark
@@ -457,44 +489,55 @@ def _marked_lines(start: object, limits: Limits, tables: list[list[list[str]]]) 
     cell's rowspan or colspan does (its cell then lacks or has extra field marks), and when an element,
     comment or instruction the walk would reach lies more than ``limits.max_html_depth`` (at most
     :data:`_MARKED_MAX_DEPTH`) levels below ``start`` (the stylesheet does not go deeper).
+    ``check_marks=False`` skips looking for marker characters in the page's text (the caller
+    knows there are none: :func:`_may_hold_marks`).
     """
     from lxml import etree
 
     levels = min(limits.max_html_depth, _MARKED_MAX_DEPTH)
     compiled = _stylesheets.__dict__.setdefault("marked", {})
-    transform = compiled.get(levels)
+    transform = compiled.get((levels, check_marks))
     if transform is None:
-        transform = compiled[levels] = etree.XSLT(etree.XML(_marked_stylesheet(levels)))
+        transform = compiled[levels, check_marks] = etree.XSLT(etree.XML(_marked_stylesheet(levels, check_marks)))
     text = str(transform(start))
     tail = start.tail  # type: ignore[attr-defined]
     if _FOUND_MARK in text or _DEEP_MARK in text or (tail and any(mark in tail for mark in _MARKS)):
         return None
     if tail:
         text += tail  # the walk reads the start element's tail too
-    lines: list[str] = []
-    for piece in text.split(_LINE_MARK):
-        if piece[:1] == _GRID_MARK:
-            rows = piece[1:].split(_ROW_MARK)
-            if rows[0]:
-                return None
-            cells = []
-            for row in rows[1:]:
-                row_cells = row.split(_CELL_MARK)
-                if row_cells[0]:
-                    return None
-                fields = [cell.split(_FIELD_MARK) for cell in row_cells[1:]]
-                if any(len(field) != 3 for field in fields):
-                    return None
-                cells.append([(" ".join(cell_text.split()), rowspan, colspan) for rowspan, colspan, cell_text in fields])
-            grid = _expand_grid(cells, limits.max_table_cells, len(tables) + 1)
-            if grid:
-                tables.append(grid)
-                lines.extend(" ".join(c for c in row if c) for row in grid)
-            continue
-        piece = piece.strip()
-        if piece:
-            lines.append(piece)
+    # a table is the piece after a line mark and a grid mark, up to the next line mark; each other
+    # piece between two line marks is a line unless blank
+    first, *tables_on = (_LINE_MARK + text).split(_LINE_MARK + _GRID_MARK)
+    lines = [line for line in map(str.strip, first.split(_LINE_MARK)) if line]
+    for chunk in tables_on:
+        piece, _, after = chunk.partition(_LINE_MARK)
+        cells = _marked_rows(piece)
+        if cells is None:
+            return None
+        grid = _expand_grid(cells, limits.max_table_cells, len(tables) + 1)
+        if grid:
+            tables.append(grid)
+            lines.extend(" ".join(filter(None, row)) for row in grid)
+        lines.extend(line for line in map(str.strip, after.split(_LINE_MARK)) if line)
     return lines
+
+
+def _marked_rows(piece: str) -> list[list[tuple[str, str, str]]] | None:
+    """Each row's cells (text, rowspan, colspan) of a table as :func:`_marked_lines` has it written (after its
+    grid mark); None when the marks are not where the stylesheet writes them (the page's text or a span holds one)."""
+    rows = piece.split(_ROW_MARK)
+    if rows[0]:
+        return None
+    cells = []
+    for row in rows[1:]:
+        if row and row[0] != _CELL_MARK:
+            return None
+        try:
+            cells.append([(" ".join(text.split()), rowspan, colspan)
+                          for rowspan, colspan, text in (cell.split(_FIELD_MARK) for cell in row.split(_CELL_MARK)[1:])])
+        except ValueError:  # a cell without its two field marks, or with more
+            return None
+    return cells
 
 
 def _walked_lines(start: object, limits: Limits, tables: list[list[list[str]]]) -> list[str]:
@@ -628,9 +671,12 @@ def _expand_grid(
         row: list[str] = []
         col = 0
         for text, rowspan_value, colspan_value in cells:
-            if pending:
+            if col in pending:
                 col = fill_spanned(row, col)
-            rowspan, colspan = _span(rowspan_value), _span(colspan_value)
+            if rowspan_value or colspan_value:
+                rowspan, colspan = _span(rowspan_value), _span(colspan_value)
+            else:
+                rowspan = colspan = 1  # most cells: no span attribute
             if rowspan == colspan == 1:
                 row.append(text)
                 col += 1
@@ -644,10 +690,10 @@ def _expand_grid(
                 raise _over_limit(
                     f"HTML table {number} expanded by its rowspan/colspan", "max_table_cells", max_cells
                 )
-        if pending:
+        if col in pending:
             fill_spanned(row, col)
         cells_so_far += len(row)
-        if any(c for c in row):
+        if any(row):
             grid.append(row)
     return grid
 
@@ -756,7 +802,7 @@ def _normalise(path: str, kind: str, raw_text: str, raw_tables: list[Grid], enco
     tables: list[Grid] = []
     if packed:
         for packed_grid in packed.split(_TABLE_SEP):
-            tables.append([[c.strip() for c in row.split(_CELL_SEP)] for row in packed_grid.split(_ROW_SEP)])
+            tables.append([list(map(str.strip, row.split(_CELL_SEP))) for row in packed_grid.split(_ROW_SEP)])
     spans = [s for s in normalized.mojibake if s.start < len(raw_text)]
     return Document(path, kind, text, tables, encoding, spans)
 
@@ -831,7 +877,7 @@ def read_document(path: str | Path, *, limits: Limits | None = None) -> Document
     text, encoding, bad = decode_report_bytes(data, declared=declared, limits=limits)
     if html:
         metadata: dict[str, str] = {}
-        body, tables = _html_parts(text, limits, metadata)
+        body, tables = _html_parts(text, limits, metadata, data if encoding == "utf-8" and not bad else None)
         doc = _normalise(str(path), "html", body, tables, encoding)
         doc.metadata = metadata
     elif suffix in (".md", ".markdown"):

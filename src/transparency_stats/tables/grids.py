@@ -20,7 +20,7 @@ def _classify_grid(grid: Grid, labels: LabelMap) -> str | None:
     """
     hits: dict[str, set[str]] = {table: set() for table in TABLES}
     reconsideration = False
-    for key in {label_key(c) for row in grid for c in row if c and len(c) < 80}:
+    for key in {label_key(c) for c in set().union(*grid) if c and len(c) < 80}:  # each distinct cell once
         for s in labels.by_key.get(key, ()):
             if s.kind in ("row", "column") or (s.table == "proactive" and s.kind == "header"):
                 hits[s.table].add(key)
@@ -125,9 +125,10 @@ def _grid_proactive(grid: Grid, gi: int, out: Collector) -> None:
     width = 0
     known = {r: p for r, row in enumerate(grid) for p in [_known_row(row, labels)] if p}
     for r, row in enumerate(grid):
-        mapped = {j: labels.lookup("proactive", "column", c) for j, c in enumerate(row) if c}
-        mapped = {j: m for j, m in mapped.items() if m}
-        if mapped and not any(is_value(c) for c in row):
+        # a header row: column labels and no value (a row of values is no header: its labels are not looked up)
+        mapped = {} if any(is_value(c) for c in row) else {
+            j: m for j, c in enumerate(row) if c for m in [labels.lookup("proactive", "column", c)] if m}
+        if mapped:
             placed = _proactive_header_by_position(row, mapped, out, f"table:{gi} row:{r}")
             mapped.update(placed)
             # colspan copies repeat the header text: only the first column of a span is read

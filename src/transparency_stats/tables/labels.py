@@ -48,6 +48,7 @@ class LabelMap:
     _patterns: dict[str, re.Pattern[str]] = field(default_factory=dict)
 
     by_key: dict[str, list[Spelling]] = field(default_factory=dict)  # key -> spellings in any table
+    known_keys: dict[str, frozenset[str]] = field(default_factory=dict)  # table -> its row, column and header keys
 
     def __post_init__(self) -> None:
         """Index the spellings by (table, kind) and by key."""
@@ -57,6 +58,9 @@ class LabelMap:
         for table in TABLES:
             keys = [label_key(s.raw_label) for s in self.spellings if s.table == table]
             self.fragments[table] = "|".join(keys)
+        for (table, kind), keys_of_kind in self.keys.items():
+            if kind in ("row", "column", "header"):
+                self.known_keys[table] = self.known_keys.get(table, frozenset()) | keys_of_kind.keys()
 
     def lookup(self, table: str, kind: str, label: str) -> str | None:
         """Metric (``""`` for a header) of a label, or None when unknown."""
@@ -64,8 +68,7 @@ class LabelMap:
 
     def known(self, table: str, label: str) -> bool:
         """Whether a label is any known row, column or header label of the table."""
-        key = label_key(label)
-        return any(key in self.keys.get((table, kind), {}) for kind in ("row", "column", "header"))
+        return label_key(label) in self.known_keys.get(table, frozenset())
 
     def pattern(self, table: str) -> re.Pattern[str]:
         """Regex over whitespace-free text matching any spelling; group ``g<i>`` names spelling i."""
