@@ -7,7 +7,13 @@ import re
 
 import pytest
 
-from transparency_stats.prefilter import first_chars, with_first_chars
+from transparency_stats.prefilter import (
+    Anchor,
+    first_chars,
+    has_literal_prefix,
+    pattern_anchors,
+    with_first_chars,
+)
 from transparency_stats.tables.labels import load_label_map, spelling_regex
 
 
@@ -125,3 +131,17 @@ def test_opencc_profile_scans_stand_for_the_evidence() -> None:
 def test_patterns_the_engine_skips_through_stay_as_they_are(pattern: str) -> None:
     compiled = re.compile(pattern)
     assert with_first_chars(compiled) is compiled
+
+
+def test_literal_pieces_in_a_row_make_one_anchor() -> None:
+    """Adjacent literal pieces join into longer literals (each combination once); a sequence of pieces
+    inside a group counts as one piece; too many combinations leave the pieces apart."""
+    assert pattern_anchors(r"\d{1,3}(?P<u>个|名)政府(?:甲|乙)") == (Anchor(("个政府甲", "个政府乙", "名政府甲", "名政府乙"), 1, 3),)
+    assert pattern_anchors(r"(?:办结率[和、]满意率|满意率与办结率)(?:为)?\d") == (
+        Anchor(("办结率和满意率", "办结率、满意率", "满意率与办结率"), 0, 0),)
+    assert pattern_anchors(r"[甲乙丙][丁戊己]") == (Anchor(("甲", "乙", "丙"), 0, 0), Anchor(("丁", "戊", "己"), 1, 1))
+
+@pytest.mark.parametrize(("pattern", "expected"), [("主动公开.{0,3}条", True), ("(?<!a)主动", False),
+                                                   ("(?:甲|乙)丙", False), ("甲?乙", False)])
+def test_literal_prefix(pattern: str, expected: bool) -> None:
+    assert has_literal_prefix(re.compile(pattern)) is expected
