@@ -145,3 +145,32 @@ def test_literal_pieces_in_a_row_make_one_anchor() -> None:
                                                    ("(?:甲|乙)丙", False), ("甲?乙", False)])
 def test_literal_prefix(pattern: str, expected: bool) -> None:
     assert has_literal_prefix(re.compile(pattern)) is expected
+
+
+def test_last_lines_read_from_the_end_are_the_last_lines_of_the_split() -> None:
+    from transparency_stats.published import _last_lines
+
+    rng = random.Random(1)
+    for _ in range(5000):
+        text = "".join(rng.choice(["甲", "b", " ", "\n", "\u3000", "\r", "\n\n"]) for _ in range(rng.randint(0, 30)))
+        for count in (1, 3, 6):
+            lines = [line.strip() for line in text.rstrip().split("\n") if line.strip()]
+            assert _last_lines(text, count) == lines[::-1][:count]
+
+
+def test_titles_tried_at_the_years_are_the_titles_a_scan_finds() -> None:
+    """Titles with a year, tried only where ``<year>年`` stands (or at its line's start), are what
+    ``finditer`` over the whole text gives."""
+    from transparency_stats import meta
+
+    rng = random.Random(7)
+    words = ["2022", "2021", "二〇二二", "二○二一", "12", "年", "年度", " ", "\t", "\n", "某某市", "某某局", "关于",
+             "政府信息公开", "工作", "年度报告", "报告", "信息公开", "情况的", "。", "20", "1", "二"]
+    for _ in range(3000):
+        body = "".join(rng.choice(words) for _ in range(rng.randint(0, 25)))
+        starts = meta._year_starts(body)
+        for pattern, found in ((meta._TITLE_TAIL_RE, meta._matches_at(meta._TITLE_TAIL_RE, body, starts)),
+                               (meta._TITLE_YEAR_FIRST_RE, meta._matches_at(meta._TITLE_YEAR_FIRST_RE, body, starts)),
+                               (meta._TITLE_YEAR_ONLY_RE,
+                                meta._matches_at(meta._TITLE_YEAR_ONLY_RE, body, meta._line_starts(body, starts)))):
+            assert [m.span() for m in found] == [m.span() for m in pattern.finditer(body)], body
