@@ -164,13 +164,26 @@ def test_titles_tried_at_the_years_are_the_titles_a_scan_finds() -> None:
     from transparency_stats import meta
 
     rng = random.Random(7)
-    words = ["2022", "2021", "二〇二二", "二○二一", "12", "年", "年度", " ", "\t", "\n", "某某市", "某某局", "关于",
+    words = ["2022", "2021", "二〇二二", "二○二一", "12", "年", "年度", " ", "  ", "\u3000", "\t", "\n", "某某市", "某某局", "关于",
              "政府信息公开", "工作", "年度报告", "报告", "信息公开", "情况的", "。", "20", "1", "二"]
     for _ in range(3000):
         body = "".join(rng.choice(words) for _ in range(rng.randint(0, 25)))
         starts = meta._year_starts(body)
+        year = re.compile(rf"{meta._YEAR}{meta._S}年")
+        assert starts == [i for i in range(len(body)) if year.match(body, i)], body
         for pattern, found in ((meta._TITLE_TAIL_RE, meta._matches_at(meta._TITLE_TAIL_RE, body, starts)),
                                (meta._TITLE_YEAR_FIRST_RE, meta._matches_at(meta._TITLE_YEAR_FIRST_RE, body, starts)),
                                (meta._TITLE_YEAR_ONLY_RE,
                                 meta._matches_at(meta._TITLE_YEAR_ONLY_RE, body, meta._line_starts(body, starts)))):
             assert [m.span() for m in found] == [m.span() for m in pattern.finditer(body)], body
+
+
+def test_document_key_is_the_text_without_what_drop_removes() -> None:
+    from transparency_stats.reading import Document
+    from transparency_stats.recognise import _DROP_RE, _key
+
+    rng = random.Random(3)
+    pieces = list(":：,，、.．·•'\"“”‘’「」『』") + [" ", "\n", "\u3000", "甲", "乙", "1", "a", ";"]
+    for _ in range(2000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        assert _key(Document("x.txt", "txt", text)) == _DROP_RE.sub("", text)

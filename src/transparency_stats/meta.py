@@ -72,18 +72,23 @@ def _title_lines(text: str) -> str:
     return "\n".join(m.group(1) for m in re.finditer(r"(?m)^[ \t]*标题[ \t]*[:|][ \t]*(.+)$", text))
 
 
-#: What every title with a year starts with (the year of an organ-first title): ``2022年``, ``二〇二二 年``.
-_YEAR_NIAN_RE = re.compile(rf"{_YEAR}{_S}年")
+#: What every title with a year starts with (the year of an organ-first title): ``2022年``, ``二〇二二 年``,
+#: found from its 年 (a literal the regex engine skips to): a year has four characters, so each gap
+#: before 年 is a fixed-width lookbehind, and group ``y<gap>`` is where the year starts.
+_YEAR_NIAN_RE = re.compile(
+    "年(?:" + "|".join(rf"(?<=(?P<y{gap}>{_YEAR.replace('(', '(?:', 1)})\s{{{gap}}}年)" for gap in range(4)) + ")"
+)
 
 
 def _year_starts(body: str) -> list[int]:
-    """Where ``<year>年`` stands in ``body``: the only places a title with a year can start (or, for a
+    """Where ``<year>年`` (a gap of up to three spaces between) stands in ``body``: the only places a title with a year can start (or, for a
     title alone on its line, follow the line's start).
 
-    Two of them never overlap (a year is followed by a gap or 年, never by another year's
-    characters), so one scan finds them all.
+    Each 年 ends at most one of them (the gap before it is all the spaces there), and two of them
+    never overlap (a year is followed by a gap or 年, never by another year's characters): one scan
+    of the 年 finds them all, in order.
     """
-    return [m.start() for m in _YEAR_NIAN_RE.finditer(body)]
+    return [m.start(m.lastgroup) for m in _YEAR_NIAN_RE.finditer(body)]  # type: ignore[arg-type]
 
 
 def _matches_at(pattern: re.Pattern[str], body: str, starts: list[int]) -> Iterator[re.Match[str]]:
