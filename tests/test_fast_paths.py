@@ -187,3 +187,14 @@ def test_document_key_is_the_text_without_what_drop_removes() -> None:
     for _ in range(2000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
         assert _key(Document("x.txt", "txt", text)) == _DROP_RE.sub("", text)
+
+
+def test_annex_start_searched_from_its_headers_is_the_first_match() -> None:
+    from transparency_stats.narrative import _ANNEX_START_RE, _annex_start
+
+    rng = random.Random(11)
+    pieces = ["统计表", "附表", "附件", "附件2", "指标名称", "历年累计", "统", "计", "甲" * 30, "乙", "\n", "1"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        expected, found = _ANNEX_START_RE.search(text), _annex_start(text)
+        assert (expected and expected.span()) == (found and found.span()), text

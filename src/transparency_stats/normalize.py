@@ -226,11 +226,12 @@ def nfkc(text: str) -> str:
         return text
     if len(text) > 100_000 and "\n" in text:
         return "\n".join(_nfkc_part(line) for line in text.split("\n"))
-    return _nfkc_part(text)
+    return _nfkc_part(text, checked=True)
 
 
-def _nfkc_part(text: str) -> str:
-    if unicodedata.is_normalized("NFKC", text):
+def _nfkc_part(text: str, checked: bool = False) -> str:
+    """NFKC of ``text`` (``checked``: known not to be in NFKC already)."""
+    if not checked and unicodedata.is_normalized("NFKC", text):
         return text
     found = _COMMON_COMPAT_RE.search(text)
     if found:
