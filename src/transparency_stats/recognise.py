@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .compact_text import spaceless
 from .meta import detect_agency, detect_year
 from .reading import Document, ReadError
 
@@ -47,7 +48,7 @@ def _key(doc: Document, spaceless: str | None = None) -> str:
 
 
 def _spaceless(doc: Document) -> str:
-    return "".join(doc.text.split())  # str.split() splits on exactly what \s matches
+    return spaceless(doc.text)
 
 
 def detect_layout(doc: Document) -> str:

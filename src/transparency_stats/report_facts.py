@@ -25,6 +25,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from .compact_text import spaceless
 from .published import publication_date
 
 _NUMBERED = (
@@ -90,7 +91,7 @@ _PROBLEMS_RE = re.compile(r"存在的[^。;]{0,6}问题|存在[^。;]{0,10}不�
 
 
 def _compact(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split())  # str.split splits on what \s matches
+    return spaceless(unicodedata.normalize("NFKC", text))  # recognition's, when the text is in NFKC already
 
 
 def sections_present(text: str, compact: str | None = None) -> list[str]:
