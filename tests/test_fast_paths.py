@@ -7,7 +7,13 @@ import re
 
 import pytest
 
-from transparency_stats.prefilter import first_chars, with_first_chars
+from transparency_stats.prefilter import (
+    Anchor,
+    first_chars,
+    has_literal_prefix,
+    pattern_anchors,
+    with_first_chars,
+)
 from transparency_stats.tables.labels import load_label_map, spelling_regex
 
 
@@ -125,3 +131,70 @@ def test_opencc_profile_scans_stand_for_the_evidence() -> None:
 def test_patterns_the_engine_skips_through_stay_as_they_are(pattern: str) -> None:
     compiled = re.compile(pattern)
     assert with_first_chars(compiled) is compiled
+
+
+def test_literal_pieces_in_a_row_make_one_anchor() -> None:
+    """Adjacent literal pieces join into longer literals (each combination once); a sequence of pieces
+    inside a group counts as one piece; too many combinations leave the pieces apart."""
+    assert pattern_anchors(r"\d{1,3}(?P<u>个|名)政府(?:甲|乙)") == (Anchor(("个政府甲", "个政府乙", "名政府甲", "名政府乙"), 1, 3),)
+    assert pattern_anchors(r"(?:办结率[和、]满意率|满意率与办结率)(?:为)?\d") == (
+        Anchor(("办结率和满意率", "办结率、满意率", "满意率与办结率"), 0, 0),)
+    assert pattern_anchors(r"[甲乙丙][丁戊己]") == (Anchor(("甲", "乙", "丙"), 0, 0), Anchor(("丁", "戊", "己"), 1, 1))
+
+@pytest.mark.parametrize(("pattern", "expected"), [("主动公开.{0,3}条", True), ("(?<!a)主动", False),
+                                                   ("(?:甲|乙)丙", False), ("甲?乙", False)])
+def test_literal_prefix(pattern: str, expected: bool) -> None:
+    assert has_literal_prefix(re.compile(pattern)) is expected
+
+
+def test_last_lines_read_from_the_end_are_the_last_lines_of_the_split() -> None:
+    from transparency_stats.published import _last_lines
+
+    rng = random.Random(1)
+    for _ in range(5000):
+        text = "".join(rng.choice(["甲", "b", " ", "\n", "\u3000", "\r", "\n\n"]) for _ in range(rng.randint(0, 30)))
+        for count in (1, 3, 6):
+            lines = [line.strip() for line in text.rstrip().split("\n") if line.strip()]
+            assert _last_lines(text, count) == lines[::-1][:count]
+
+
+def test_titles_tried_at_the_years_are_the_titles_a_scan_finds() -> None:
+    """Titles with a year, tried only where ``<year>年`` stands (or at its line's start), are what
+    ``finditer`` over the whole text gives."""
+    from transparency_stats import meta
+
+    rng = random.Random(7)
+    words = ["2022", "2021", "二〇二二", "二○二一", "12", "年", "年度", " ", "  ", "\u3000", "\t", "\n", "某某市", "某某局", "关于",
+             "政府信息公开", "工作", "年度报告", "报告", "信息公开", "情况的", "。", "20", "1", "二"]
+    for _ in range(3000):
+        body = "".join(rng.choice(words) for _ in range(rng.randint(0, 25)))
+        starts = meta._year_starts(body)
+        year = re.compile(rf"{meta._YEAR}{meta._S}年")
+        assert starts == [i for i in range(len(body)) if year.match(body, i)], body
+        for pattern, found in ((meta._TITLE_TAIL_RE, meta._matches_at(meta._TITLE_TAIL_RE, body, starts)),
+                               (meta._TITLE_YEAR_FIRST_RE, meta._matches_at(meta._TITLE_YEAR_FIRST_RE, body, starts)),
+                               (meta._TITLE_YEAR_ONLY_RE,
+                                meta._matches_at(meta._TITLE_YEAR_ONLY_RE, body, meta._line_starts(body, starts)))):
+            assert [m.span() for m in found] == [m.span() for m in pattern.finditer(body)], body
+
+
+def test_document_key_is_the_text_without_what_drop_removes() -> None:
+    from transparency_stats.reading import Document
+    from transparency_stats.recognise import _DROP_RE, _key
+
+    rng = random.Random(3)
+    pieces = list(":：,，、.．·•'\"“”‘’「」『』") + [" ", "\n", "\u3000", "甲", "乙", "1", "a", ";"]
+    for _ in range(2000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        assert _key(Document("x.txt", "txt", text)) == _DROP_RE.sub("", text)
+
+
+def test_annex_start_searched_from_its_headers_is_the_first_match() -> None:
+    from transparency_stats.narrative import _ANNEX_START_RE, _annex_start
+
+    rng = random.Random(11)
+    pieces = ["统计表", "附表", "附件", "附件2", "指标名称", "历年累计", "统", "计", "甲" * 30, "乙", "\n", "1"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        expected, found = _ANNEX_START_RE.search(text), _annex_start(text)
+        assert (expected and expected.span()) == (found and found.span()), text

@@ -63,21 +63,24 @@ def test_sections_and_mentions():
     assert sections_present(narrative) == ["proactive", "requests", "fees"]
 
 
-def test_heading_starts_are_every_place_a_heading_number_stands():
-    """The scan for heading numbers finds exactly the places where the number pattern matches."""
+def test_heading_candidates_hold_every_place_a_heading_number_stands():
+    """The places tried for headings hold every place where the number pattern matches, and the parts
+    found there are those a search for each part's heading finds."""
     import random
     import re
 
-    from transparency_stats.report_facts import _HEADING_START_RE, _NUMBERED
+    from transparency_stats.report_facts import _NUMBERED, _PART_RES, PARTS, _heading_candidates
 
     number = re.compile(_NUMBERED)
     rng = random.Random(7)
     pieces = ["一", "二", "十", "三十", "、", ".", ",", "(", ")", "1", "12", "123", "3.5", "第", "部分", "总体情况",
-              "主动公开", "。", "五、", "(三)", "第二部分", "4、", "x"]
-    texts = ["".join(rng.choice(pieces) for _ in range(60)) for _ in range(300)] + ["", "1.", "(一)", "十一、"]
+              "主动公开", "。", "五、", "(三)", "第二部分", "4、", "x", "\U0001d7d9", "\U000104a1", "\U0001f600",
+              "收费", "行政复议", "其他需要报告", "存在的问题", "依申请公开"]
+    texts = ["".join(rng.choice(pieces) for _ in range(60)) for _ in range(1000)] + ["", "1.", "(一)", "十一、"]
     for text in texts:
         expected = [i for i in range(len(text)) if number.match(text, i)]
-        assert [m.start() for m in _HEADING_START_RE.finditer(text)] == expected, text
+        assert set(expected) <= set(_heading_candidates(text)), text
+        assert sections_present(text, text) == [p for p in PARTS if _PART_RES[p].search(text)], text
 
 
 def test_extract_report_sets_the_facts(tmp_path):

@@ -8,12 +8,13 @@ from the text itself through :meth:`CompactText.offset`.  Page footers
 
 from __future__ import annotations
 
+import functools
 import re
 from array import array
 
 import numpy as np
 
-__all__ = ["PAGE_FOOTER_RE", "CompactText", "blank_footers", "has_footer"]
+__all__ = ["PAGE_FOOTER_RE", "CompactText", "blank_footers", "has_footer", "spaceless"]
 
 #: A page footer alone on its line: ``- 3 -``, ``第 3 页``, ``第3页 共9页``, ``3/9``.
 PAGE_FOOTER_RE = re.compile(
@@ -70,6 +71,15 @@ def blank_footers(text: str) -> str:
     if not has_footer(text):
         return text
     return PAGE_FOOTER_RE.sub(lambda m: " " * len(m.group()), text)
+
+
+@functools.lru_cache(maxsize=2)
+def spaceless(text: str) -> str:
+    """The text without whitespace (``str.split`` splits on exactly what ``\\s`` matches).
+
+    Recognition and the report facts both ask for it: the last texts' are kept.
+    """
+    return "".join(text.split())
 
 
 #: The views built for the text read last, by (text, digit_gaps, round_brackets): the tables and

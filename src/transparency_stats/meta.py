@@ -72,10 +72,55 @@ def _title_lines(text: str) -> str:
     return "\n".join(m.group(1) for m in re.finditer(r"(?m)^[ \t]*标题[ \t]*[:|][ \t]*(.+)$", text))
 
 
-def _org_first_titles(body: str) -> Iterator[tuple[str, str, int]]:
-    """(organ, year, start) of each ``<organ><year>年…报告`` title: at most 40 organ characters."""
+#: What every title with a year starts with (the year of an organ-first title): ``2022年``, ``二〇二二 年``,
+#: found from its 年 (a literal the regex engine skips to): a year has four characters, so each gap
+#: before 年 is a fixed-width lookbehind, and group ``y<gap>`` is where the year starts.
+_YEAR_NIAN_RE = re.compile(
+    "年(?:" + "|".join(rf"(?<=(?P<y{gap}>{_YEAR.replace('(', '(?:', 1)})\s{{{gap}}}年)" for gap in range(4)) + ")"
+)
+
+
+def _year_starts(body: str) -> list[int]:
+    """Where ``<year>年`` (a gap of up to three spaces between) stands in ``body``: the only places a title with a year can start (or, for a
+    title alone on its line, follow the line's start).
+
+    Each 年 ends at most one of them (the gap before it is all the spaces there), and two of them
+    never overlap (a year is followed by a gap or 年, never by another year's characters): one scan
+    of the 年 finds them all, in order.
+    """
+    return [m.start(m.lastgroup) for m in _YEAR_NIAN_RE.finditer(body)]  # type: ignore[arg-type]
+
+
+def _matches_at(pattern: re.Pattern[str], body: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(body)`` for a pattern every match of which starts at one of ``starts`` (in order)."""
+    end = 0
+    for start in starts:
+        if start >= end:
+            match = pattern.match(body, start)
+            if match:
+                yield match
+                end = max(match.end(), start + 1)
+
+
+def _line_starts(body: str, starts: list[int]) -> list[int]:
+    """For each of ``starts`` alone on its line after spaces or tabs: where its line starts (its line break,
+    or the text's start); :data:`_TITLE_YEAR_ONLY_RE` matches only there."""
+    found = []
+    for start in starts:
+        line = body.rfind("\n", 0, start)
+        if not body[line + 1: start].strip(" \t"):
+            found.append(max(line, 0))
+    return found
+
+
+def _org_first_titles(body: str, starts: list[int] | None = None) -> Iterator[tuple[str, str, int]]:
+    """(organ, year, start) of each ``<organ><year>年…报告`` title: at most 40 organ characters.
+
+    ``starts``: :func:`_year_starts` of ``body``, if known.
+    """
     previous_end = 0
-    for m in _TITLE_TAIL_RE.finditer(body):
+    starts = _year_starts(body) if starts is None else starts
+    for m in _matches_at(_TITLE_TAIL_RE, body, starts):
         end = m.start()
         gap = 0
         while end > previous_end and gap < 3 and body[end - 1].isspace():
@@ -101,10 +146,11 @@ class _Titles(NamedTuple):
 
 @functools.lru_cache(maxsize=8)
 def _titles(body: str) -> _Titles:
+    starts = _year_starts(body)  # every kind of title with a year is tried at these places only
     return _Titles(
-        tuple(_org_first_titles(body)),
-        tuple((m.group(1), m.group(2), m.start()) for m in _TITLE_YEAR_FIRST_RE.finditer(body)),
-        tuple((m.group(1), m.start()) for m in _TITLE_YEAR_ONLY_RE.finditer(body)),
+        tuple(_org_first_titles(body, starts)),
+        tuple((m.group(1), m.group(2), m.start()) for m in _matches_at(_TITLE_YEAR_FIRST_RE, body, starts)),
+        tuple((m.group(1), m.start()) for m in _matches_at(_TITLE_YEAR_ONLY_RE, body, _line_starts(body, starts))),
     )
 
 
@@ -249,26 +295,34 @@ def _is_organ_name(name: str) -> bool:
 def _detect_agency(body: str) -> str | None:
     candidates: Counter[str] = Counter()
     first_seen: dict[str, int] = {}
+    organs: dict[str, str | None] = {}  # a title fragment → its organ name (a title is often repeated)
+
+    def organ_name(fragment: str) -> str | None:
+        if fragment not in organs:
+            name = clean_agency(fragment)
+            organs[fragment] = name if name and _is_organ_name(name) else None
+        return organs[fragment]
+
     titles = _titles(body)
     found = [(organ, start) for organ, _, start in titles.organ_first]
     found += [(organ, start) for _, organ, start in titles.year_first]
     for organ, start in found:
-        name = clean_agency(organ)
-        if name and _is_organ_name(name):
+        name = organ_name(organ)
+        if name:
             candidates[name] += 1
             first_seen.setdefault(name, start)
     # A title split over two lines: organ on its own line above "2024 年政府信息公开工作年度报告".
     for _, at in titles.year_only:
         before = body[max(0, at - 200) : at].rstrip().rsplit("\n", 1)[-1].strip()
         if re.fullmatch(r"[\u3400-\u9fff()()]{2,40}", before):
-            name = clean_agency(before)
-            if name and _is_organ_name(name):
+            name = organ_name(before)
+            if name:
                 candidates[name] += 1
                 first_seen.setdefault(name, at)
     if not candidates:
         for m in _TITLE_NO_YEAR_RE.finditer(body):
-            name = clean_agency(m.group(1))
-            if name and _is_organ_name(name):
+            name = organ_name(m.group(1))
+            if name:
                 candidates[name] += 1
                 first_seen.setdefault(name, m.start())
     if not candidates:

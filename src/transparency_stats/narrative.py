@@ -65,6 +65,17 @@ ANNEX_SUMS: tuple[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]], ...] = (
 
 #: Where the annex starts: its title (…统计表, or 附表/附件 alone) before the 指标名称 header, or before 历年累计.
 _ANNEX_START_RE = re.compile(r"(?:统计表|附表|附件\d?)(?=.{0,40}?指标名称)|统计表(?=.{0,120}?历年累计)")
+#: What follows an annex title, and how far its first character can stand from the title's start at most.
+_ANNEX_HEADERS = (("指标名称", 3 + 40), ("历年累计", 3 + 120))
+
+
+def _annex_start(text: str) -> re.Match[str] | None:
+    """``_ANNEX_START_RE.search(text)``, begun where the first match can start at the earliest: no
+    earlier than the reach of its title before the first 指标名称 or 历年累计 (none: no annex)."""
+    earliest = [at - reach for header, reach in _ANNEX_HEADERS if (at := text.find(header)) >= 0]
+    return _ANNEX_START_RE.search(text, max(0, min(earliest))) if earliest else None
+
+
 _ANNEX_UNIT = r"(?:条|件|个|次|元|项)"
 # At most three numbers (more is no annex row); the compact text has one space between numbers.
 _ANNEX_VALUE_RE = re.compile(rf"\s?{_ANNEX_UNIT}?\s?(?P<digits>\d+(?:\s\d+){{0,2}})(?!\s?\d)(?P<ordinal>[.．、])?")
@@ -148,6 +159,8 @@ def _prose_regions(text: str) -> list[tuple[int, int]]:
 #: Matching is tried only at the starts an anchor allows when they number fewer than the
 #: region's characters divided by this (a scan tries every position, but in C).
 _ANCHOR_GAIN = 16
+#: The same for a pattern that starts with a literal: the engine skips to it about as fast as ``str.find``.
+_PREFIX_GAIN = 400
 
 
 def _matches(pattern: re.Pattern[str], anchors: tuple[Anchor, ...], region: _Region) -> Iterator[re.Match[str]]:
@@ -325,6 +338,8 @@ def _rule_matches(index: int, rule: Rule, region: _Region) -> Iterator[re.Match[
         estimate, anchor = choice[index]
         if not estimate:
             return iter(())  # an anchor of the rule is nowhere in the region
+        if rule.literal_prefix and estimate * _PREFIX_GAIN > region.end - region.start:
+            return rule.compiled.finditer(region.text, region.start, region.end)  # the engine's own scan
         if estimate < _NO_ANCHOR and estimate * _ANCHOR_GAIN <= region.end - region.start:
             return _anchored_matches(rule.compiled, rule.anchors[anchor], region)
     # the estimate is too coarse (or there is none): count the literals themselves
@@ -645,7 +660,7 @@ def extract_text_figures(doc: Document, layout: str) -> tuple[list[Figure], list
     allowed = _allowed_metrics(layout)
     compact = _Compact(doc.text, digit_gaps=True)
     issues: list[Issue] = []
-    annex = _ANNEX_START_RE.search(compact.text) if layout == "narrative" else None
+    annex = _annex_start(compact.text) if layout == "narrative" else None
     limit = annex.start() if annex else len(compact.text)
     candidates = _prose_candidates(doc.text, compact, limit, allowed)
     if annex:

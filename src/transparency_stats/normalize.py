@@ -35,8 +35,9 @@ _PINYIN_RE = re.compile(
     rf"[(（\[【 \u3000](?:(?<=[\u3400-\u9fff\ufffd][(（\[【])({_SYLLABLE}|{_NUMBERED_SYLLABLE})[)）\]】]"
     rf"|(?<=[\u3400-\u9fff\ufffd][ \u3000])[(（]({_SYLLABLE})[)）])"
 )
-#: What every pinyin annotation holds: an opening bracket, then a letter a syllable starts with.
-_PINYIN_HINT_RE = re.compile(rf"[(（\[【][a-zü{_TONE_VOWELS}]")
+#: What every pinyin annotation holds: one of these opening brackets, then a letter a syllable starts with.
+_PINYIN_BRACKETS = "(（[【"
+_PINYIN_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzü" + _TONE_VOWELS)
 _CJK_RE = re.compile(r"[\u3400-\u9fff]")
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _ZERO_WIDTH_RE = re.compile(f"[{_ZERO_WIDTH}]")
@@ -226,11 +227,12 @@ def nfkc(text: str) -> str:
         return text
     if len(text) > 100_000 and "\n" in text:
         return "\n".join(_nfkc_part(line) for line in text.split("\n"))
-    return _nfkc_part(text)
+    return _nfkc_part(text, checked=True)
 
 
-def _nfkc_part(text: str) -> str:
-    if unicodedata.is_normalized("NFKC", text):
+def _nfkc_part(text: str, checked: bool = False) -> str:
+    """NFKC of ``text`` (``checked``: known not to be in NFKC already)."""
+    if not checked and unicodedata.is_normalized("NFKC", text):
         return text
     found = _COMMON_COMPAT_RE.search(text)
     if found:
@@ -263,10 +265,15 @@ def strip_pinyin(text: str) -> str:
     # An annotation starts at an opening bracket followed by a pinyin letter, or at the space before
     # one: the pattern is tried there only (its scan stops at every space), and run over the whole
     # text once one is found.
-    for hint in _PINYIN_HINT_RE.finditer(text):
-        at = hint.start()
-        if _PINYIN_RE.match(text, at) or (at and _PINYIN_RE.match(text, at - 1)):
-            return _PINYIN_RE.sub("", text)
+    # The brackets are found by str.find, one kind at a time (a regex scan stops at every character
+    # to test it against the class); the order the hints are tried in does not change the result.
+    for bracket in _PINYIN_BRACKETS:
+        at = text.find(bracket)
+        while at >= 0:
+            if (text[at + 1: at + 2] in _PINYIN_LETTERS
+                    and (_PINYIN_RE.match(text, at) or (at and _PINYIN_RE.match(text, at - 1)))):
+                return _PINYIN_RE.sub("", text)
+            at = text.find(bracket, at + 1)
     return text
 
 

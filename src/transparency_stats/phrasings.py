@@ -15,7 +15,7 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from .prefilter import Anchor, pattern_anchors
+from .prefilter import Anchor, has_literal_prefix, pattern_anchors
 
 # --------------------------------------------------------------------------- prose rules
 
@@ -64,6 +64,11 @@ class Rule:
     def anchors(self) -> tuple[Anchor, ...]:
         return _anchors(self.pattern)
 
+    @property
+    def literal_prefix(self) -> bool:
+        """Whether the regex engine finds this pattern's candidates itself by a literal it starts with."""
+        return _literal_prefix(self.pattern)
+
 
 @functools.cache
 def compiled_pattern(pattern: str) -> re.Pattern[str]:
@@ -74,6 +79,11 @@ def compiled_pattern(pattern: str) -> re.Pattern[str]:
 @functools.cache
 def _anchors(pattern: str) -> tuple[Anchor, ...]:
     return pattern_anchors(pattern)
+
+
+@functools.cache
+def _literal_prefix(pattern: str) -> bool:
+    return has_literal_prefix(compiled_pattern(pattern))
 
 
 _PART = (r"各(?:部门|乡镇|街道|单位|县区|区县|科室)|[区县市]直|乡镇|其中.{0,6}(?:部门|单位)|其他|应主动公开"

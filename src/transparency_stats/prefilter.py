@@ -113,6 +113,19 @@ def _engine_skips_ahead(pattern: re.Pattern[str]) -> bool:
         return False
 
 
+def has_literal_prefix(pattern: re.Pattern[str]) -> bool:
+    """Whether every match of ``pattern`` starts with a literal the regex engine searches for itself
+    (a scan about as fast as ``str.find``)."""
+    try:
+        from re import _compiler  # type: ignore[attr-defined]
+
+        prefix, _skip, _all = _compiler._get_literal_prefix(_parser.parse(pattern.pattern, pattern.flags),
+                                                            pattern.flags)
+        return bool(prefix)
+    except Exception:  # noqa: BLE001 - another Python's internals: assume it does not
+        return False
+
+
 def with_first_chars(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """``pattern`` behind a lookahead on its first characters (same matches, same groups), or itself.
 
@@ -168,12 +181,22 @@ def _literal_alternatives(op: object, av: object) -> tuple[str, ...] | None:
     return None
 
 
-def _sequence_literals(data: list) -> tuple[str, ...] | None:
-    if data and all(op is _c.LITERAL for op, _ in data):
-        return ("".join(chr(code) for _, code in data),)
-    if len(data) == 1:
-        return _literal_alternatives(*data[0])
-    return None
+def _sequence_literals(data: list) -> tuple[str, ...] | None:  # type: ignore[type-arg]
+    """The literal strings a sequence matches (each of its items matching literals only), or None.
+
+    A sequence of several items gives at most :data:`_MAX_JOINED` strings.
+    """
+    if not data:
+        return None
+    found: tuple[str, ...] = ("",)
+    for op, av in data:
+        piece = (chr(av),) if op is _c.LITERAL else _literal_alternatives(op, av)  # type: ignore[call-overload]
+        if not piece:
+            return None
+        found = tuple(dict.fromkeys(a + b for a in found for b in piece))
+        if len(found) > _MAX_JOINED and len(data) > 1:
+            return None
+    return found
 
 
 def pattern_anchors(pattern: str) -> tuple[Anchor, ...]:
@@ -191,17 +214,35 @@ def pattern_anchors(pattern: str) -> tuple[Anchor, ...]:
     anchors: list[Anchor] = []
     i = 0
     while i < len(items):
-        op, av = items[i]
-        end = i + 1
-        if op is _c.LITERAL:
-            while end < len(items) and items[end][0] is _c.LITERAL:
-                end += 1
-            literals: tuple[str, ...] | None = ("".join(chr(code) for _, code in items[i:end]),)
-        else:
-            literals = _literal_alternatives(op, av)
-        if literals and all(literals):
+        literals, end = _literal_piece(items, i)
+        if literals:
+            # the pieces right after it join it: the longer literals stand more rarely
+            while end < len(items):
+                following, after = _literal_piece(items, end)
+                joined = tuple(dict.fromkeys(a + b for a in literals for b in following or ()))
+                if not following or len(joined) > _MAX_JOINED:
+                    break
+                literals, end = joined, after
             low, high = _parser.SubPattern(parsed.state, items[:i]).getwidth()
             if high <= _MAX_ANCHOR_REACH:
                 anchors.append(Anchor(literals, low, high))
         i = end
     return tuple(anchors)
+
+
+#: Literal pieces in a row are joined into one anchor while it has at most this many literals.
+_MAX_JOINED = 8
+
+
+def _literal_piece(items: list, i: int) -> tuple[tuple[str, ...] | None, int]:  # type: ignore[type-arg]
+    """The literals item ``i`` of a parsed pattern matches (a run of characters from there, or a group
+    of literal alternatives), or None, and the index after the piece."""
+    op, av = items[i]
+    end = i + 1
+    if op is _c.LITERAL:
+        while end < len(items) and items[end][0] is _c.LITERAL:
+            end += 1
+        return ("".join(chr(code) for _, code in items[i:end]),), end
+    literals = _literal_alternatives(op, av)
+    return (literals if literals and all(literals) else None), end
+

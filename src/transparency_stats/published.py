@@ -61,10 +61,15 @@ def _from_metadata(metadata: Mapping[str, str]) -> tuple[dt.date, str] | None:
     return None
 
 
+_HEADER_RES = tuple(
+    (name, re.compile(rf"(?m)(?:^|\|)\s*{name}\s*[:|]\s*\|?\s*([^\n|]{{6,30}})")) for name in _HEADER_NAMES
+)
+
+
 def _from_headers(text: str) -> tuple[dt.date, str] | None:
     head = text[:3000]
-    for name in _HEADER_NAMES:
-        for match in re.finditer(rf"(?m)(?:^|\|)\s*{name}\s*[:|]\s*\|?\s*([^\n|]{{6,30}})", head):
+    for name, pattern in _HEADER_RES:
+        for match in pattern.finditer(head):
             found = _parse_iso(match.group(1))
             if found:
                 return found, f"header:{name}"
@@ -78,13 +83,27 @@ def _from_pdf(metadata: Mapping[str, str]) -> tuple[dt.date, str] | None:
     return (found, "pdf:CreationDate") if found else None
 
 
+def _last_lines(text: str, count: int) -> list[str]:
+    """The last ``count`` lines of ``text`` that are not blank, stripped, last first (read from the end)."""
+    lines: list[str] = []
+    end = len(text)
+    while end >= 0 and len(lines) < count:
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end].strip()
+        if line:
+            lines.append(line)
+        end = start - 1
+    return lines
+
+
 def _from_signature(text: str, report_year: int | None) -> tuple[dt.date, str] | None:
     if report_year is None:
         return None
-    lines = [line.strip() for line in text.rstrip().split("\n") if line.strip()][-6:]
-    for line in reversed(lines):
+    for line in _last_lines(text, 6):
+        if len(line) > 60:  # a paragraph, no signature line
+            continue
         match = _SIGNATURE_RE.search(line)
-        if match and len(line) <= 60:
+        if match:
             found = _date(*match.groups())
             if found and found.year > report_year:
                 return found, "signature"

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .compact_text import spaceless
 from .meta import detect_agency, detect_year
 from .reading import Document, ReadError
 
@@ -30,9 +31,8 @@ _STANDARD_MARKERS = ("本年新收政府信息公开申请数量", "上年结转
 
 # What normalize_label removes; the document text is already simplified and NFKC.
 _DROP_RE = re.compile(r"[\s:：,，、.．·•'\"“”‘’「」『』]+")
-#: The same less whitespace, one character at a time: a pattern that starts with a character class
-#: is searched in C (whitespace goes first, by str.split, which splits on what \s matches).
-_PUNCTUATION_RE = re.compile(r"[:：,，、.．·•'\"“”‘’「」『』]")
+#: The same less whitespace (str.split removes that: it splits on what \s matches).
+_PUNCTUATION = ":：,，、.．·•'\"“”‘’「」『』"
 
 
 def _key(doc: Document, spaceless: str | None = None) -> str:
@@ -40,11 +40,15 @@ def _key(doc: Document, spaceless: str | None = None) -> str:
 
     ``spaceless``: the text without whitespace, if known.
     """
-    return _PUNCTUATION_RE.sub("", _spaceless(doc) if spaceless is None else spaceless)
+    key = _spaceless(doc) if spaceless is None else spaceless
+    for mark in _PUNCTUATION:  # one fast search per mark: cheaper than a regex stopping at each
+        if mark in key:
+            key = key.replace(mark, "")
+    return key
 
 
 def _spaceless(doc: Document) -> str:
-    return "".join(doc.text.split())  # str.split() splits on exactly what \s matches
+    return spaceless(doc.text)
 
 
 def detect_layout(doc: Document) -> str:

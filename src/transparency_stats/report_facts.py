@@ -18,10 +18,14 @@ Which parts a report must have is data (``data/report_parts.csv``), used by
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping
 
+import numpy as np
+
+from .compact_text import spaceless
 from .published import publication_date
 
 _NUMBERED = (
@@ -40,28 +44,67 @@ PART_WORDS: dict[str, str] = {
 }
 PARTS = tuple(PART_WORDS)
 _PART_RES = {part: re.compile(rf"{_NUMBERED}[^。;:!?\d]{{0,12}}?(?:{words})") for part, words in PART_WORDS.items()}
-#: Where a numbered heading can start: a part's pattern is tried at these places only (it
-#: begins with the number, so it matches nowhere else), one scan instead of one per part.
-#: A match is the number's first character, and the number is checked from it (a lookbehind
-#: of that one character): a pattern that starts with a character class lets the regex
-#: engine skip in C to the next character that can start a number.
-_HEADING_START_RE = re.compile(rf"[一二三四五六七八九十(\d第](?<=(?={_NUMBERED}).)")
+_NUMBER_RE = re.compile(_NUMBERED)
+_AFTER_NUMBER = r"[^。;:!?\d]{0,12}?"
+
+
+@functools.lru_cache(maxsize=256)
+def _headings_after_number(parts: tuple[str, ...]) -> re.Pattern[str]:
+    """What follows the number in a heading of any of ``parts``; group ``<part>`` names the part matched.
+
+    A heading number ends at one place only, so a part's pattern matches where a number starts
+    exactly when this matches right after the number with that part's group.
+    """
+    return re.compile(_AFTER_NUMBER + "(?:" + "|".join(f"(?P<{part}>{PART_WORDS[part]})" for part in parts) + ")")
+
+#: Where a heading number can start (its first character), as a bit, and which characters, as bits,
+#: end such a number how far after its start: ``一、`` ``十一.`` ``二,`` (ends 1 to 3 characters on),
+#: ``(三)`` (2 to 4), ``12、`` ``3.`` (1 to 2), ``第二部分`` (3 to 5).
+_NUMERAL, _BRACKET, _DIGIT, _PART_WORD = 1, 2, 4, 8
+_BMP_END = 0xFFFF
+_STARTS = np.zeros(_BMP_END + 1, dtype=np.uint8)  # indexed with mode="clip": U+FFFF stands for the rest
+_ENDS = np.zeros(_BMP_END + 1, dtype=np.uint8)
+for _chars, _bit in (("一二三四五六七八九十", _NUMERAL), ("(", _BRACKET), ("第", _PART_WORD)):
+    _STARTS[[ord(ch) for ch in _chars]] = _bit
+_STARTS[[code for code in range(_BMP_END) if chr(code).isdecimal()]] = _DIGIT  # what \d matches
+for _chars, _bit in (("、.,", _NUMERAL), (")", _BRACKET), ("、.", _DIGIT), ("分", _PART_WORD)):
+    _ENDS[[ord(ch) for ch in _chars]] |= _bit
+
+
+def _heading_candidates(compact: str) -> list[int]:
+    """Every place where :data:`_NUMBERED` can match (and a few more): a character that starts a
+    heading number with a character that can end that number at its distance after it."""
+    codes = np.frombuffer(compact.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    starts = _STARTS.take(codes, mode="clip")
+    if len(codes) and codes.max() > _BMP_END:  # decimal digits beyond the basic plane
+        for i in np.flatnonzero(codes > _BMP_END).tolist():
+            starts[i] = _DIGIT if compact[i].isdecimal() else 0
+    ends = np.concatenate((_ENDS.take(codes, mode="clip"), np.zeros(6, dtype=np.uint8)))
+    n = len(codes)
+    after = [ends[k: k + n] for k in range(6)]  # after[k][i]: the end bits of character i + k
+    one_two = after[1] | after[2]
+    near = ((one_two | after[3]) & _NUMERAL) | ((after[2] | after[3] | after[4]) & _BRACKET)
+    near |= (one_two & _DIGIT) | ((after[3] | after[4] | after[5]) & _PART_WORD)
+    return np.flatnonzero(near & starts).tolist()
 _FEES_RE = re.compile(r"收费|收取[^。;]{0,10}费|信息处理费|工本费|费用|减免")
 _PROBLEMS_RE = re.compile(r"存在的[^。;]{0,6}问题|存在[^。;]{0,10}不足|不足之处|改进措施|改进情况|改进方向|下一步")
 
 
 def _compact(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split())  # str.split splits on what \s matches
+    return spaceless(unicodedata.normalize("NFKC", text))  # recognition's, when the text is in NFKC already
 
 
 def sections_present(text: str, compact: str | None = None) -> list[str]:
     """Parts of :data:`PARTS` with a numbered heading in ``text`` (``compact``: its compact form, if known)."""
     compact = _compact(text) if compact is None else compact
-    missing = dict(_PART_RES)
-    for start in _HEADING_START_RE.finditer(compact):
-        for part, pattern in list(missing.items()):
-            if pattern.match(compact, start.start()):
-                del missing[part]
+    missing = PARTS
+    for start in _heading_candidates(compact):
+        number = _NUMBER_RE.match(compact, start)
+        while number and missing:
+            heading = _headings_after_number(missing).match(compact, number.end())
+            if heading is None:
+                break
+            missing = tuple(part for part in missing if part != heading.lastgroup)
         if not missing:
             break
     return [part for part in PARTS if part not in missing]
