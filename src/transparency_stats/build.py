@@ -268,18 +268,13 @@ def map_tasks(func: Callable, tasks: list, *, engine: str, jobs: int, scheduler:
 def _in_order(submit: Callable, tasks: list, window: int):
     """Results of ``submit(task)`` futures in task order, with at most ``window`` submitted and not yet yielded."""
     from collections import deque
+    from itertools import islice
 
-    ahead: deque = deque()
     upcoming = iter(tasks)
-    for task in upcoming:
-        ahead.append(submit(task))
-        if len(ahead) >= window:
-            break
+    ahead = deque(map(submit, islice(upcoming, window)))
     while ahead:
         result = ahead.popleft().result()
-        for task in upcoming:
-            ahead.append(submit(task))
-            break
+        ahead.extend(map(submit, islice(upcoming, 1)))  # the next task, if any, takes its place
         yield result
 
 

@@ -117,11 +117,9 @@ class BatchTally:
         import pandas as pd
 
         from .checks import identity_checks
+        from .schema import columns_of
 
-        checks = None
-        if self._pending:
-            columns = dict(zip(_TALLY_COLUMNS, map(list, zip(*self._pending, strict=True)), strict=True))
-            checks = identity_checks(pd.DataFrame(columns))
+        checks = identity_checks(pd.DataFrame(columns_of(_TALLY_COLUMNS, self._pending))) if self._pending else None
         self.add_checks(checks, self._pending_reports)
         self._pending, self._pending_reports = [], []
 

@@ -193,7 +193,7 @@ def _sequence_literals(data: list) -> tuple[str, ...] | None:  # type: ignore[ty
         piece = (chr(av),) if op is _c.LITERAL else _literal_alternatives(op, av)  # type: ignore[call-overload]
         if not piece:
             return None
-        found = tuple(dict.fromkeys(a + b for a in found for b in piece))
+        found = _joined(found, piece)
         if len(found) > _MAX_JOINED and len(data) > 1:
             return None
     return found
@@ -219,7 +219,7 @@ def pattern_anchors(pattern: str) -> tuple[Anchor, ...]:
             # the pieces right after it join it: the longer literals stand more rarely
             while end < len(items):
                 following, after = _literal_piece(items, end)
-                joined = tuple(dict.fromkeys(a + b for a in literals for b in following or ()))
+                joined = _joined(literals, following or ())
                 if not following or len(joined) > _MAX_JOINED:
                     break
                 literals, end = joined, after
@@ -232,6 +232,11 @@ def pattern_anchors(pattern: str) -> tuple[Anchor, ...]:
 
 #: Literal pieces in a row are joined into one anchor while it has at most this many literals.
 _MAX_JOINED = 8
+
+
+def _joined(first: tuple[str, ...], then: tuple[str, ...]) -> tuple[str, ...]:
+    """Each literal of ``first`` followed by each of ``then``, once each, in order."""
+    return tuple(dict.fromkeys(a + b for a in first for b in then))
 
 
 def _literal_piece(items: list, i: int) -> tuple[tuple[str, ...] | None, int]:  # type: ignore[type-arg]

@@ -35,20 +35,13 @@ _DROP_RE = re.compile(r"[\s:：,，、.．·•'\"“”‘’「」『』]+")
 _PUNCTUATION = ":：,，、.．·•'\"“”‘’「」『』"
 
 
-def _key(doc: Document, spaceless: str | None = None) -> str:
-    """The document's text without whitespace and punctuation (what ``_DROP_RE`` removes).
-
-    ``spaceless``: the text without whitespace, if known.
-    """
-    key = _spaceless(doc) if spaceless is None else spaceless
+def _key(doc: Document) -> str:
+    """The document's text without whitespace and punctuation (what ``_DROP_RE`` removes)."""
+    key = spaceless(doc.text)
     for mark in _PUNCTUATION:  # one fast search per mark: cheaper than a regex stopping at each
         if mark in key:
             key = key.replace(mark, "")
     return key
-
-
-def _spaceless(doc: Document) -> str:
-    return spaceless(doc.text)
 
 
 def detect_layout(doc: Document) -> str:
@@ -174,11 +167,11 @@ def check_report(doc: Document, key: str | None = None) -> None:
 # --------------------------------------------------------------------------- completeness
 
 
-def truncation(doc: Document, layout: str, spaceless: str | None = None) -> str | None:
-    """Why a standard report looks cut off, or None (``spaceless``: the text without whitespace, if known)."""
+def truncation(doc: Document, layout: str) -> str | None:
+    """Why a standard report looks cut off, or None."""
     if layout == "narrative":
         return None
-    compact = _spaceless(doc) if spaceless is None else spaceless
+    compact = spaceless(doc.text)  # the text without whitespace is made once per text (it is kept)
     if "本年新收政府信息公开申请数量" in compact and "结转下年度继续办理" not in compact:
         return "table 三 ends before its last row (结转下年度继续办理): the file looks truncated"
     if "结转下年度继续办理" in compact and not re.search(r"行政复议.{0,80}尚未审结", compact):
@@ -206,8 +199,7 @@ class Recognition:
 
 def recognise(doc: Document) -> Recognition:
     """Layout, organ, year and completeness of a report; :class:`ReadError` if it is not one."""
-    spaceless = _spaceless(doc)
-    key = _key(doc, spaceless)
+    key = _key(doc)
     check_report(doc, key)
     layout = _layout_from_key(key)
     agency, year = detect_agency(doc.text), detect_year(doc.text)
@@ -216,4 +208,4 @@ def recognise(doc: Document) -> Recognition:
         return Recognition(layout, agency, year,
                            "the report's sections announce the standard tables, but none follows: "
                            "the file looks truncated; only its prose was read", "warning")
-    return Recognition(layout, agency, year, truncation(doc, layout, spaceless))
+    return Recognition(layout, agency, year, truncation(doc, layout))

@@ -180,9 +180,12 @@ def figures_to_frame(figures: Iterable[Figure]) -> pd.DataFrame:
     rows = list(map(_FIGURE_FIELDS_OF, figures))
     if not rows:
         return empty_figures()
-    return coerce_figures(pd.DataFrame(dict(zip(_FIGURE_FIELDS, map(list, zip(*rows, strict=True)), strict=True))))
+    return coerce_figures(pd.DataFrame(columns_of(_FIGURE_FIELDS, rows)))
 
 
+def columns_of(names: Iterable[str], rows: list[tuple]) -> dict[str, list]:
+    """Rows of values (each in ``names`` order, at least one row) as one list per name: a DataFrame's columns."""
+    return dict(zip(names, map(list, zip(*rows, strict=True)), strict=True))
 
 
 def issues_to_frame(issues: Iterable[Issue]) -> pd.DataFrame:
