@@ -198,3 +198,32 @@ def test_annex_start_searched_from_its_headers_is_the_first_match() -> None:
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
         expected, found = _ANNEX_START_RE.search(text), _annex_start(text)
         assert (expected and expected.span()) == (found and found.span()), text
+
+
+def _csv_module_lines(rows: list[tuple[object, ...]]) -> str:
+    """What the plain ``csv`` writer writes for the rows, each cell passed through ``_csv_value``."""
+    import csv
+    import io
+
+    from transparency_stats.store import _csv_value
+
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([_csv_value(v) for v in row] for row in rows)
+    return buffer.getvalue()
+
+
+def test_figure_lines_are_what_the_csv_module_writes() -> None:
+    from transparency_stats.store import figure_lines
+
+    rng = random.Random(7)
+    texts = ["", "公开", "a,b", 'say "x"', "line\nbreak", "cr\rhere", "=SUM(A1)", "+3.5", "-5", "@x", "\ttab",
+             "-1e3", "'quoted", "\x00=", "中,文", "plain"]
+    others = [None, True, False, 0, 7, -3, 2.0, 2.5, float("nan"), float("inf"), 1e20, -0.0]
+    for _ in range(300):
+        width = rng.randint(1, 6)
+        # each column all text, all of one other type, or mixed, as columns of real figure rows are
+        kinds = [rng.choice(["text", "float", "int", "bool", "none", "mixed"]) for _ in range(width)]
+        pools = {"text": texts, "float": [v for v in others if isinstance(v, float)],
+                 "int": [0, 7, -3, 10**30], "bool": [True, False], "none": [None], "mixed": texts + others}
+        rows = [tuple(rng.choice(pools[kind]) for kind in kinds) for _ in range(rng.randint(0, 8))]
+        assert figure_lines(rows) == _csv_module_lines(rows), rows
