@@ -208,16 +208,28 @@ def _symlink(path: Path) -> Path:
     return path
 
 
+def _through_linked_folder(tmp: Path) -> Path:
+    (tmp / "view").symlink_to(tmp / "in")
+    return tmp / "view" / SEED.name
+
+
+def _hard_link(path: Path) -> Path:
+    path.hardlink_to(path.parent / "in" / SEED.name)
+    return path
+
+
 @pytest.mark.parametrize(
     ("make_output", "reason"),
     [
         (lambda tmp: _fifo(tmp / "pipe.csv"), "not a regular file"),
         (lambda tmp: _symlink(tmp / "link.csv"), "symbolic link"),
         (lambda tmp: tmp / "in" / SEED.name, "is an input"),
+        (lambda tmp: _through_linked_folder(tmp), "is an input"),
+        (lambda tmp: _hard_link(tmp / "copy.csv"), "is an input"),
         (lambda tmp: tmp / "in", "is a folder"),
         (lambda tmp: str(tmp / "newdir") + "/", "names a folder"),
     ],
-    ids=["fifo", "symlink", "input", "folder", "trailing-slash"],
+    ids=["fifo", "symlink", "input", "input-via-linked-folder", "hard-link", "folder", "trailing-slash"],
 )
 def test_extract_refuses_a_harmful_output_before_writing(tmp_path: Path, capsys, make_output, reason) -> None:
     inputs = tmp_path / "in"

@@ -23,20 +23,28 @@ def _companion(output: Path, kind: str) -> Path:
     return output.with_name(f"{output.stem}.{kind}.csv")
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.exists() and b.exists() and os.path.samefile(a, b)
-    except OSError:
-        return False
+def input_identities(inputs: list[Path]) -> tuple[dict[tuple[int, int], Path], dict[Path, Path]]:
+    """What :func:`check_output_file` compares an output with: each input's (device, inode) when it
+    exists, its resolved path when not (one ``stat`` per input, however many outputs are checked)."""
+    inodes: dict[tuple[int, int], Path] = {}
+    unresolved: dict[Path, Path] = {}
+    for item in inputs:
+        try:
+            status = os.stat(item)
+        except OSError:
+            unresolved.setdefault(item.resolve(), item)
+        else:
+            inodes.setdefault((status.st_dev, status.st_ino), item)
+    return inodes, unresolved
 
 
-def check_output_file(raw: str, inputs: list[Path]) -> Path:
+def check_output_file(raw: str, inputs: tuple[dict[tuple[int, int], Path], dict[Path, Path]]) -> Path:
     """The output path of ``-o``, or :class:`UsageError` when writing there would harm something.
 
     Refused: a path naming a folder (an existing one, or one written with a
     trailing slash), a symlink (even a dangling one), anything that exists and
     is not a regular file (a device such as ``/dev/null``, a FIFO, a socket),
-    and a path that is one of the inputs.
+    and a path that is one of the inputs (``inputs``: their :func:`input_identities`).
     """
     if raw.endswith(("/", os.sep)):
         raise UsageError(f"-o {raw}: names a folder; give a file name such as {raw.rstrip('/')}/figures.csv")
@@ -47,9 +55,17 @@ def check_output_file(raw: str, inputs: list[Path]) -> Path:
         raise UsageError(f"-o {raw}: is a folder; give a file name such as {path / 'figures.csv'}")
     if path.exists() and not path.is_file():
         raise UsageError(f"-o {raw}: is not a regular file (a device, FIFO or socket); refusing to replace it")
-    for item in inputs:
-        if _same_file(path, item) or path.resolve() == item.resolve():
-            raise UsageError(f"-o {raw}: is an input ({item}); refusing to overwrite it")
+    inodes, unresolved = inputs
+    try:
+        status = os.stat(path)
+    except OSError:
+        item = None
+    else:
+        item = inodes.get((status.st_dev, status.st_ino))
+    if item is None and unresolved:
+        item = unresolved.get(path.resolve())
+    if item is not None:
+        raise UsageError(f"-o {raw}: is an input ({item}); refusing to overwrite it")
     return path
 
 
@@ -256,12 +272,14 @@ def cmd_extract(args: argparse.Namespace) -> int:
         dataset_dir = Path(args.dataset)
         if dataset_dir.is_symlink() or (dataset_dir.exists() and not dataset_dir.is_dir()):
             raise UsageError(f"--dataset {args.dataset}: is not a folder")
-    output = check_output_file(args.output, files) if args.output is not None else None
-    if output is not None:
+    output = None
+    if args.output is not None:
+        identities = input_identities(files)
+        output = check_output_file(args.output, identities)
         errors_path = _companion(output, "errors")
         warnings_path = _companion(output, "warnings")
         for companion in (errors_path, warnings_path):
-            check_output_file(str(companion), files)
+            check_output_file(str(companion), identities)
     if args.dataset is not None:
         from .batch import extract_to_dataset
 
