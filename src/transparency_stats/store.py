@@ -270,7 +270,7 @@ def _text_column(column: Sequence[str]) -> Sequence[str]:
     """The cells of a column of text as CSV (made safe, quoted where needed)."""
     joined = "\x00".join(column)
     if joined.startswith(FORMULA_PREFIXES) or _FORMULA_AFTER_NUL_RE.search(joined):
-        column = [safe_cell(v) for v in column]  # type: ignore[misc]
+        column = [safe_cell(v) if v.startswith(FORMULA_PREFIXES) else v for v in column]
     elif not ("," in joined or '"' in joined or "\r" in joined or "\n" in joined):
         return column
     return [_quoted(v) if ("," in v or '"' in v or "\r" in v or "\n" in v) else v for v in column]
