@@ -234,7 +234,7 @@ def figure_lines(rows: Iterable[Sequence[object]]) -> str:
 
     Built a column at a time (the excel dialect: CRLF, a cell quoted only when it holds a comma, a
     double quote, CR or LF): a text column is scanned once for cells to quote or to make safe
-    (:func:`~.csvsafe.safe_cell`), so most cells cost no call of their own.  A third of the CPU of
+    (:func:`~.csvsafe.safe_cell`), so most cells cost no call of their own.  About a fifth of the CPU of
     ``extract -o`` went to the ``csv`` module, which checks every character of every cell.
     """
     columns = []
