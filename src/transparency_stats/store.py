@@ -271,22 +271,25 @@ def _text_column(column: Sequence[str]) -> Sequence[str]:
     joined = "\x00".join(column)
     if joined.startswith(FORMULA_PREFIXES) or _FORMULA_AFTER_NUL_RE.search(joined):
         column = [safe_cell(v) if v.startswith(FORMULA_PREFIXES) else v for v in column]
-    elif not ("," in joined or '"' in joined or "\r" in joined or "\n" in joined):
+    elif not _needs_quotes(joined):
         return column
-    return [_quoted(v) if ("," in v or '"' in v or "\r" in v or "\n" in v) else v for v in column]
+    return list(map(_quoted_if_needed, column))
 
 
-def _quoted(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
+def _needs_quotes(text: str) -> bool:
+    """Whether the excel dialect quotes a cell of ``text`` (or any cell of a column joined into it)."""
+    return "," in text or '"' in text or "\r" in text or "\n" in text
+
+
+def _quoted_if_needed(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"' if _needs_quotes(text) else text
 
 
 def _csv_cell(value: object) -> str:
     """One cell as CSV text, whatever its type (what ``csv.writer`` writes for :func:`_csv_value` of it)."""
-    value = _csv_value(value)
+    value = _csv_value(value)  # text made safe; None is "" by now
     if isinstance(value, str):
-        return _quoted(value) if ("," in value or '"' in value or "\r" in value or "\n" in value) else value
-    if value is None:
-        return ""
+        return _quoted_if_needed(value)
     return repr(value) if isinstance(value, float) else str(value)
 
 
