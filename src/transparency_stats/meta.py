@@ -113,13 +113,12 @@ def _line_starts(body: str, starts: list[int]) -> list[int]:
     return found
 
 
-def _org_first_titles(body: str, starts: list[int] | None = None) -> Iterator[tuple[str, str, int]]:
+def _org_first_titles(body: str, starts: list[int]) -> Iterator[tuple[str, str, int]]:
     """(organ, year, start) of each ``<organ><year>年…报告`` title: at most 40 organ characters.
 
-    ``starts``: :func:`_year_starts` of ``body``, if known.
+    ``starts``: :func:`_year_starts` of ``body``.
     """
     previous_end = 0
-    starts = _year_starts(body) if starts is None else starts
     for m in _matches_at(_TITLE_TAIL_RE, body, starts):
         end = m.start()
         gap = 0

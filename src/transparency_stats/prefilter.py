@@ -250,4 +250,3 @@ def _literal_piece(items: list, i: int) -> tuple[tuple[str, ...] | None, int]:  
         return ("".join(chr(code) for _, code in items[i:end]),), end
     literals = _literal_alternatives(op, av)
     return (literals if literals and all(literals) else None), end
-

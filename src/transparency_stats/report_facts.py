@@ -43,9 +43,12 @@ PART_WORDS: dict[str, str] = {
     "other": r"其他需要报告|其他需要说明|其他事项",
 }
 PARTS = tuple(PART_WORDS)
-_PART_RES = {part: re.compile(rf"{_NUMBERED}[^。;:!?\d]{{0,12}}?(?:{words})") for part, words in PART_WORDS.items()}
 _NUMBER_RE = re.compile(_NUMBERED)
+#: Between a heading's number and its part's words.
 _AFTER_NUMBER = r"[^。;:!?\d]{0,12}?"
+#: A numbered heading of each part, one pattern per part: what :func:`sections_present` finds
+#: (through one scan of the number's places and :func:`_headings_after_number`, not part by part).
+_PART_RES = {part: re.compile(f"{_NUMBERED}{_AFTER_NUMBER}(?:{words})") for part, words in PART_WORDS.items()}
 
 
 @functools.lru_cache(maxsize=256)
@@ -56,6 +59,7 @@ def _headings_after_number(parts: tuple[str, ...]) -> re.Pattern[str]:
     exactly when this matches right after the number with that part's group.
     """
     return re.compile(_AFTER_NUMBER + "(?:" + "|".join(f"(?P<{part}>{PART_WORDS[part]})" for part in parts) + ")")
+
 
 #: Where a heading number can start (its first character), as a bit, and which characters, as bits,
 #: end such a number how far after its start: ``一、`` ``十一.`` ``二,`` (ends 1 to 3 characters on),
@@ -86,6 +90,8 @@ def _heading_candidates(compact: str) -> list[int]:
     near = ((one_two | after[3]) & _NUMERAL) | ((after[2] | after[3] | after[4]) & _BRACKET)
     near |= (one_two & _DIGIT) | ((after[3] | after[4] | after[5]) & _PART_WORD)
     return np.flatnonzero(near & starts).tolist()
+
+
 _FEES_RE = re.compile(r"收费|收取[^。;]{0,10}费|信息处理费|工本费|费用|减免")
 _PROBLEMS_RE = re.compile(r"存在的[^。;]{0,6}问题|存在[^。;]{0,10}不足|不足之处|改进措施|改进情况|改进方向|下一步")
 
